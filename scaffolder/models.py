@@ -1,0 +1,535 @@
+"""Typed models at every boundary of the data flow (see DESIGN.md).
+
+repository --inspect--> RepoFacts --rules--> Finding --score--> ReadinessReport
+RepoFacts + answers --> Answers --copier--> files in the repo
+infra/Pulumi.<env>.yaml --> EnvironmentSpec --stacks--> AWS
+stack outputs (StackOutputs) --> operations
+
+Every model forbids unknown fields so that a typo is an error, not silence.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+# --------------------------------------------------------------------------
+# Inspection: repository -> RepoFacts
+# --------------------------------------------------------------------------
+
+
+class Evidence(Model):
+    """Where a fact was seen. `snippet` is never a secret value."""
+
+    path: str
+    line: int | None = None
+    snippet: str | None = None
+
+
+class AppKind(StrEnum):
+    VITE_SPA = "vite-spa"
+    NEXTJS = "nextjs"
+    REMIX = "remix"
+    SVELTEKIT = "sveltekit"
+    NUXT = "nuxt"
+    ASTRO = "astro"
+    EXPRESS = "express"
+    FASTIFY = "fastify"
+    NESTJS = "nestjs"
+    FASTAPI = "fastapi"
+    FLASK = "flask"
+    DJANGO = "django"
+    STREAMLIT = "streamlit"
+
+
+class Language(StrEnum):
+    NODE = "node"
+    PYTHON = "python"
+
+
+class DeployShape(StrEnum):
+    """How the generated system runs an app (DESIGN.md, 'Shapes')."""
+
+    SERVER = "server"  # container on ECS Fargate behind an ALB
+    STATIC = "static"  # S3 + CloudFront, one prefix per release
+
+
+class PackageManager(StrEnum):
+    NPM = "npm"
+    PNPM = "pnpm"
+    YARN = "yarn"
+    BUN = "bun"
+    PIP = "pip"
+    POETRY = "poetry"
+    UV = "uv"
+    PIPENV = "pipenv"
+
+
+class AppFacts(Model):
+    name: str  # a slug: package.json name, pyproject name, or the folder name
+    root: str  # folder relative to the repo root, "." for the root itself
+    kind: AppKind
+    language: Language
+    shape: DeployShape
+    package_manager: PackageManager | None = None
+    lockfiles: list[str] = Field(default_factory=list)  # paths relative to the repo root
+    lockfile_conflict: bool = False  # two managers' lockfiles side by side
+    runtime_version: str | None = None  # "20", "3.11"
+    runtime_version_source: str | None = None  # ".nvmrc", "engines", ".python-version"...
+    install_command: str | None = None
+    build_command: str | None = None
+    start_command: str | None = None
+    test_command: str | None = None
+    lint_command: str | None = None
+    port: int | None = None
+    build_output_dir: str | None = None  # static shape: "dist", "build", "out"
+    nextjs_router: Literal["app", "pages"] | None = None
+    nextjs_standalone: bool = False
+    django_rest_framework: bool = False
+    entrypoint: str | None = None  # "main:app", "app.py", "server.js", "myproject.wsgi"
+    health_path: str | None = None  # an existing health endpoint, if any
+    has_tests: bool = False
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class DatabaseKind(StrEnum):
+    POSTGRES = "postgres"
+    SQLITE = "sqlite"
+    MONGODB = "mongodb"
+    MYSQL = "mysql"
+
+
+class DatabaseHost(StrEnum):
+    SELF = "self"  # the app expects a Postgres we provision (RDS)
+    SUPABASE = "supabase"
+    NEON = "neon"
+    LOCAL_FILE = "local-file"  # SQLite
+    OTHER = "other"
+
+
+class DatabaseFacts(Model):
+    kind: DatabaseKind
+    host: DatabaseHost
+    clients: list[str] = Field(default_factory=list)  # prisma, drizzle, sqlalchemy, pg, ...
+    url_env_var: str | None = None  # DATABASE_URL, SUPABASE_URL...
+    committed_files: list[str] = Field(default_factory=list)  # committed .db/.sqlite files
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class MigrationTool(StrEnum):
+    PRISMA_MIGRATE = "prisma-migrate"
+    PRISMA_DB_PUSH = "prisma-db-push"  # schema pushed without migration history
+    DRIZZLE_KIT = "drizzle-kit"
+    ALEMBIC = "alembic"
+    DJANGO = "django"
+    SUPABASE = "supabase"
+    KNEX = "knex"
+    SEQUELIZE = "sequelize"
+    LOOSE_SQL = "loose-sql"  # .sql files with no runner
+
+
+class MigrationFacts(Model):
+    tool: MigrationTool
+    app_root: str = "."
+    directory: str | None = None
+    deploy_command: str | None = None  # what deploy.yml runs before traffic shifts
+    head: str | None = None  # newest migration's id / file name
+    count: int = 0
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class AuthKind(StrEnum):
+    SUPABASE = "supabase"
+    NEXTAUTH = "nextauth"
+    CLERK = "clerk"
+    DJANGO = "django"
+    FLASK_LOGIN = "flask-login"
+    CUSTOM_JWT = "custom-jwt"
+    CUSTOM_SESSION = "custom-session"
+    CLIENT_ONLY = "client-only"  # "auth" that only happens in the browser
+
+
+class AuthFacts(Model):
+    kind: AuthKind
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class EnvVarFacts(Model):
+    name: str
+    public: bool = False  # reaches the browser (VITE_*, NEXT_PUBLIC_*, PUBLIC_*, NUXT_PUBLIC_*)
+    has_default_in_code: bool = False
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class DockerfileFacts(Model):
+    path: str
+    app_root: str = "."
+    production_grade: bool
+    problems: list[str] = Field(default_factory=list)  # "runs npm run dev", "no USER", ...
+
+
+class WorkflowFacts(Model):
+    path: str
+    runs_tests: bool
+    deploys: bool = False
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class ProductionPieces(Model):
+    dockerfiles: list[DockerfileFacts] = Field(default_factory=list)
+    compose_files: list[str] = Field(default_factory=list)
+    workflows: list[WorkflowFacts] = Field(default_factory=list)
+    other_ci: list[str] = Field(default_factory=list)  # .gitlab-ci.yml, .circleci/...
+    test_files: int = 0
+    health_endpoints: list[Evidence] = Field(default_factory=list)
+    logging_libraries: list[str] = Field(default_factory=list)
+    error_tracking: list[str] = Field(default_factory=list)  # sentry, bugsnag, ...
+    iac: list[str] = Field(default_factory=list)  # terraform, pulumi, cdk, sst, serverless
+    deploy_configs: list[str] = Field(default_factory=list)  # vercel.json, netlify.toml, fly.toml
+
+
+class SecretKind(StrEnum):
+    PROVIDER_KEY = "provider-key"  # a key matching a provider's pattern
+    PRIVATE_KEY = "private-key"
+    DATABASE_URL = "database-url"  # a URL with a password in it
+    SUPABASE_SERVICE_ROLE = "supabase-service-role"
+    HARDCODED_FRAMEWORK_SECRET = "hardcoded-framework-secret"  # SECRET_KEY, secret_key...
+    FALLBACK_SECRET = "fallback-secret"  # process.env.X || "dev-secret"
+    ENV_FILE = "env-file"  # a committed .env-like file
+
+
+class SecretFinding(Model):
+    kind: SecretKind
+    detector: str  # "aws-access-key-id", "openai-api-key", "django-secret-key", ...
+    description: str
+    path: str
+    line: int | None = None
+    preview: str  # redacted, e.g. "sk-a...f3"; never the value
+    fingerprint: str  # sha256 of the value, to de-duplicate tree and history hits
+    in_working_tree: bool = True
+    in_history: bool = False
+    commit: str | None = None  # the commit that introduced it, when found in history
+
+
+class TableRls(Model):
+    schema_name: str = "public"
+    table: str
+    rls_enabled: bool
+    evidence: Evidence
+
+
+class SupabaseFacts(Model):
+    used: bool = False
+    project_dir: str | None = None  # "supabase"
+    edge_functions: list[str] = Field(default_factory=list)
+    tables: list[TableRls] = Field(default_factory=list)
+    service_role_in_browser: list[Evidence] = Field(default_factory=list)
+    anon_keys_seen: int = 0  # public by design; counted, never reported as leaks
+
+
+class WarningKind(StrEnum):
+    UNREADABLE = "unreadable"
+    BINARY = "binary"
+    TOO_LARGE = "too-large"
+    SYMLINK_LOOP = "symlink-loop"
+    NOT_UTF8 = "not-utf8"
+    MALFORMED = "malformed"
+    NOT_GIT = "not-git"
+    EMPTY = "empty"
+    HISTORY_SKIPPED = "history-skipped"
+
+
+class ScanWarning(Model):
+    kind: WarningKind
+    path: str | None = None
+    message: str
+
+
+class RepoFacts(Model):
+    root: str  # absolute path of the repository that was inspected
+    name: str  # a slug for the project
+    is_git: bool = False
+    git_remote: str | None = None  # "owner/name" when an origin on GitHub is known
+    head_commit: str | None = None
+    files_scanned: int = 0
+    bytes_scanned: int = 0
+    apps: list[AppFacts] = Field(default_factory=list)
+    databases: list[DatabaseFacts] = Field(default_factory=list)
+    migrations: list[MigrationFacts] = Field(default_factory=list)
+    auth: list[AuthFacts] = Field(default_factory=list)
+    env_vars: list[EnvVarFacts] = Field(default_factory=list)
+    production: ProductionPieces = Field(default_factory=ProductionPieces)
+    secrets: list[SecretFinding] = Field(default_factory=list)
+    committed_env_files: list[str] = Field(default_factory=list)
+    node_modules_committed: list[str] = Field(default_factory=list)
+    supabase: SupabaseFacts = Field(default_factory=SupabaseFacts)
+    warnings: list[ScanWarning] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------
+# Audit: RepoFacts -> Finding -> ReadinessReport
+# --------------------------------------------------------------------------
+
+
+class Dimension(StrEnum):
+    CODE = "code"
+    SECURITY = "security"
+    DATA = "data"
+    OPERATIONS = "operations"
+    COST = "cost"
+
+
+class Severity(StrEnum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+
+class Finding(Model):
+    rule_id: str  # "SEC001"
+    title: str
+    dimension: Dimension
+    severity: Severity
+    why: str  # one sentence: why this breaks in production
+    fix: str  # what closes it
+    fix_command: str | None = None  # the scaffold command that closes it, if one does
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class DimensionScore(Model):
+    dimension: Dimension
+    score: int = Field(ge=0, le=100)
+    findings: int = 0
+
+
+class LaunchStep(Model):
+    order: int
+    title: str
+    command: str | None = None
+    closes: list[str] = Field(default_factory=list)  # rule ids
+
+
+class CostLine(Model):
+    resource: str
+    monthly_usd: float
+
+
+class ReadinessReport(Model):
+    schema_version: Literal["1"] = "1"
+    tool_version: str
+    repository: str
+    score: int = Field(ge=0, le=100)
+    dimensions: list[DimensionScore]
+    findings: list[Finding]
+    top_risks: list[str]  # rule ids, most severe first
+    launch_plan: list[LaunchStep]
+    warnings: list[ScanWarning] = Field(default_factory=list)
+    estimated_monthly_cost_usd: dict[str, float] = Field(default_factory=dict)  # env -> USD
+    facts: RepoFacts
+
+
+# --------------------------------------------------------------------------
+# Environments: infra/Pulumi.<env>.yaml -> EnvironmentSpec
+# --------------------------------------------------------------------------
+
+EnvName = Literal["dev", "staging", "prod"]
+ENV_NAMES: tuple[EnvName, ...] = ("dev", "staging", "prod")
+
+
+class DatabaseSpec(Model):
+    """An RDS Postgres the tool provisions."""
+
+    engine_version: str = "16"
+    instance_class: str = "db.t4g.micro"
+    allocated_storage_gb: int = 20
+    max_allocated_storage_gb: int = 100
+    multi_az: bool = False
+    backup_retention_days: int = 1
+    point_in_time_recovery: bool = False  # continuous backup in AWS Backup (prod)
+    deletion_protection: bool = False
+    final_snapshot: bool = False
+    performance_insights: bool = True
+    database_name: str = "app"
+
+
+class ExternalDatabaseSpec(Model):
+    """A Postgres the tool does not host (Supabase, Neon): dump-based backups."""
+
+    provider: Literal["supabase", "neon", "other"]
+    url_secret_key: str = "DATABASE_URL"  # key in the app secret holding the connection URL
+
+
+class BackupSpec(Model):
+    schedule: str = "cron(0 3 * * ? *)"  # AWS Backup / EventBridge cron, UTC
+    retention_days: int = 1
+    cold_storage_after_days: int | None = None
+    restore_test_schedule: str | None = None  # None: verify on demand only (dev)
+    verify_window_days: int | None = None  # alarm when no verified restore for this long
+    probe_sql: str = "SELECT 1"  # a user-configurable probe that must return a row
+
+
+class ServiceSpec(Model):
+    name: str  # the app's slug
+    shape: Literal["server", "static"]
+    port: int = 8080
+    health_path: str = "/healthz"
+    cpu: int = 256
+    memory: int = 512
+    desired_count: int = 1
+    min_count: int = 1
+    max_count: int = 2
+    log_retention_days: int = 14
+
+
+class AlarmSpec(Model):
+    email: str | None = None
+    webhook_url: str | None = None
+
+
+class CiAccessSpec(Model):
+    github_repository: str  # "owner/name"
+    github_environment: str  # the GitHub environment whose OIDC claim may assume the role
+
+
+class EnvironmentSpec(Model):
+    project: str
+    environment: EnvName
+    region: str = "us-east-1"
+    database: DatabaseSpec | None = None
+    external_database: ExternalDatabaseSpec | None = None
+    services: list[ServiceSpec] = Field(default_factory=list)
+    secret_names: list[str] = Field(default_factory=list)  # the names in .env.example
+    backups: BackupSpec = Field(default_factory=BackupSpec)
+    alarms: AlarmSpec = Field(default_factory=AlarmSpec)
+    ci: CiAccessSpec | None = None
+    nat_gateways: int = 1
+    tags: dict[str, str] = Field(default_factory=dict)
+
+
+# Key under `config:` in infra/Pulumi.<env>.yaml that holds the EnvironmentSpec.
+SPEC_CONFIG_KEY = "scaffold:spec"
+
+
+# --------------------------------------------------------------------------
+# Stack outputs -> operations
+# --------------------------------------------------------------------------
+
+# The metric the "no verified restore" alarm watches, and ops publishes.
+RESTORE_METRIC_NAMESPACE = "Scaffold/Backups"
+RESTORE_METRIC_NAME = "RestoreVerified"  # value 1 on success, 0 on failure; dim Environment
+
+# Release ledger: deploy.yml writes one JSON ReleaseRecord per release to
+# s3://<artifacts_bucket>/releases/<env>/<release_id>.json; rollback reads it.
+RELEASES_PREFIX = "releases"
+
+
+class ServiceOutputs(Model):
+    name: str
+    shape: Literal["server", "static"]
+    url: str
+    health_url: str
+    # server shape
+    cluster_name: str | None = None
+    service_name: str | None = None
+    task_family: str | None = None
+    ecr_repository_url: str | None = None
+    # static shape
+    site_bucket_name: str | None = None
+    distribution_id: str | None = None
+
+
+class StackOutputs(Model):
+    project: str
+    environment: EnvName
+    region: str
+    services: list[ServiceOutputs] = Field(default_factory=list)
+    db_instance_identifier: str | None = None
+    db_secret_arn: str | None = None  # the RDS-managed master user secret
+    db_security_group_id: str | None = None
+    db_subnet_group_name: str | None = None
+    db_name: str | None = None
+    backup_vault_name: str | None = None
+    backup_bucket_name: str  # logical dumps, manifests and verification reports
+    artifacts_bucket_name: str  # release ledger
+    kms_key_arn: str
+    app_secret_arn: str  # Secrets Manager secret holding the app's variables (JSON)
+    alarm_topic_arn: str
+    deploy_role_arn: str | None = None
+
+
+class ReleaseRecord(Model):
+    release_id: str  # git sha + run number, e.g. "3f2a9c1-42"
+    environment: EnvName
+    service: str
+    created_at: str  # ISO 8601 UTC
+    git_sha: str
+    image_digest: str | None = None  # server shape
+    task_definition_arn: str | None = None  # server shape
+    site_prefix: str | None = None  # static shape: "releases/<release_id>"
+    migration_head: str | None = None  # the newest migration applied with this release
+    status: Literal["deployed", "healthy", "failed", "rolled-back"] = "deployed"
+
+
+# --------------------------------------------------------------------------
+# Init: RepoFacts + answers -> the context the Copier template renders
+# --------------------------------------------------------------------------
+
+
+class TemplateApp(Model):
+    """One app of the repository, as the template needs it."""
+
+    name: str
+    root: str  # "." or "server", relative to the repo root
+    kind: AppKind
+    language: Language
+    shape: Literal["server", "static"]
+    package_manager: PackageManager | None = None
+    runtime_version: str  # always set: detected, or the template's pinned default
+    install_command: str  # honours the lockfile: npm ci, pnpm install --frozen-lockfile...
+    build_command: str | None = None
+    start_command: str  # what the container runs (server) or "" for static
+    test_command: str | None = None
+    lint_command: str | None = None
+    port: int = 8080
+    health_path: str = "/healthz"
+    build_output_dir: str | None = None  # static shape
+    nextjs_standalone: bool = False
+    entrypoint: str | None = None
+    write_dockerfile: bool = False  # False when the user has a production-grade one
+    dockerfile_path: str = "Dockerfile"  # relative to the repo root
+    write_health_file: bool = False  # no health endpoint exists and the framework allows one
+    health_file_path: str | None = None  # relative to the repo root
+
+
+class TemplateMigrations(Model):
+    tool: MigrationTool
+    app_root: str = "."
+    deploy_command: str  # run as a one-off task before traffic shifts
+
+
+class InitContext(Model):
+    """Everything the template may use besides the user's answers.
+
+    Computed afresh from RepoFacts on every run (never stored in the answers
+    file), so a changed repository changes the generated files on update.
+    """
+
+    project: str
+    apps: list[TemplateApp]
+    database: Literal["rds", "supabase", "neon", "external", "none"]
+    migrations: list[TemplateMigrations] = Field(default_factory=list)
+    supabase_functions: list[str] = Field(default_factory=list)
+    env_vars: list[str] = Field(default_factory=list)  # names only, never values
+    public_env_vars: list[str] = Field(default_factory=list)
+    environment_specs: dict[str, str] = Field(default_factory=dict)  # env -> Pulumi.<env>.yaml text
+    skipped: dict[str, str] = Field(default_factory=dict)  # path -> why it was not written
+    gitignore_additions: list[str] = Field(default_factory=list)

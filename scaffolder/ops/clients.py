@@ -1,0 +1,98 @@
+"""The one seam to AWS: an injected client provider, and the translation of
+AWS and botocore errors into scaffold errors.
+
+Operations receive a `ClientProvider`; tests pass one built on moto or on a
+botocore Stubber. Nothing else in the package calls boto3.client directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Protocol
+
+from scaffolder.errors import CloudError, CredentialsError
+
+THROTTLING_CODES = frozenset(
+    {"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded",
+     "SlowDown", "ProvisionedThroughputExceededException"}
+)
+ACCESS_CODES = frozenset(
+    {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError"}
+)
+EXPIRED_CODES = frozenset(
+    {"ExpiredToken", "ExpiredTokenException", "RequestExpired", "InvalidClientTokenId",
+     "UnrecognizedClientException", "InvalidSignatureException"}
+)
+
+
+class ClientProvider(Protocol):
+    region: str
+
+    def client(self, service: str) -> Any:
+        """A boto3 client for `service` in this provider's region."""
+
+
+class Boto3ClientProvider:
+    """Real AWS: one boto3 session, clients cached per service, adaptive retries."""
+
+    def __init__(self, region: str, profile: str | None = None,
+                 endpoint_url: str | None = None) -> None:
+        import boto3
+        from botocore.config import Config
+
+        self.region = region
+        self._session = boto3.session.Session(profile_name=profile, region_name=region)
+        # Adaptive mode backs off on throttling with client-side rate limiting.
+        self._config = Config(retries={"max_attempts": 8, "mode": "adaptive"})
+        self._endpoint_url = endpoint_url
+        self._clients: dict[str, Any] = {}
+
+    def client(self, service: str) -> Any:
+        if service not in self._clients:
+            self._clients[service] = self._session.client(
+                service, config=self._config, endpoint_url=self._endpoint_url  # type: ignore[call-overload]
+            )
+        return self._clients[service]
+
+
+@contextmanager
+def aws_errors(action: str) -> Iterator[None]:
+    """Turn AWS errors raised while doing `action` into one clear sentence."""
+    from botocore.exceptions import (
+        BotoCoreError,
+        ClientError,
+        NoCredentialsError,
+        NoRegionError,
+        PartialCredentialsError,
+    )
+
+    try:
+        yield
+    except (NoCredentialsError, PartialCredentialsError) as exc:
+        raise CredentialsError(f"No AWS credentials were found while trying to {action}.") from exc
+    except NoRegionError as exc:
+        raise CredentialsError(
+            f"No AWS region is set, so scaffold cannot {action}.",
+            hint="Set AWS_REGION, or the region in infra/Pulumi.<env>.yaml.",
+        ) from exc
+    except ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code", "")
+        if code in EXPIRED_CODES:
+            raise CredentialsError(
+                f"Your AWS credentials are expired or invalid ({code}); could not {action}."
+            ) from exc
+        if code in ACCESS_CODES:
+            raise CredentialsError(
+                f"AWS denied permission to {action} ({code}).",
+                hint="Use credentials whose role allows this action, e.g. the environment's admin role.",
+            ) from exc
+        if code in THROTTLING_CODES:
+            raise CloudError(
+                f"AWS kept throttling requests while trying to {action}.",
+                hint="Wait a minute and run the command again; nothing was left half-done.",
+            ) from exc
+        message = exc.response.get("Error", {}).get("Message", str(exc))
+        raise CloudError(f"AWS refused to {action}: {code}: {message}") from exc
+    except BotoCoreError as exc:
+        raise CloudError(f"Could not reach AWS to {action}: {exc}") from exc

