@@ -1,0 +1,1 @@
+"""Shared test helpers: fixture prototypes (see tests/fixtures/prototypes/README.md)."""
