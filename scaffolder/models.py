@@ -96,6 +96,8 @@ class AppFacts(Model):
     entrypoint: str | None = None  # "main:app", "app.py", "server.js", "myproject.wsgi"
     health_path: str | None = None  # an existing health endpoint, if any
     has_tests: bool = False
+    # Framework debug mode switched on unconditionally (Flask debug=True, Django DEBUG = True).
+    debug_mode: list[Evidence] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
 
 
@@ -193,6 +195,9 @@ class ProductionPieces(Model):
     error_tracking: list[str] = Field(default_factory=list)  # sentry, bugsnag, ...
     iac: list[str] = Field(default_factory=list)  # terraform, pulumi, cdk, sst, serverless
     deploy_configs: list[str] = Field(default_factory=list)  # vercel.json, netlify.toml, fly.toml
+    # Environment names the repository already defines: infra/Pulumi.<env>.yaml stacks,
+    # GitHub `environment:` keys in workflows, .env.<env> files. Sorted, de-duplicated.
+    environments: list[str] = Field(default_factory=list)
 
 
 class SecretKind(StrEnum):
