@@ -1,0 +1,373 @@
+"""The RDS flow: moto RDS/S3/Secrets Manager/CloudWatch, and the "instances" are
+databases in the real local Postgres, reached through an injected connector."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import psycopg
+import pytest
+
+from scaffolder.models import StackOutputs
+from scaffolder.ops.backup.models import BackupManifest
+from scaffolder.ops.backup.rds import Waiting, restore_test_id, wait_for
+from scaffolder.ops.backup.snapshot import run_snapshot, verify_snapshot
+from scaffolder.ops.backup.sweep import sweep_restore_instances
+from scaffolder.ops.pgcluster import EphemeralCluster
+from tests.ops import pg
+from tests.ops.conftest import Clock, MotoProvider
+
+pytestmark = pytest.mark.postgres
+
+SOURCE = "demo-staging-db"
+
+
+class LocalConnector:
+    """Connects "RDS instances" to databases of the local cluster, by instance id."""
+
+    def __init__(self, cluster: EphemeralCluster, source_db: str, restored_db: str) -> None:
+        self.cluster = cluster
+        self.databases = {"source": source_db, "restored": restored_db}
+        self.calls: list[dict[str, str]] = []
+        self.interrupt = False
+
+    def __call__(self, info: Mapping[str, str]) -> psycopg.Connection[Any]:
+        assert info["sslmode"] == "require"
+        self.calls.append({k: v for k, v in info.items() if k != "password"})
+        instance = info["host"].split(".")[0]
+        if "-restore-" in instance and self.interrupt:
+            raise KeyboardInterrupt
+        which = "restored" if "-restore-" in instance else "source"
+        return psycopg.connect(
+            autocommit=True,
+            host="127.0.0.1",
+            port=self.cluster.port,
+            user=info["user"],
+            password=info["password"],
+            dbname=self.databases[which],
+        )
+
+
+@pytest.fixture
+def rds_outputs(
+    outputs: StackOutputs, aws: MotoProvider, pg_cluster: EphemeralCluster
+) -> StackOutputs:
+    ec2 = aws.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(
+            VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"us-east-1{zone}"
+        )["Subnet"]["SubnetId"]
+        for i, zone in enumerate("ab")
+    ]
+    group = ec2.create_security_group(GroupName="db", Description="db", VpcId=vpc)["GroupId"]
+    rds = aws.client("rds")
+    rds.create_db_subnet_group(
+        DBSubnetGroupName="demo-staging-db", SubnetIds=subnets, DBSubnetGroupDescription="db"
+    )
+    rds.create_db_instance(
+        DBInstanceIdentifier=SOURCE,
+        Engine="postgres",
+        DBInstanceClass="db.t4g.small",
+        AllocatedStorage=20,
+        MasterUsername="postgres",
+        MasterUserPassword="placeholder-1",
+        DBSubnetGroupName="demo-staging-db",
+        VpcSecurityGroupIds=[group],
+        DBName="app",
+    )
+    # The managed master secret holds what the "instance" (local cluster) accepts.
+    secret = aws.client("secretsmanager").create_secret(
+        Name="rds!db-demo",
+        SecretString=json.dumps({"username": pg_cluster.user, "password": pg_cluster.password}),
+    )
+    return outputs.model_copy(
+        update={
+            "db_instance_identifier": SOURCE,
+            "db_secret_arn": secret["ARN"],
+            "db_security_group_id": group,
+            "db_subnet_group_name": "demo-staging-db",
+            "db_name": "app",
+        }
+    )
+
+
+@pytest.fixture
+def restored_db(source_db: dict[str, str], admin_info: dict[str, str]) -> Iterator[str]:
+    """What a restore of the snapshot holds: a copy of the source database."""
+    name = f"restored_{source_db['dbname']}"
+    pg.execute(admin_info, f'CREATE DATABASE "{name}" TEMPLATE "{source_db["dbname"]}"')
+    yield name
+    pg.drop_database(admin_info, name)
+
+
+@pytest.fixture
+def connector(
+    pg_cluster: EphemeralCluster, source_db: dict[str, str], restored_db: str
+) -> LocalConnector:
+    return LocalConnector(pg_cluster, source_db["dbname"], restored_db)
+
+
+def _waiting(clock: Clock) -> Waiting:
+    return Waiting(clock=clock, sleep=clock.sleep, timeout_s=600, interval_s=15)
+
+
+def _instances(aws: MotoProvider) -> dict[str, dict[str, Any]]:
+    found = aws.client("rds").describe_db_instances()["DBInstances"]
+    return {i["DBInstanceIdentifier"]: i for i in found}
+
+
+def test_run_takes_a_tagged_snapshot_and_stores_its_manifest(
+    rds_outputs: StackOutputs,
+    aws: MotoProvider,
+    clock: Clock,
+    connector: LocalConnector,
+) -> None:
+    result = run_snapshot(
+        outputs=rds_outputs, clients=aws, waiting=_waiting(clock), connect=connector
+    )
+
+    snapshot = aws.client("rds").describe_db_snapshots(DBSnapshotIdentifier=result.location)[
+        "DBSnapshots"
+    ][0]
+    assert snapshot["DBInstanceIdentifier"] == SOURCE
+    tags = {t["Key"]: t["Value"] for t in snapshot["TagList"]}
+    assert tags["scaffold:purpose"] == "on-demand-backup"
+    assert tags["scaffold:environment"] == "staging"
+    key = result.manifest_uri.removeprefix("s3://demo-staging-backups/")
+    assert key.startswith("snapshots/staging/") and result.location in key
+    manifest = BackupManifest.model_validate_json(
+        aws.client("s3").get_object(Bucket="demo-staging-backups", Key=key)["Body"].read()
+    )
+    assert manifest.snapshot_id == result.location
+    assert result.total_rows == pg.USERS + pg.ORDERS + 6
+    assert connector.calls[0]["host"].startswith(f"{SOURCE}.")
+    assert connector.calls[0]["dbname"] == "app"
+
+
+def test_verify_restores_checks_publishes_and_deletes_the_instance(
+    *,
+    rds_outputs: StackOutputs,
+    aws: MotoProvider,
+    clock: Clock,
+    connector: LocalConnector,
+    admin_info: dict[str, str],
+    restored_db: str,
+) -> None:
+    run = run_snapshot(outputs=rds_outputs, clients=aws, waiting=_waiting(clock), connect=connector)
+    # Writes between the manifest and the snapshot: within the bound.
+    pg.execute(
+        {**admin_info, "dbname": restored_db},
+        "INSERT INTO public.users (email) VALUES ('late@example.com')",
+    )
+
+    report = verify_snapshot(
+        outputs=rds_outputs,
+        clients=aws,
+        waiting=_waiting(clock),
+        probe_sql="SELECT 1 FROM public.orders",
+        connect=connector,
+    )
+
+    assert report.passed, report.checks
+    assert report.source == run.location
+    assert {c.name for c in report.checks} == {
+        "restore completed",
+        "tables present",
+        "schema hash",
+        "migration head",
+        "row counts",
+        "probe",
+    }
+    restored_call = connector.calls[-1]
+    assert "-restore-" in restored_call["host"] and restored_call["sslmode"] == "require"
+    assert report.restore_target not in _instances(aws)  # deleted in the finally
+    assert any(note.startswith("deleted ") for note in report.notes)
+    assert report.report_uri and report.report_uri.startswith(
+        "s3://demo-staging-backups/verifications/staging/"
+    )
+
+
+def test_restore_instance_is_private_tagged_and_in_the_environment_network(
+    rds_outputs: StackOutputs,
+    aws: MotoProvider,
+    clock: Clock,
+    connector: LocalConnector,
+) -> None:
+    run_snapshot(outputs=rds_outputs, clients=aws, waiting=_waiting(clock), connect=connector)
+    sent: list[dict[str, Any]] = []
+
+    def record(params: dict[str, Any], **_: Any) -> None:
+        sent.append(dict(params))
+
+    # botocore's own event hooks show what was asked of RDS (moto drops False overrides).
+    aws.client("rds").meta.events.register(
+        "provide-client-params.rds.RestoreDBInstanceFromDBSnapshot", record
+    )
+
+    verify_snapshot(
+        outputs=rds_outputs,
+        clients=aws,
+        waiting=_waiting(clock),
+        probe_sql="SELECT 1",
+        connect=connector,
+    )
+
+    (params,) = sent
+    assert params["PubliclyAccessible"] is False
+    assert params["DeletionProtection"] is False
+    assert params["DBSubnetGroupName"] == "demo-staging-db"
+    assert params["VpcSecurityGroupIds"] == [rds_outputs.db_security_group_id]
+    tags = {t["Key"]: t["Value"] for t in params["Tags"]}
+    assert tags["scaffold:purpose"] == "restore-test"
+    assert tags["scaffold:environment"] == "staging"
+    assert datetime.fromisoformat(tags["scaffold:expires-at"]) > clock.now
+
+
+def test_rows_beyond_the_growth_bound_fail(
+    *,
+    rds_outputs: StackOutputs,
+    aws: MotoProvider,
+    clock: Clock,
+    connector: LocalConnector,
+    admin_info: dict[str, str],
+    restored_db: str,
+) -> None:
+    run_snapshot(outputs=rds_outputs, clients=aws, waiting=_waiting(clock), connect=connector)
+    pg.execute({**admin_info, "dbname": restored_db}, "DELETE FROM public.alembic_version")
+
+    report = verify_snapshot(
+        outputs=rds_outputs,
+        clients=aws,
+        waiting=_waiting(clock),
+        probe_sql="SELECT 1",
+        connect=connector,
+    )
+
+    assert not report.passed
+    assert {c.name for c in report.failed_checks()} == {"row counts", "migration head"}
+    assert not [i for i in _instances(aws) if "-restore-" in i]
+
+
+def test_keyboard_interrupt_still_deletes_the_instance(
+    rds_outputs: StackOutputs,
+    aws: MotoProvider,
+    clock: Clock,
+    connector: LocalConnector,
+) -> None:
+    run_snapshot(outputs=rds_outputs, clients=aws, waiting=_waiting(clock), connect=connector)
+    connector.interrupt = True
+
+    with pytest.raises(KeyboardInterrupt):
+        verify_snapshot(
+            outputs=rds_outputs,
+            clients=aws,
+            waiting=_waiting(clock),
+            probe_sql="SELECT 1",
+            connect=connector,
+        )
+
+    assert list(_instances(aws)) == [SOURCE]
+
+
+def test_snapshot_without_manifest_is_restored_but_fails(
+    rds_outputs: StackOutputs,
+    aws: MotoProvider,
+    clock: Clock,
+    connector: LocalConnector,
+) -> None:
+    aws.client("rds").create_db_snapshot(
+        DBSnapshotIdentifier="nightly-1", DBInstanceIdentifier=SOURCE
+    )
+
+    report = verify_snapshot(
+        outputs=rds_outputs,
+        clients=aws,
+        waiting=_waiting(clock),
+        probe_sql="SELECT 1",
+        connect=connector,
+    )
+
+    assert report.source == "nightly-1"
+    assert {c.name for c in report.failed_checks()} == {"manifest"}
+    assert list(_instances(aws)) == [SOURCE]
+
+
+def _restore_test_instance(aws: MotoProvider, name: str, env: str, expires: datetime) -> None:
+    aws.client("rds").create_db_instance(
+        DBInstanceIdentifier=name,
+        Engine="postgres",
+        DBInstanceClass="db.t4g.micro",
+        AllocatedStorage=20,
+        MasterUsername="postgres",
+        MasterUserPassword="placeholder-1",
+        Tags=[
+            {"Key": "scaffold:purpose", "Value": "restore-test"},
+            {"Key": "scaffold:environment", "Value": env},
+            {"Key": "scaffold:project", "Value": "demo"},
+            {"Key": "scaffold:expires-at", "Value": expires.isoformat()},
+        ],
+    )
+
+
+def test_sweep_deletes_only_expired_restore_tests_of_the_environment(
+    rds_outputs: StackOutputs,
+    aws: MotoProvider,
+) -> None:
+    now = datetime(2026, 1, 22, 12, 0, tzinfo=UTC)
+    _restore_test_instance(aws, "demo-staging-restore-old", "staging", now - timedelta(hours=1))
+    _restore_test_instance(aws, "demo-staging-restore-new", "staging", now + timedelta(hours=1))
+    _restore_test_instance(aws, "demo-prod-restore-old", "prod", now - timedelta(hours=1))
+
+    result = sweep_restore_instances(aws, project="demo", environment="staging", now=now)
+
+    assert result.deleted == ["demo-staging-restore-old"]
+    assert result.kept == ["demo-staging-restore-new"]
+    assert set(_instances(aws)) == {SOURCE, "demo-staging-restore-new", "demo-prod-restore-old"}
+
+
+def test_verify_sweeps_leftovers_first(
+    rds_outputs: StackOutputs,
+    aws: MotoProvider,
+    clock: Clock,
+    connector: LocalConnector,
+) -> None:
+    run_snapshot(outputs=rds_outputs, clients=aws, waiting=_waiting(clock), connect=connector)
+    _restore_test_instance(
+        aws, "demo-staging-restore-crashed", "staging", clock.now - timedelta(hours=1)
+    )
+
+    report = verify_snapshot(
+        outputs=rds_outputs,
+        clients=aws,
+        waiting=_waiting(clock),
+        probe_sql="SELECT 1",
+        connect=connector,
+    )
+
+    assert "swept leftover restore-test instance demo-staging-restore-crashed" in report.notes
+    assert list(_instances(aws)) == [SOURCE]
+
+
+def test_wait_is_bounded_by_the_injected_clock(clock: Clock) -> None:
+    waiting = Waiting(clock=clock, sleep=clock.sleep, timeout_s=300, interval_s=30)
+    polls: list[int] = []
+
+    def probe() -> dict[str, Any]:
+        polls.append(1)
+        return {"DBInstanceStatus": "creating"}
+
+    ready, state = wait_for(probe, lambda s: s["DBInstanceStatus"] == "available", waiting)
+
+    assert not ready and state == {"DBInstanceStatus": "creating"}
+    assert 0 < sum(clock.slept) <= 300 and len(polls) == len(clock.slept) + 1
+
+
+def test_restore_test_ids_are_valid_rds_identifiers() -> None:
+    name = restore_test_id("My_App--2", "prod", "20260122T030000Z")
+    assert name == "my-app-2-prod-restore-20260122t030000z"
+    long = restore_test_id("x" * 80, "staging", "20260122T030000Z")
+    assert len(long) <= 63 and long[0].isalpha() and not long.endswith("-")
