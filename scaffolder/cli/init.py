@@ -1,9 +1,120 @@
-"""CLI adapter for the init commands (being built)."""
+"""CLI adapter for `scaffold init`: parse, build the dependencies, call run_init, print."""
 
 from __future__ import annotations
 
+import importlib
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
+
+from scaffolder import console
+
+if TYPE_CHECKING:
+    from scaffolder.init.answers import Question
+    from scaffolder.init.models import InitResult
+    from scaffolder.models import ReadinessReport, RepoFacts
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
+    app.command(
+        "init",
+        help=(
+            "Write the production pieces into the repository, or update them.\n\n"
+            "The first run renders Dockerfile, CI/CD, infra/Pulumi.<env>.yaml and a runbook; "
+            "later runs merge template changes with your edits (conflicts exit 1).\n\n"
+            "Examples:\n\n"
+            "  scaffold init --defaults\n\n"
+            "  scaffold init --data aws_region=eu-west-1 --data environments=dev,prod\n\n"
+            "  scaffold init --pretend        # show what would change"
+        ),
+    )(init_command)
+
+
+def init_command(
+    path: Annotated[Path, typer.Argument(help="The repository (default: here).")] = Path("."),
+    *,
+    defaults: Annotated[
+        bool, typer.Option("--defaults", help="Use the detected defaults; never ask.")
+    ] = False,
+    data: Annotated[
+        list[str] | None,
+        typer.Option("--data", "-d", help="Set an answer, KEY=VALUE (repeatable)."),
+    ] = None,
+    pretend: Annotated[
+        bool, typer.Option("--pretend", help="Show what would change; write nothing.")
+    ] = False,
+    allow_dirty: Annotated[
+        bool, typer.Option("--allow-dirty", help="Run even with uncommitted changes.")
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the result as JSON on stdout.")
+    ] = False,
+) -> None:
+    """Parse options, run the engine, print its result."""
+    from scaffolder.errors import CheckFailed
+    from scaffolder.init.answers import parse_data
+    from scaffolder.init.engine import InitDeps, InitOptions, run_init
+
+    options = InitOptions(data=parse_data(data or []), pretend=pretend, allow_dirty=allow_dirty)
+    interactive = not defaults and console.is_interactive()
+    deps = InitDeps(inspect=_inspect_and_summarise, ask=_prompt if interactive else None)
+    result = run_init(path, options, deps)
+    if as_json:
+        console.stdout.print_json(result.model_dump_json())
+    else:
+        _print_result(result)
+    if result.conflicts:
+        raise CheckFailed(
+            f"{len(result.conflicts)} file(s) have merge conflicts marked inline.",
+            hint="Resolve the <<<<<<< / >>>>>>> blocks in the files listed, then commit.",
+        )
+
+
+def _inspect_and_summarise(root: Path) -> RepoFacts:
+    """Inspect the repository and print the short audit summary."""
+    # Looked up by name: inspect and audit are separate areas of the package and
+    # init must keep working (without the summary) in a build that lacks the audit.
+    facts: RepoFacts = importlib.import_module("scaffolder.inspect").inspect_repository(root)
+    try:
+        audit = importlib.import_module("scaffolder.audit")
+    except ImportError:
+        return facts
+    report: ReadinessReport = audit.evaluate(facts)
+    risks = ", ".join(report.top_risks[:3]) or "none"
+    console.info(f"Production readiness: {report.score}/100 (top risks: {risks}).")
+    console.info("Run `scaffold audit` for the full report.")
+    return facts
+
+
+def _prompt(question: Question) -> Any:
+    default = question.default
+    shown = ",".join(default) if isinstance(default, list) else str(default)
+    return typer.prompt(question.help, default=shown, show_default=True, err=True)
+
+
+def _print_result(result: InitResult) -> None:
+    verb = "would be" if result.pretend else "were"
+    header = "First render" if result.mode == "copy" else "Update"
+    version = result.template_version
+    if result.previous_template_version and result.previous_template_version != version:
+        version = f"{result.previous_template_version} -> {version}"
+    console.info(f"{header} with template {version}{' (pretend)' if result.pretend else ''}.")
+    for warning in result.warnings:
+        console.warn(warning)
+    sections = (
+        ("created", result.created),
+        ("updated", result.updated),
+        ("deleted", result.deleted),
+    )
+    for label, paths in sections:
+        for path in paths:
+            marker = " (conflict)" if path in result.conflicts else ""
+            console.stdout.print(f"  {label:8} {path}{marker}", highlight=False, markup=False)
+    for path, why in result.kept.items():
+        console.stdout.print(f"  {'kept':8} {path}: {why}", highlight=False, markup=False)
+    if not result.changed:
+        console.success("Nothing to change: the generated files are up to date.")
+    elif not result.pretend:
+        console.success(f"Files {verb} written; review them with `git diff`, then commit.")

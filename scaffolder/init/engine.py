@@ -1,0 +1,262 @@
+"""`scaffold init` as an API: inspect, decide, render in a staging copy, apply in one step.
+
+    run_init(root, options, deps) -> InitResult
+
+Stages, each followed by `deps.checkpoint(<stage>)` so tests can stop a run
+anywhere: "inspected", "staged", "rendered", "applied <path>" (per file),
+"applied". Nothing touches the repository before the apply stage, and the apply
+stage restores the repository exactly when it fails.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from scaffolder import __version__
+from scaffolder.errors import GitStateError, InputError
+from scaffolder.init import staging
+from scaffolder.init.answers import Ask, resolve_answers
+from scaffolder.init.context import build_context
+from scaffolder.init.git import is_work_tree, status_lines
+from scaffolder.init.gitignore import add_lines
+from scaffolder.init.history import TemplateHistory
+from scaffolder.init.models import InitAnswers, InitResult, StoredContext
+from scaffolder.init.transaction import Checkpoint, apply_changes
+from scaffolder.models import InitContext, RepoFacts
+
+CONTEXT_FILE = ".scaffold/context.json"
+BUNDLE_FILE = ".scaffold/template.bundle"
+NOT_GIT_WARNING = (
+    "{root} is not a git repository, so its changes cannot be told from yours; "
+    "run `git init` and commit first to review them with `git diff`."
+)
+
+
+@dataclass(frozen=True)
+class InitOptions:
+    data: dict[str, Any] = field(default_factory=dict)  # parsed --data
+    pretend: bool = False
+    allow_dirty: bool = False
+
+
+def _no_checkpoint(_stage: str) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class InitDeps:
+    """What `run_init` needs from the outside world; tests replace any of it."""
+
+    inspect: Callable[[Path], RepoFacts]
+    template: Path | None = None  # default: the packaged template
+    version: str = __version__  # the template version this tool ships
+    ask: Ask | None = None  # None: never prompt
+    checkpoint: Checkpoint = _no_checkpoint
+
+
+def run_init(root: Path, options: InitOptions, deps: InitDeps) -> InitResult:
+    """Render (first run) or update (later runs) the generated files of `root`."""
+    from scaffolder import render
+
+    root = root.resolve()
+    if not root.is_dir():
+        raise InputError(f"{root} is not a folder.", hint="Pass the path of your repository.")
+    is_git = _check_git(root, options.allow_dirty)
+    warnings = [] if is_git else [NOT_GIT_WARNING.format(root=root)]
+    facts = deps.inspect(root)
+    previous = render.read_answers(root)
+    stored = _read_stored(root) if previous is not None else None
+    answers = resolve_answers(facts, previous, options.data, deps.ask)
+    old_ctx = InitContext.model_validate(stored.ctx) if stored else None
+    deps.checkpoint("inspected")
+
+    with tempfile.TemporaryDirectory(prefix="scaffold-init-") as work_name:
+        work = Path(work_name)
+        history, tag, old_ref = _open_history(root, work, deps, previous)
+        generated = _outputs(history.repo, old_ref, work / "old", previous, stored)
+        context = build_context(facts, answers, generated=generated, previous=old_ctx)
+        data = _data(answers, context, deps.version)
+        outputs = _render_outputs(history.repo, tag, work / "new", data)
+
+        stage = work / "stage"
+        listed = staging.source_files(root, is_git=is_git)
+        extra = [p for p in outputs if (root / p).is_file()]  # ignored by git, still theirs
+        staging.build_stage(root, stage, [*listed, *extra])
+        baseline = staging.files_under(stage)
+        kept = _user_owned(outputs, baseline, generated, stored)
+        deps.checkpoint("staged")
+
+        if old_ref is None:
+            render.copy(history.repo, tag, stage, data, skip_if_exists=sorted(kept))
+        else:
+            old_data = _old_data(stored, data)
+            render.update(
+                history.repo, tag, stage, data, old_data=old_data, skip_if_exists=sorted(kept)
+            )
+        render.finalize_answers(stage)
+        _write_state(stage, context, deps.version, kept)
+        add_lines(stage / ".gitignore", context.gitignore_additions)
+        if history.changed or not (stage / BUNDLE_FILE).is_file():
+            history.write_bundle(stage / BUNDLE_FILE)
+        deps.checkpoint("rendered")
+
+        changes = staging.stage_changes(stage)
+        result = _result(
+            old_ref=old_ref,
+            tag=tag,
+            options=options,
+            answers=answers,
+            context=context,
+            changes=changes,
+            kept=kept,
+            warnings=warnings,
+        )
+        result.conflicts = staging.conflicted(stage, changes)
+        if not options.pretend:
+            apply_changes(root, stage, changes, deps.checkpoint)
+            deps.checkpoint("applied")
+    return result
+
+
+def _open_history(
+    root: Path, work: Path, deps: InitDeps, previous: dict[str, Any] | None
+) -> tuple[TemplateHistory, str, str | None]:
+    """The project's template history plus this tool's template: (history, new tag, old tag)."""
+    from scaffolder import render
+
+    history = TemplateHistory(work / "history")
+    bundle = root / BUNDLE_FILE
+    if bundle.is_file():
+        history.load_bundle(bundle)
+    tag = history.ensure_version(deps.template or render.template_dir(), deps.version)
+    old_ref = str(previous.get("_commit")) if previous else None
+    if old_ref is not None and not history.has(old_ref):
+        raise InputError(
+            f"Template version {old_ref} (from .scaffold/answers.yml) is not in {BUNDLE_FILE}.",
+            hint="Restore .scaffold/template.bundle from git history.",
+        )
+    return history, tag, old_ref
+
+
+def _old_data(stored: StoredContext | None, data: dict[str, Any]) -> dict[str, Any]:
+    """What the last render used besides the answers; today's when it was lost."""
+    if stored is None:
+        return {"ctx": data["ctx"], "scaffold_version": data["scaffold_version"]}
+    return {"ctx": stored.ctx, "scaffold_version": stored.scaffold_version}
+
+
+def _check_git(root: Path, allow_dirty: bool) -> bool:
+    """True in a git working tree; refuses a dirty one unless allowed."""
+    if not is_work_tree(root):
+        return False
+    if status_lines(root) and not allow_dirty:
+        raise GitStateError(
+            "The working tree has uncommitted changes; scaffold would mix its changes with yours.",
+        )
+    return True
+
+
+def _read_stored(root: Path) -> StoredContext | None:
+    path = root / CONTEXT_FILE
+    if not path.is_file():
+        return None
+    try:
+        return StoredContext.model_validate_json(path.read_text(encoding="utf-8"))
+    except (ValidationError, UnicodeDecodeError) as exc:
+        raise InputError(
+            f"{CONTEXT_FILE} is malformed.", hint="Restore it with git; scaffold writes it."
+        ) from exc
+
+
+def _data(answers: InitAnswers, context: InitContext, version: str) -> dict[str, Any]:
+    """The Copier data: the answers, `ctx` and `scaffold_version` (docs/init.md)."""
+    return {
+        **answers.model_dump(mode="json"),
+        "ctx": context.model_dump(mode="json"),
+        "scaffold_version": version,
+    }
+
+
+def _render_outputs(repo: Path, ref: str, dest: Path, data: dict[str, Any]) -> dict[str, bytes]:
+    """Render into an empty folder: which paths the template writes, and what into them."""
+    from scaffolder import render
+
+    render.copy(repo, ref, dest, data)
+    outputs = staging.files_under(dest)
+    outputs.pop(render.ANSWERS_FILE, None)
+    return outputs
+
+
+def _outputs(
+    repo: Path,
+    old_ref: str | None,
+    dest: Path,
+    previous: dict[str, Any] | None,
+    stored: StoredContext | None,
+) -> set[str]:
+    """The paths the last run's template wrote (re-rendered from the stored inputs)."""
+    if old_ref is None or previous is None or stored is None:
+        return set()
+    data = {k: v for k, v in previous.items() if not k.startswith("_")}
+    data.update(ctx=stored.ctx, scaffold_version=stored.scaffold_version)
+    return set(_render_outputs(repo, old_ref, dest, data))
+
+
+def _user_owned(
+    outputs: dict[str, bytes],
+    baseline: dict[str, bytes],
+    generated: set[str],
+    stored: StoredContext | None,
+) -> dict[str, str]:
+    """Paths the template writes where the user already has a file of their own."""
+    kept: dict[str, str] = {}
+    for path in stored.user_owned if stored else []:
+        if path in baseline:
+            kept[path] = "your file, there before scaffold: never overwritten"
+    for path, content in outputs.items():
+        if path in baseline and path not in generated and baseline[path] != content:
+            kept.setdefault(path, "your file, there before scaffold: never overwritten")
+    return kept
+
+
+def _write_state(stage: Path, context: InitContext, version: str, kept: dict[str, str]) -> None:
+    state = StoredContext(
+        scaffold_version=version, ctx=context.model_dump(mode="json"), user_owned=sorted(kept)
+    )
+    path = stage / CONTEXT_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(state.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def _result(
+    *,
+    old_ref: str | None,
+    tag: str,
+    options: InitOptions,
+    answers: InitAnswers,
+    context: InitContext,
+    changes: list[staging.Change],
+    kept: dict[str, str],
+    warnings: list[str],
+) -> InitResult:
+    return InitResult(
+        mode="copy" if old_ref is None else "update",
+        pretend=options.pretend,
+        template_version=tag,
+        previous_template_version=old_ref,
+        answers=answers,
+        context=context,
+        created=[c.path for c in changes if c.kind == "A"],
+        updated=[c.path for c in changes if c.kind == "M"],
+        deleted=[c.path for c in changes if c.kind == "D"],
+        kept={**kept, **context.skipped},
+        warnings=warnings,
+    )
