@@ -1,0 +1,161 @@
+"""The backup API the CLI calls: pick the flow from the stack outputs.
+
+An environment whose outputs name an RDS instance gets snapshot backups; one
+without (Supabase, Neon) gets logical dumps of the URL in its app secret.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from scaffolder.errors import CheckFailed, InputError
+from scaffolder.models import EnvironmentSpec, StackOutputs
+from scaffolder.ops.backup.models import BackupRunResult, SweepResult, VerificationReport
+from scaffolder.ops.backup.rds import Waiting
+from scaffolder.ops.backup.report import summary
+from scaffolder.ops.backup.scratch import Connect, connect_postgres, parse_url
+from scaffolder.ops.clients import ClientProvider, aws_errors
+from scaffolder.ops.pgcluster import Runner, run_command
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class BackupContext:
+    """Everything a backup operation needs; tests swap any part."""
+
+    outputs: StackOutputs
+    clients: ClientProvider
+    spec: EnvironmentSpec | None = None
+    clock: Callable[[], datetime] = utc_now
+    sleep: Callable[[float], None] = time.sleep
+    runner: Runner = run_command
+    connect: Connect = field(default=connect_postgres)
+
+    @property
+    def is_rds(self) -> bool:
+        return bool(self.outputs.db_instance_identifier)
+
+    def waiting(self, timeout_s: float = 3600.0, interval_s: float = 30.0) -> Waiting:
+        return Waiting(
+            clock=self.clock, sleep=self.sleep, timeout_s=timeout_s, interval_s=interval_s
+        )
+
+
+def external_database(ctx: BackupContext, database_url: str | None) -> dict[str, str]:
+    """The external database's connection parameters: the given URL, or the app secret's."""
+    if database_url:
+        return parse_url(database_url, flag="--database-url")
+    key = "DATABASE_URL"
+    if ctx.spec and ctx.spec.external_database:
+        key = ctx.spec.external_database.url_secret_key
+    with aws_errors("read the app secret"):
+        value = ctx.clients.client("secretsmanager").get_secret_value(
+            SecretId=ctx.outputs.app_secret_arn
+        )
+    try:
+        url = json.loads(value.get("SecretString") or "{}").get(key)
+    except (ValueError, AttributeError) as exc:
+        raise InputError("The app secret is not a JSON object of variables.") from exc
+    if not url:
+        raise InputError(
+            f"The {ctx.outputs.environment} app secret has no {key}.",
+            hint=f"Set it with `scaffold secrets set {ctx.outputs.environment} {key}`, or pass "
+            "--database-url (or SCAFFOLD_DATABASE_URL).",
+        )
+    return parse_url(str(url), flag=key)
+
+
+def run_backup(
+    ctx: BackupContext, *, database_url: str | None = None, timeout_s: float = 3600.0
+) -> BackupRunResult:
+    if ctx.is_rds:
+        from scaffolder.ops.backup.snapshot import run_snapshot
+
+        return run_snapshot(
+            outputs=ctx.outputs,
+            clients=ctx.clients,
+            waiting=ctx.waiting(timeout_s),
+            connect=ctx.connect,
+        )
+    from scaffolder.ops.backup.external import run_dump
+
+    return run_dump(
+        outputs=ctx.outputs,
+        database=external_database(ctx, database_url),
+        clients=ctx.clients,
+        clock=ctx.clock,
+        runner=ctx.runner,
+        connect=ctx.connect,
+    )
+
+
+def verify_backup(
+    ctx: BackupContext,
+    *,
+    probe_sql: str | None = None,
+    target_url: str | None = None,
+    snapshot_id: str | None = None,
+    growth_pct: float = 10.0,
+    timeout_s: float = 3600.0,
+) -> VerificationReport:
+    """Restore the newest backup somewhere temporary, check it, publish the result."""
+    probe = probe_sql or (ctx.spec.backups.probe_sql if ctx.spec else "SELECT 1")
+    if ctx.is_rds:
+        from scaffolder.ops.backup.snapshot import verify_snapshot
+
+        instance_class = "db.t4g.micro"
+        if ctx.spec and ctx.spec.database:
+            instance_class = ctx.spec.database.instance_class
+        return verify_snapshot(
+            outputs=ctx.outputs,
+            clients=ctx.clients,
+            waiting=ctx.waiting(timeout_s),
+            probe_sql=probe,
+            connect=ctx.connect,
+            snapshot_id=snapshot_id,
+            instance_class=instance_class,
+            growth_pct=growth_pct,
+        )
+    from scaffolder.ops.backup.external import verify_dump
+
+    return verify_dump(
+        outputs=ctx.outputs,
+        clients=ctx.clients,
+        clock=ctx.clock,
+        probe_sql=probe,
+        target_url=target_url,
+        runner=ctx.runner,
+        connect=ctx.connect,
+    )
+
+
+def sweep(ctx: BackupContext) -> SweepResult:
+    """Remove this environment's expired restore-test instances (RDS only)."""
+    if not ctx.is_rds:
+        return SweepResult()
+    from scaffolder.ops.backup.sweep import sweep_restore_instances
+
+    return sweep_restore_instances(
+        ctx.clients,
+        project=ctx.outputs.project,
+        environment=ctx.outputs.environment,
+        now=ctx.clock(),
+    )
+
+
+def raise_if_failed(report: VerificationReport) -> None:
+    """A failed check is a failed verification: exit 1 with the failed checks named."""
+    if not report.passed:
+        where = f" The report is at {report.report_uri}." if report.report_uri else ""
+        raise CheckFailed(
+            summary(report),
+            hint="Read each failed check's detail above and fix the backup "
+            f"before relying on it.{where}",
+        )
