@@ -1,0 +1,371 @@
+"""Hand-built InitContexts covering the shapes of DESIGN.md, and a Copier render helper.
+
+The contexts are built by hand (not by the inspector) so the template can be
+tested on its own; each mirrors a prototype family from DESIGN.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from scaffolder.envspec import default_spec, render_spec_yaml
+from scaffolder.models import (
+    AppKind,
+    EnvName,
+    InitContext,
+    Language,
+    MigrationTool,
+    PackageManager,
+    ServiceSpec,
+    TemplateApp,
+    TemplateMigrations,
+)
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+SCAFFOLD_VERSION = "0.1.0"
+REPOSITORY = "acme/shop"
+
+
+def _specs(
+    project: str,
+    apps: list[TemplateApp],
+    env_vars: list[str],
+    database: str,
+    environments: list[EnvName],
+) -> dict[str, str]:
+    services = [
+        ServiceSpec(name=a.name, shape=a.shape, port=a.port, health_path=a.health_path)
+        for a in apps
+    ]
+    external = {"supabase": "supabase", "neon": "neon", "external": "other"}.get(database)
+    return {
+        env: render_spec_yaml(
+            default_spec(
+                project=project,
+                env=env,
+                region="eu-west-1",
+                services=services,
+                secret_names=env_vars,
+                self_hosted_postgres=database == "rds",
+                external_provider=external,
+                alarm_email="ops@example.com",
+                github_repository=REPOSITORY,
+            )
+        )
+        for env in environments
+    }
+
+
+def _context(
+    project: str,
+    apps: list[TemplateApp],
+    *,
+    database: str,
+    migrations: list[TemplateMigrations] | None = None,
+    env_vars: list[str] | None = None,
+    public: list[str] | None = None,
+    functions: list[str] | None = None,
+    environments: list[EnvName] | None = None,
+) -> InitContext:
+    names = sorted(set(env_vars or []) | set(public or []))
+    return InitContext(
+        project=project,
+        apps=apps,
+        database=database,  # type: ignore[arg-type]
+        migrations=migrations or [],
+        supabase_functions=functions or [],
+        env_vars=names,
+        public_env_vars=sorted(public or []),
+        environment_specs=_specs(
+            project, apps, names, database, environments or ["dev", "staging", "prod"]
+        ),
+    )
+
+
+def express_pg() -> InitContext:
+    app = TemplateApp(
+        name="api",
+        root=".",
+        kind=AppKind.EXPRESS,
+        language=Language.NODE,
+        shape="server",
+        package_manager=PackageManager.NPM,
+        runtime_version="20",
+        install_command="npm ci",
+        start_command="node server.js",
+        test_command="npm test",
+        lint_command="npm run lint",
+        port=3000,
+        write_dockerfile=True,
+        write_health_file=True,
+        health_file_path="health.cjs",
+    )
+    return _context(
+        "express-pg",
+        [app],
+        database="rds",
+        migrations=[
+            TemplateMigrations(
+                tool=MigrationTool.DRIZZLE_KIT, deploy_command="npx drizzle-kit migrate"
+            )
+        ],
+        env_vars=["DATABASE_URL", "SESSION_SECRET"],
+    )
+
+
+def nextjs_standalone() -> InitContext:
+    app = TemplateApp(
+        name="web",
+        root=".",
+        kind=AppKind.NEXTJS,
+        language=Language.NODE,
+        shape="server",
+        package_manager=PackageManager.PNPM,
+        runtime_version="22.11",
+        install_command="pnpm install --frozen-lockfile",
+        build_command="pnpm run build",
+        start_command="pnpm start",
+        lint_command="pnpm run lint",
+        port=3000,
+        health_path="/api/healthz",
+        nextjs_standalone=True,
+        write_dockerfile=True,
+        write_health_file=True,
+        health_file_path="src/app/api/healthz/route.ts",
+    )
+    return _context(
+        "next-shop",
+        [app],
+        database="rds",
+        migrations=[
+            TemplateMigrations(
+                tool=MigrationTool.PRISMA_MIGRATE, deploy_command="npx prisma migrate deploy"
+            )
+        ],
+        env_vars=["DATABASE_URL", "NEXTAUTH_SECRET", "STRIPE_SECRET_KEY"],
+        public=["NEXT_PUBLIC_SITE_URL"],
+    )
+
+
+def vite_supabase() -> InitContext:
+    app = TemplateApp(
+        name="site",
+        root=".",
+        kind=AppKind.VITE_SPA,
+        language=Language.NODE,
+        shape="static",
+        package_manager=PackageManager.BUN,
+        runtime_version="20",
+        install_command="bun install --frozen-lockfile",
+        build_command="bun run build",
+        start_command="",
+        lint_command="bun run lint",
+        test_command="bun run test",
+        build_output_dir="dist",
+    )
+    return _context(
+        "vite-supa",
+        [app],
+        database="supabase",
+        migrations=[
+            TemplateMigrations(tool=MigrationTool.SUPABASE, deploy_command="supabase db push")
+        ],
+        public=["VITE_SUPABASE_URL", "VITE_SUPABASE_ANON_KEY"],
+        functions=["send-email", "stripe-webhook"],
+        environments=["staging", "prod"],
+    )
+
+
+def fastapi_alembic() -> InitContext:
+    app = TemplateApp(
+        name="backend",
+        root=".",
+        kind=AppKind.FASTAPI,
+        language=Language.PYTHON,
+        shape="server",
+        package_manager=PackageManager.UV,
+        runtime_version="3.11",
+        install_command="uv sync --frozen",
+        start_command="uvicorn app.main:app --host 0.0.0.0 --port 8000",
+        test_command="uv run pytest",
+        lint_command="uv run ruff check .",
+        port=8000,
+        entrypoint="app.main:app",
+        write_dockerfile=True,
+        write_health_file=True,
+        health_file_path="app/healthz.py",
+    )
+    return _context(
+        "fastapi-alembic",
+        [app],
+        database="rds",
+        migrations=[
+            TemplateMigrations(tool=MigrationTool.ALEMBIC, deploy_command="alembic upgrade head")
+        ],
+        env_vars=["DATABASE_URL", "JWT_SECRET", "OPENAI_API_KEY"],
+    )
+
+
+def django_app() -> InitContext:
+    app = TemplateApp(
+        name="mysite",
+        root=".",
+        kind=AppKind.DJANGO,
+        language=Language.PYTHON,
+        shape="server",
+        package_manager=PackageManager.PIP,
+        runtime_version="3.12",
+        install_command="pip install -r requirements.txt",
+        start_command="python manage.py runserver",
+        test_command="python manage.py test",
+        port=8000,
+        entrypoint="mysite.wsgi",
+        write_dockerfile=True,
+        write_health_file=True,
+        health_file_path="healthz.py",
+    )
+    return _context(
+        "django-site",
+        [app],
+        database="rds",
+        migrations=[
+            TemplateMigrations(
+                tool=MigrationTool.DJANGO, deploy_command="python manage.py migrate --noinput"
+            )
+        ],
+        env_vars=["DATABASE_URL", "DJANGO_SECRET_KEY", "ALLOWED_HOSTS"],
+        environments=["dev", "prod"],
+    )
+
+
+def streamlit_app() -> InitContext:
+    app = TemplateApp(
+        name="dashboard",
+        root=".",
+        kind=AppKind.STREAMLIT,
+        language=Language.PYTHON,
+        shape="server",
+        package_manager=PackageManager.PIP,
+        runtime_version="3.12",
+        install_command="pip install -r requirements.txt",
+        start_command="streamlit run dashboard.py",
+        port=8501,
+        health_path="/_stcore/health",
+        entrypoint="dashboard.py",
+        write_dockerfile=True,
+    )
+    return _context("streamlit-dash", [app], database="none", env_vars=["OPENAI_API_KEY"])
+
+
+def flask_poetry() -> InitContext:
+    app = TemplateApp(
+        name="flaskapp",
+        root=".",
+        kind=AppKind.FLASK,
+        language=Language.PYTHON,
+        shape="server",
+        package_manager=PackageManager.POETRY,
+        runtime_version="3.11",
+        install_command="poetry install --no-root",
+        start_command="python app.py",
+        test_command="poetry run pytest",
+        port=5000,
+        entrypoint="app.py",
+        write_dockerfile=True,
+        dockerfile_path="Dockerfile.production",
+        write_health_file=True,
+        health_file_path="healthz.py",
+    )
+    return _context("flask-neon", [app], database="neon", env_vars=["DATABASE_URL", "SECRET_KEY"])
+
+
+def monorepo() -> InitContext:
+    client = TemplateApp(
+        name="client",
+        root="client",
+        kind=AppKind.VITE_SPA,
+        language=Language.NODE,
+        shape="static",
+        package_manager=PackageManager.NPM,
+        runtime_version="20",
+        install_command="npm ci",
+        build_command="npm run build",
+        start_command="",
+        build_output_dir="dist",
+    )
+    server = TemplateApp(
+        name="server",
+        root="server",
+        kind=AppKind.FASTIFY,
+        language=Language.NODE,
+        shape="server",
+        package_manager=PackageManager.YARN,
+        runtime_version="18",
+        install_command="yarn install --frozen-lockfile",
+        build_command="yarn build",
+        start_command="node dist/index.js",
+        test_command="yarn test",
+        port=8080,
+        write_dockerfile=True,
+        dockerfile_path="server/Dockerfile",
+        write_health_file=True,
+        health_file_path="server/health.cjs",
+    )
+    return _context(
+        "mono",
+        [client, server],
+        database="external",
+        migrations=[
+            TemplateMigrations(
+                tool=MigrationTool.PRISMA_MIGRATE,
+                app_root="server",
+                deploy_command="npx prisma migrate deploy",
+            )
+        ],
+        env_vars=["DATABASE_URL", "JWT_SECRET"],
+        public=["VITE_API_URL"],
+    )
+
+
+CONTEXTS = {
+    "express_pg": express_pg,
+    "nextjs_standalone": nextjs_standalone,
+    "vite_supabase": vite_supabase,
+    "fastapi_alembic": fastapi_alembic,
+    "django": django_app,
+    "streamlit": streamlit_app,
+    "flask_poetry": flask_poetry,
+    "monorepo": monorepo,
+}
+
+
+def answers_for(ctx: InitContext) -> dict[str, Any]:
+    return {
+        "project_name": ctx.project,
+        "aws_region": "eu-west-1",
+        "environments": list(ctx.environment_specs),
+        "alarm_email": "ops@example.com",
+        "github_repository": REPOSITORY,
+    }
+
+
+def render(ctx: InitContext, dst: Path, answers: dict[str, Any] | None = None) -> Path:
+    """Render the real template into `dst` with Copier, as `scaffold init` does."""
+    import copier
+
+    data = {
+        **(answers or answers_for(ctx)),
+        "ctx": ctx.model_dump(mode="json"),
+        "scaffold_version": SCAFFOLD_VERSION,
+    }
+    copier.run_copy(
+        str(TEMPLATES_DIR),
+        str(dst),
+        data=data,
+        defaults=True,
+        unsafe=False,
+        quiet=True,
+        vcs_ref=None,
+    )
+    return dst

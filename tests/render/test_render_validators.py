@@ -1,0 +1,99 @@
+"""The real validators over everything the template generates, for every context."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from scaffolder.envspec import parse_spec
+from tests.render import validators
+from tests.render.contexts import CONTEXTS
+
+
+def _files(rendered: dict[str, Path], pattern: str) -> list[Path]:
+    found = [p for root in rendered.values() for p in sorted(root.glob(pattern))]
+    assert found, f"nothing rendered matches {pattern}"
+    return found
+
+
+def _workflows(rendered: dict[str, Path]) -> list[Path]:
+    return _files(rendered, ".github/workflows/*.yml")
+
+
+def _dockerfiles(rendered: dict[str, Path]) -> list[Path]:
+    return [p for p in _files(rendered, "**/Dockerfile*") if not p.name.endswith("ignore")]
+
+
+def test_every_context_renders_its_workflows(rendered: dict[str, Path]) -> None:
+    for name, root in rendered.items():
+        names = {p.name for p in (root / ".github" / "workflows").iterdir()}
+        assert {"ci.yml", "deploy.yml", "rollback.yml"} <= names, name
+        database = CONTEXTS[name]().database
+        assert ("backup-verify.yml" in names) == (database != "none"), name
+
+
+def test_workflows_match_githubs_schema(rendered: dict[str, Path]) -> None:
+    assert validators.check_jsonschema(_workflows(rendered)) == []
+
+
+def test_zizmor_finds_nothing_at_medium_or_above(rendered: dict[str, Path]) -> None:
+    assert validators.zizmor(_workflows(rendered)) == []
+
+
+def test_actionlint_is_clean(rendered: dict[str, Path]) -> None:
+    why = validators.actionlint_available()
+    if why:
+        pytest.skip(f"actionlint cannot run here: {why}")
+    assert validators.actionlint(_workflows(rendered)) == []
+
+
+def test_hadolint_reports_no_error(rendered: dict[str, Path]) -> None:
+    dockerfiles = _dockerfiles(rendered)
+    assert len(dockerfiles) >= 7
+    assert validators.hadolint(dockerfiles) == []
+
+
+def test_yamllint_accepts_every_generated_yaml(rendered: dict[str, Path]) -> None:
+    files = _workflows(rendered) + _files(rendered, "infra/*.yaml")
+    assert validators.yamllint(files) == []
+
+
+@pytest.mark.parametrize("name", sorted(CONTEXTS))
+def test_pulumi_env_files_parse_as_environment_specs(rendered: dict[str, Path], name: str) -> None:
+    ctx = CONTEXTS[name]()
+    infra = rendered[name] / "infra"
+    envs = sorted(p.name.split(".")[1] for p in infra.glob("Pulumi.*.yaml"))
+    assert envs == sorted(ctx.environment_specs)
+    for env, text in ctx.environment_specs.items():
+        path = infra / f"Pulumi.{env}.yaml"
+        assert path.read_text() == text  # verbatim: the engine's rendering is the source
+        spec = parse_spec(YAML(typ="safe").load(path.read_text()), source=str(path))
+        assert spec.environment == env
+        assert spec.project == ctx.project
+        assert [s.name for s in spec.services] == [a.name for a in ctx.apps]
+    project = YAML(typ="safe").load((infra / "Pulumi.yaml").read_text())
+    assert project["name"] == ctx.project
+    assert project["runtime"]["name"] == "python"
+    main = infra / project["main"]
+    compile(main.read_text(), str(main), "exec")  # valid Python
+    assert "run_from_config()" in main.read_text()
+    requirements = (infra / "requirements.txt").read_text()
+    assert "scaffold-prod==" in requirements
+    assert "pulumi-aws" in requirements
+
+
+@pytest.mark.parametrize("name", sorted(CONTEXTS))
+def test_env_example_lists_every_name_without_values(rendered: dict[str, Path], name: str) -> None:
+    ctx = CONTEXTS[name]()
+    lines = (rendered[name] / ".env.example").read_text().splitlines()
+    settings = [line for line in lines if line and not line.startswith("#")]
+    assert settings == [f"{n}=" for n in ctx.env_vars]
+    text = "\n".join(lines)
+    for public in ctx.public_env_vars:
+        index = lines.index(f"{public}=")
+        assert lines[index - 1].startswith("# public"), text
+    for private in set(ctx.env_vars) - set(ctx.public_env_vars):
+        index = lines.index(f"{private}=")
+        assert not lines[index - 1].startswith("# public"), text
