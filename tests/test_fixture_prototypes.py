@@ -292,3 +292,27 @@ def test_supabase_tables_are_named_in_migrations() -> None:
         )
         for table in tables:
             assert f"CREATE TABLE {table}" in sql, (name, table)
+
+
+def test_readme_lists_every_fixture() -> None:
+    readme = (PROTOTYPES_DIR / "README.md").read_text(encoding="utf-8")
+    assert [n for n in NAMES if f"`{n}`" not in readme] == []
+
+
+def test_required_shapes_are_covered() -> None:
+    """The issue's minimum: these kinds, auth kinds and traps each appear somewhere."""
+    all_exp = [load_expectations(n) for n in NAMES]
+    kinds = {a["kind"] for e in all_exp for a in e.get("apps", [])}
+    assert {"vite-spa", "nextjs", "express", "fastify", "fastapi", "flask", "django"} <= kinds
+    assert {"streamlit"} <= kinds and kinds & {"remix", "sveltekit"}
+    auth = {k for e in all_exp for k in e["auth"]["kinds"]}
+    assert {"supabase", "nextauth", "clerk", "django", "flask-login", "custom-jwt"} <= auth
+    assert "client-only" in auth
+    detectors = {s["detector"] for e in all_exp for s in e.get("secrets", [])}
+    assert set(SHAPES) <= detectors
+    assert any(",env" in e["repo"]["committed_env_files"] for e in all_exp)
+    assert any(a.get("lockfile_conflict") for e in all_exp for a in e.get("apps", []))
+    dockerfiles = [d for e in all_exp for d in e["production"].get("dockerfiles", [])]
+    assert {d["production_grade"] for d in dockerfiles} == {True, False}
+    workflows = [w for e in all_exp for w in e["production"].get("workflows", [])]
+    assert {w["runs_tests"] for w in workflows} == {True, False}
