@@ -1,0 +1,198 @@
+"""Monthly cost estimates from a dated price table.
+
+`estimate_spec_cost` prices an EnvironmentSpec directly (pure, fast, no pulumi);
+`scaffolder.provision.plan` prices the mock resource graph with the same unit
+functions below, and a test holds the two totals equal.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from importlib import resources
+
+from pydantic import Field
+
+from scaffolder.errors import InputError
+from scaffolder.models import CostLine, EnvironmentSpec, Model
+from stacks import catalog
+
+PRICE_TABLE = "aws-us-east-1-2026-11.toml"
+
+
+class RdsPrices(Model):
+    storage_gp3_gb_month: float
+    backup_storage_gb_month: float
+    instance_hourly: dict[str, float]
+
+
+class NetworkPrices(Model):
+    nat_gateway_hourly: float
+    public_ipv4_hourly: float
+
+
+class AlbPrices(Model):
+    hourly: float
+    lcu_hourly: float
+    lcus_assumed: float
+    public_addresses: int
+
+
+class FargatePrices(Model):
+    vcpu_hourly: float
+    gb_hourly: float
+
+
+class StoragePrices(Model):
+    s3_gb_month: float
+    s3_gb_assumed: float
+    ecr_gb_month: float
+    ecr_gb_assumed: float
+
+
+class MonitoringPrices(Model):
+    kms_key_month: float
+    secret_month: float
+    alarm_month: float
+
+
+class PriceTable(Model):
+    as_of: str
+    region: str
+    currency: str = "USD"
+    hours_per_month: float = Field(default=730, gt=0)
+    rds: RdsPrices
+    network: NetworkPrices
+    alb: AlbPrices
+    fargate: FargatePrices
+    storage: StoragePrices
+    monitoring: MonitoringPrices
+
+
+@lru_cache(maxsize=4)
+def load_prices(name: str = PRICE_TABLE) -> PriceTable:
+    text = resources.files("scaffolder.provision").joinpath("prices", name).read_text("utf-8")
+    return PriceTable.model_validate(tomllib.loads(text))
+
+
+def _round(value: float) -> float:
+    return round(value, 2)
+
+
+# -- unit prices: one function per kind of billed resource -----------------
+
+
+def db_instance(p: PriceTable, label: str, instance_class: str, multi_az: bool) -> CostLine:
+    hourly = p.rds.instance_hourly.get(instance_class)
+    if hourly is None:
+        known = ", ".join(sorted(p.rds.instance_hourly))
+        raise InputError(
+            f"The price table has no price for DB instance class '{instance_class}'.",
+            hint=f"Use one of: {known}; or add it to scaffolder/provision/prices/{PRICE_TABLE}.",
+        )
+    copies = 2 if multi_az else 1
+    suffix = ", Multi-AZ" if multi_az else ""
+    return CostLine(
+        resource=f"{label} ({instance_class}{suffix})",
+        monthly_usd=_round(hourly * copies * p.hours_per_month),
+    )
+
+
+def db_storage(p: PriceTable, label: str, storage_gb: float, multi_az: bool) -> CostLine:
+    copies = 2 if multi_az else 1
+    return CostLine(
+        resource=f"{label} storage ({storage_gb:g} GB gp3)",
+        monthly_usd=_round(storage_gb * copies * p.rds.storage_gp3_gb_month),
+    )
+
+
+def db_backup_storage(p: PriceTable, label: str, storage_gb: float) -> CostLine:
+    return CostLine(
+        resource=f"{label} backups (~{storage_gb:g} GB snapshots)",
+        monthly_usd=_round(storage_gb * p.rds.backup_storage_gb_month),
+    )
+
+
+def nat_gateway(p: PriceTable, label: str) -> CostLine:
+    hourly = p.network.nat_gateway_hourly + p.network.public_ipv4_hourly
+    return CostLine(
+        resource=f"{label} (NAT gateway + Elastic IP)",
+        monthly_usd=_round(hourly * p.hours_per_month),
+    )
+
+
+def load_balancer(p: PriceTable, label: str) -> CostLine:
+    hourly = (
+        p.alb.hourly
+        + p.alb.lcu_hourly * p.alb.lcus_assumed
+        + p.network.public_ipv4_hourly * p.alb.public_addresses
+    )
+    return CostLine(resource=f"{label} (ALB)", monthly_usd=_round(hourly * p.hours_per_month))
+
+
+def fargate(p: PriceTable, label: str, cpu: float, memory_mb: float, count: float) -> CostLine:
+    hourly = (cpu / 1024) * p.fargate.vcpu_hourly + (memory_mb / 1024) * p.fargate.gb_hourly
+    return CostLine(
+        resource=f"{label} (Fargate {cpu:g} CPU / {memory_mb:g} MB x {count:g})",
+        monthly_usd=_round(hourly * count * p.hours_per_month),
+    )
+
+
+def bucket(p: PriceTable, label: str) -> CostLine:
+    return CostLine(
+        resource=f"{label} (S3, ~{p.storage.s3_gb_assumed:g} GB)",
+        monthly_usd=_round(p.storage.s3_gb_assumed * p.storage.s3_gb_month),
+    )
+
+
+def ecr_repository(p: PriceTable, label: str) -> CostLine:
+    return CostLine(
+        resource=f"{label} (ECR, ~{p.storage.ecr_gb_assumed:g} GB)",
+        monthly_usd=_round(p.storage.ecr_gb_assumed * p.storage.ecr_gb_month),
+    )
+
+
+def kms_key(p: PriceTable, label: str) -> CostLine:
+    return CostLine(resource=f"{label} (KMS key)", monthly_usd=p.monitoring.kms_key_month)
+
+
+def secret(p: PriceTable, label: str) -> CostLine:
+    return CostLine(resource=f"{label} (secret)", monthly_usd=p.monitoring.secret_month)
+
+
+def alarm(p: PriceTable, label: str) -> CostLine:
+    return CostLine(resource=f"{label} (alarm)", monthly_usd=p.monitoring.alarm_month)
+
+
+# -- the whole environment ---------------------------------------------------
+
+
+def estimate_spec_cost(spec: EnvironmentSpec, prices: PriceTable | None = None) -> list[CostLine]:
+    """Estimated monthly cost of `spec`, one line per billed resource."""
+    p = prices or load_prices()
+    base = catalog.prefix(spec)
+    lines: list[CostLine] = [kms_key(p, f"{base}-key")]
+    lines += [nat_gateway(p, f"{base}-nat-{i}") for i in range(catalog.nat_gateway_count(spec))]
+    db = spec.database
+    if db is not None:
+        label = f"{base}-db"
+        lines += [
+            db_instance(p, label, db.instance_class, db.multi_az),
+            db_storage(p, label, db.allocated_storage_gb, db.multi_az),
+            db_backup_storage(p, label, db.allocated_storage_gb),
+        ]
+    for service in catalog.server_services(spec):
+        label = f"{base}-{service.name}"
+        lines += [
+            fargate(p, label, service.cpu, service.memory, service.desired_count),
+            load_balancer(p, label),
+            ecr_repository(p, label),
+        ]
+    lines += [bucket(p, f"{base}-bucket-{i}") for i in range(catalog.bucket_count(spec))]
+    lines += [secret(p, f"{base}-secret-{i}") for i in range(catalog.secret_count(spec))]
+    lines += [alarm(p, name) for name in catalog.all_alarm_names(spec)]
+    return lines
+
+
+def total(lines: list[CostLine]) -> float:
+    return _round(sum(line.monthly_usd for line in lines))
