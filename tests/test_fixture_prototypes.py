@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -316,3 +318,23 @@ def test_required_shapes_are_covered() -> None:
     assert {d["production_grade"] for d in dockerfiles} == {True, False}
     workflows = [w for e in all_exp for w in e["production"].get("workflows", [])]
     assert {w["runs_tests"] for w in workflows} == {True, False}
+
+
+def _jwt_claims(token: str) -> dict[str, Any]:
+    header, payload, signature = token.split(".")
+    pad = "=" * (-len(payload) % 4)
+    assert json.loads(base64.urlsafe_b64decode(header + "=" * (-len(header) % 4)))["alg"] == "HS256"
+    assert len(base64.urlsafe_b64decode(signature + "=" * (-len(signature) % 4))) == 32
+    claims: dict[str, Any] = json.loads(base64.urlsafe_b64decode(payload + pad))
+    return claims
+
+
+def test_supabase_keys_are_real_format_jwts_with_the_right_role() -> None:
+    env = (fixture_dir("lovable-vite-supabase") / ".env").read_text(encoding="utf-8")
+    values = dict(line.split("=", 1) for line in env.splitlines() if "=" in line)
+    anon = _jwt_claims(values["VITE_SUPABASE_ANON_KEY"])
+    service = _jwt_claims(values["VITE_SUPABASE_SERVICE_ROLE_KEY"])
+    assert (anon["role"], anon["iss"]) == ("anon", "supabase")
+    assert (service["role"], service["iss"]) == ("service_role", "supabase")
+    assert anon["ref"] == service["ref"]
+    assert f"https://{anon['ref']}.supabase.co" == values["VITE_SUPABASE_URL"]
