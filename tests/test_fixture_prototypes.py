@@ -293,7 +293,7 @@ def test_supabase_tables_are_named_in_migrations() -> None:
             else ""
         )
         for table in tables:
-            assert f"CREATE TABLE {table}" in sql, (name, table)
+            assert f"create table {table}" in sql.lower(), (name, table)
 
 
 def test_readme_lists_every_fixture() -> None:
