@@ -1,9 +1,105 @@
-"""CLI adapter for the audit commands (being built)."""
+"""CLI adapter for `scaffold audit`: parse, run the audit, print the report.
+
+The report (data) goes to stdout or --output; progress and the one-line summary
+(diagnostics) go to stderr, so `scaffold audit --format json > report.json` works.
+"""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+
+from scaffolder import console
+from scaffolder.audit.formats import ReportFormat
+from scaffolder.errors import CheckFailed, UsageError
+
+if TYPE_CHECKING:
+    from scaffolder.models import ReadinessReport
+
+HELP = (
+    "Tell the truth about what will break in production: secrets, data, operations, code, cost.\n\n"
+    "Works offline; needs no cloud account. Exits 1 when the score is under --fail-under.\n\n"
+    "Examples:\n\n"
+    "  scaffold audit                              # the report for this folder\n\n"
+    "  scaffold audit ../my-app --format markdown > READINESS.md\n\n"
+    "  scaffold audit --format sarif --output scaffold.sarif   # for GitHub code scanning\n\n"
+    "  scaffold audit --format json --fail-under 70            # a CI gate"
+)
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
+    app.command("audit", help=HELP)(audit_command)
+
+
+def audit_command(
+    path: Annotated[Path, typer.Argument(help="The repository (default: here).")] = Path("."),
+    *,
+    fmt: Annotated[
+        ReportFormat,
+        typer.Option("--format", "-f", help="Report format.", case_sensitive=False),
+    ] = ReportFormat.TEXT,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the report to FILE instead of stdout."),
+    ] = None,
+    fail_under: Annotated[
+        int | None,
+        typer.Option(
+            "--fail-under", min=0, max=100, help="Exit 1 when the score is below N (0-100)."
+        ),
+    ] = None,
+    no_history: Annotated[
+        bool,
+        typer.Option("--no-history", help="Skip scanning git history for deleted secrets."),
+    ] = False,
+) -> None:
+    """Parse options, run the audit, write the report, apply --fail-under."""
+    from scaffolder.audit import run_audit
+
+    console.info(f"Auditing {path.resolve()}" + (" (history skipped)" if no_history else " …"))
+    report = run_audit(path, scan_history=not no_history)
+    _emit(report, fmt, output)
+    _summary(report)
+    if fail_under is not None and report.score < fail_under:
+        raise CheckFailed(
+            f"The readiness score {report.score} is under --fail-under {fail_under}.",
+            hint="Work through the launch plan in the report, or lower --fail-under.",
+        )
+
+
+def _render(report: ReadinessReport, fmt: ReportFormat) -> str:
+    from scaffolder.audit.formats import render
+    from scaffolder.cli.render_report import report_as_text
+
+    return report_as_text(report) if fmt == ReportFormat.TEXT else render(report, fmt)
+
+
+def _emit(report: ReadinessReport, fmt: ReportFormat, output: Path | None) -> None:
+    if output is not None:
+        try:
+            output.write_text(_render(report, fmt), encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(
+                f"Cannot write the report to {output}: {exc.strerror or exc}.",
+                hint="Choose a path in a folder that exists and that you can write to.",
+            ) from exc
+        console.info(f"Wrote the {fmt.value} report to {output}.")
+    elif fmt == ReportFormat.TEXT:
+        from scaffolder.cli.render_report import render_report
+
+        render_report(report, console.stdout)
+    else:
+        sys.stdout.write(_render(report, fmt))
+        sys.stdout.flush()
+
+
+def _summary(report: ReadinessReport) -> None:
+    critical = sum(1 for f in report.findings if f.severity.value == "critical")
+    console.info(
+        f"Score {report.score}/100: {len(report.findings)} findings ({critical} critical), "
+        f"{len(report.warnings)} scan warnings."
+    )

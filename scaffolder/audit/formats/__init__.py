@@ -1,0 +1,30 @@
+"""Report formatters: machine formats here, the rich text report in scaffolder/cli."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from scaffolder.audit.formats.json_report import to_json
+from scaffolder.audit.formats.markdown import to_markdown
+from scaffolder.audit.formats.sarif import to_sarif
+from scaffolder.models import ReadinessReport
+
+__all__ = ["ReportFormat", "render", "to_json", "to_markdown", "to_sarif"]
+
+
+class ReportFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    MARKDOWN = "markdown"
+    SARIF = "sarif"
+
+
+def render(report: ReadinessReport, fmt: ReportFormat) -> str:
+    """The report as JSON, Markdown or SARIF text (the text format is rendered by the CLI)."""
+    if fmt == ReportFormat.JSON:
+        return to_json(report)
+    if fmt == ReportFormat.MARKDOWN:
+        return to_markdown(report)
+    if fmt == ReportFormat.SARIF:
+        return to_sarif(report)
+    raise ValueError(f"{fmt} is rendered by scaffolder.cli.render_report")

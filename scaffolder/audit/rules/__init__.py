@@ -1,0 +1,22 @@
+"""Every audit rule, one module per dimension, in one registry.
+
+Importing this package registers the rules; `all_rules()` returns them in id order.
+"""
+
+from __future__ import annotations
+
+from scaffolder.audit.rules import code, cost, data, operations, security
+from scaffolder.audit.rules.base import AuditContext, Hit, Rule, Stage, registered
+
+__all__ = ["AuditContext", "Hit", "Rule", "Stage", "all_rules", "get_rule"]
+
+_MODULES = (security, data, operations, code, cost)  # imported for their registrations
+
+
+def all_rules() -> list[Rule]:
+    """Every registered rule, sorted by id (CODE..., COST..., DATA..., OPS..., SEC...)."""
+    return [r for _, r in sorted(registered().items())]
+
+
+def get_rule(rule_id: str) -> Rule:
+    return registered()[rule_id]

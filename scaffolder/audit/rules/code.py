@@ -1,0 +1,167 @@
+"""Code rules: tests, reproducible installs and pinned runtimes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from scaffolder.audit.rules.base import (
+    AuditContext,
+    Hit,
+    Stage,
+    app_evidence,
+    app_label,
+    joined,
+    rule,
+    unique_evidence,
+)
+from scaffolder.models import Dimension, Evidence, Severity, WarningKind
+
+CODE = Dimension.CODE
+
+# Warnings another rule reports (SEC012) or that are expected (binary files are skipped).
+_NOT_SCAN_PROBLEMS = {WarningKind.HISTORY_SKIPPED, WarningKind.NOT_GIT, WarningKind.BINARY}
+_MAX_WARNING_EVIDENCE = 20
+
+
+@rule(
+    id="CODE001",
+    dimension=CODE,
+    severity=Severity.MEDIUM,
+    title="No tests",
+    why="Every change, including the ones an AI writes for you, reaches users unverified.",
+    fix=(
+        "Add tests for the paths that lose money or data when they break (sign-up, payments, "
+        "writes); the CI that `scaffold init` writes runs them on every push."
+    ),
+    action="Add tests for sign-up, payments and every write path",
+    stage=Stage.MANUAL,
+)
+def no_tests(ctx: AuditContext) -> Iterator[Hit]:
+    facts = ctx.facts
+    if facts.apps and facts.production.test_files <= 0 and not any(a.has_tests for a in facts.apps):
+        yield Hit()
+
+
+@rule(
+    id="CODE002",
+    dimension=CODE,
+    severity=Severity.MEDIUM,
+    title="No lockfile",
+    why=(
+        "Each install resolves versions afresh, so production can run dependencies you never "
+        "tested."
+    ),
+    fix=(
+        "Commit the lockfile your package manager writes (package-lock.json, pnpm-lock.yaml, "
+        "uv.lock, poetry.lock) and install from it in CI and the image."
+    ),
+    action="Commit a lockfile for every app",
+    stage=Stage.MANUAL,
+)
+def no_lockfile(ctx: AuditContext) -> Iterator[Hit]:
+    missing = [a for a in ctx.facts.apps if not a.lockfiles]
+    if missing:
+        yield Hit(
+            evidence=tuple(app_evidence(a) for a in missing),
+            title=f"No lockfile for {joined(app_label(a) for a in missing)}",
+        )
+
+
+@rule(
+    id="CODE003",
+    dimension=CODE,
+    severity=Severity.MEDIUM,
+    title="Conflicting lockfiles",
+    why=(
+        "Two package managers resolve different versions, so your laptop, CI and the image can "
+        "each install something different."
+    ),
+    fix=(
+        "Pick one package manager, delete the other lockfile, and declare the choice "
+        "(`packageManager` in package.json)."
+    ),
+    action="Keep one package manager's lockfile and delete the other",
+    stage=Stage.MANUAL,
+)
+def conflicting_lockfiles(ctx: AuditContext) -> Iterator[Hit]:
+    for app in ctx.facts.apps:
+        if app.lockfile_conflict:
+            yield Hit(
+                evidence=tuple(Evidence(path=p) for p in app.lockfiles if p),
+                title=f"Conflicting lockfiles in {app_label(app)}: {joined(app.lockfiles)}",
+            )
+
+
+@rule(
+    id="CODE004",
+    dimension=CODE,
+    severity=Severity.LOW,
+    title="Runtime version not pinned",
+    why=(
+        "The build uses whatever Node or Python is current that day, and the next major version "
+        "can break the build or the app."
+    ),
+    fix=(
+        "Pin it in .nvmrc or engines.node (Node), .python-version or requires-python (Python); "
+        "the image `scaffold init` writes follows the pin."
+    ),
+    action="Pin the Node or Python version (.nvmrc, .python-version)",
+    stage=Stage.MANUAL,
+)
+def runtime_not_pinned(ctx: AuditContext) -> Iterator[Hit]:
+    unpinned = [a for a in ctx.facts.apps if not a.runtime_version]
+    if unpinned:
+        yield Hit(
+            evidence=tuple(app_evidence(a) for a in unpinned),
+            title=f"Runtime version not pinned for {joined(app_label(a) for a in unpinned)}",
+        )
+
+
+@rule(
+    id="CODE005",
+    dimension=CODE,
+    severity=Severity.MEDIUM,
+    title="node_modules committed",
+    why=(
+        "Committed dependencies are built for one machine's OS, bloat every clone and hide "
+        "which versions really run."
+    ),
+    fix=(
+        "Run `git rm -r --cached node_modules`, add it to .gitignore, and install from the "
+        "lockfile."
+    ),
+    action="Untrack node_modules and add it to .gitignore",
+    stage=Stage.MANUAL,
+)
+def node_modules_committed(ctx: AuditContext) -> Iterator[Hit]:
+    paths = [p for p in dict.fromkeys(ctx.facts.node_modules_committed) if p]
+    if paths:
+        yield Hit(evidence=tuple(Evidence(path=p) for p in paths))
+
+
+@rule(
+    id="CODE006",
+    dimension=CODE,
+    severity=Severity.INFO,
+    title="The scan was incomplete",
+    why=(
+        "A problem in a file the scan could not read goes unreported, so this report may be "
+        "incomplete."
+    ),
+    fix=(
+        "Check the listed files: fix their encoding or size, or ignore them if they are not source."
+    ),
+    action="Check the files and detectors the scan could not complete",
+    stage=Stage.MANUAL,
+)
+def scan_warnings(ctx: AuditContext) -> Iterator[Hit]:
+    problems = [w for w in ctx.facts.warnings if w.kind not in _NOT_SCAN_PROBLEMS]
+    if problems:
+        evidence = [
+            Evidence(path=w.path or ".", snippet=f"{w.kind}: {w.message}"[:200])
+            for w in problems[:_MAX_WARNING_EVIDENCE]
+        ]
+        yield Hit(
+            evidence=unique_evidence(evidence),
+            title=f"The scan was incomplete: {len(problems)} problem(s) reading the repository",
+        )

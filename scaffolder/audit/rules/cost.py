@@ -1,0 +1,115 @@
+"""Cost rules: what the default environments cost and the line items that surprise people."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from scaffolder.audit.rules.base import AuditContext, Hit, Stage, rule, server_apps
+from scaffolder.models import Dimension, Severity
+
+COST = Dimension.COST
+
+# us-east-1 list price of one NAT gateway-month (730 h x $0.045), before data processing.
+NAT_GATEWAY_MONTHLY_USD = 32.85
+
+
+def _money(value: float) -> str:
+    return f"${value:,.2f}"
+
+
+@rule(
+    id="COST001",
+    dimension=COST,
+    severity=Severity.INFO,
+    title="Estimated monthly AWS cost",
+    why=(
+        "The environments bill from their first hour whether or not anyone uses them, and prod "
+        "is sized for availability, not for price."
+    ),
+    fix=(
+        "Review the resources and prices with `scaffold plan <env>`, and destroy dev while it "
+        "is idle with `scaffold destroy dev`."
+    ),
+    action="Review resources and monthly cost offline",
+    stage=Stage.PLAN,
+    fix_command="scaffold plan prod",
+)
+def estimated_cost(ctx: AuditContext) -> Iterator[Hit]:
+    if ctx.monthly_cost:
+        parts = ", ".join(f"{env} {_money(usd)}" for env, usd in ctx.monthly_cost.items())
+        total = sum(ctx.monthly_cost.values())
+        yield Hit(title=f"Estimated monthly AWS cost: {parts} (total {_money(total)})")
+
+
+@rule(
+    id="COST002",
+    dimension=COST,
+    severity=Severity.INFO,
+    title="NAT gateways bill by the hour",
+    why=(
+        "Each NAT gateway costs about $33 a month before any traffic, and prod runs one per "
+        "availability zone so one zone's outage does not take the app down."
+    ),
+    fix=(
+        "Keep them in prod; in dev, lower `nat_gateways` in infra/Pulumi.dev.yaml if its tasks "
+        "do not need outbound internet access."
+    ),
+    action="Review resources and monthly cost offline",
+    stage=Stage.PLAN,
+    fix_command="scaffold plan dev",
+)
+def nat_gateways(ctx: AuditContext) -> Iterator[Hit]:
+    if not server_apps(ctx.facts):
+        return
+    counts = {env: spec.nat_gateways for env, spec in ctx.specs.items() if spec.nat_gateways > 0}
+    if counts:
+        total = sum(counts.values())
+        parts = ", ".join(f"{n} in {env}" for env, n in counts.items())
+        yield Hit(
+            title=(
+                f"NAT gateways: {parts} (about {_money(total * NAT_GATEWAY_MONTHLY_USD)} a month "
+                "before traffic)"
+            )
+        )
+
+
+@rule(
+    id="COST003",
+    dimension=COST,
+    severity=Severity.INFO,
+    title="Multi-AZ doubles the database's cost",
+    why=(
+        "A Multi-AZ standby is a second database instance billed in full, worth it for prod's "
+        "availability and nowhere else."
+    ),
+    fix="Keep `multi_az: true` only in infra/Pulumi.prod.yaml; dev and staging default to off.",
+    action="Review resources and monthly cost offline",
+    stage=Stage.PLAN,
+    fix_command="scaffold plan prod",
+)
+def multi_az_database(ctx: AuditContext) -> Iterator[Hit]:
+    envs = [env for env, spec in ctx.specs.items() if spec.database and spec.database.multi_az]
+    if envs:
+        yield Hit(title=f"Multi-AZ database in {', '.join(envs)} doubles its instance cost")
+
+
+@rule(
+    id="COST004",
+    dimension=COST,
+    severity=Severity.MEDIUM,
+    title="No budget alarm",
+    why=(
+        "A runaway autoscaler or a forgotten dev stack is only noticed on the invoice, weeks "
+        "after it started."
+    ),
+    fix=(
+        "Create an AWS Budgets alert at about 1.5x the estimate that emails the owner "
+        "(Billing console, or `aws budgets create-budget`)."
+    ),
+    action="Create an AWS Budgets alert at about 1.5x the estimated monthly cost",
+    stage=Stage.MANUAL,
+)
+def no_budget_alarm(ctx: AuditContext) -> Iterator[Hit]:
+    # Nothing the tool writes creates a budget yet, so any deployable repo gets this reminder.
+    if ctx.specs:
+        yield Hit()
