@@ -3,9 +3,9 @@
     run_init(root, options, deps) -> InitResult
 
 Stages, each followed by `deps.checkpoint(<stage>)` so tests can stop a run
-anywhere: "inspected", "staged", "rendered", "applied <path>" (per file),
-"applied". Nothing touches the repository before the apply stage, and the apply
-stage restores the repository exactly when it fails.
+anywhere: "inspected", "staged", "rendered", then "applied <path>" after
+each file written (inside the transaction). Nothing touches the repository
+before the apply stage, and the apply stage restores it exactly when it fails.
 """
 
 from __future__ import annotations
@@ -121,7 +121,6 @@ def run_init(root: Path, options: InitOptions, deps: InitDeps) -> InitResult:
         result.conflicts = staging.conflicted(stage, changes)
         if not options.pretend:
             apply_changes(root, stage, changes, deps.checkpoint)
-            deps.checkpoint("applied")
     return result
 
 
