@@ -1,0 +1,246 @@
+"""Secrets that live only in git history.
+
+A key deleted from the tree is still in every clone. The scan is one pass over
+object ids, not over commits: `git rev-list --objects --all` lists each blob
+once, `git cat-file --batch-check` sizes them, blobs still in HEAD's tree and
+big or binary ones are dropped, and one `git cat-file --batch` process streams
+the rest. Only blobs with a hit cost more: one `git log --raw` pass finds the
+commit that introduced each and the path it had there.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from scaffolder.inspect.secrets import scan_text
+from scaffolder.inspect.walk import ALWAYS_SKIP_DIRS, BINARY_SNIFF_BYTES, BINARY_SUFFIXES
+from scaffolder.models import ScanWarning, SecretFinding, WarningKind
+
+MAX_BLOB_BYTES = 1_000_000  # as for working-tree files: bigger ones are bundles and data
+MAX_BLOBS = 50_000
+MAX_TOTAL_BYTES = 256_000_000
+_REPO_POINTERS = frozenset({"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY"})
+
+
+@dataclass(frozen=True)
+class HistoryLimits:
+    max_blob_bytes: int = MAX_BLOB_BYTES
+    max_blobs: int = MAX_BLOBS
+    max_total_bytes: int = MAX_TOTAL_BYTES
+
+
+@dataclass
+class _Plan:
+    blobs: list[tuple[str, str]] = field(default_factory=list)  # (sha, path) to read
+    skipped: int = 0  # blobs left out because a cap was reached
+
+
+class _Git:
+    def __init__(self, root: Path, executable: str) -> None:
+        self.root = root
+        self.argv = [executable, "-c", "safe.directory=*", "-c", "core.quotePath=false"]
+        # Our own environment must not point git at another repository.
+        self.env = {k: v for k, v in os.environ.items() if k not in _REPO_POINTERS}
+
+    def run(self, args: list[str], stdin: bytes | None = None) -> tuple[int, bytes]:
+        try:
+            proc = subprocess.run(
+                [*self.argv, *args],
+                cwd=self.root,
+                env=self.env,
+                input=stdin,
+                capture_output=True,
+                check=False,
+                timeout=600,
+            )
+        except (OSError, subprocess.SubprocessError):
+            return 127, b""
+        return proc.returncode, proc.stdout
+
+    def stream(self, args: list[str]) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            [*self.argv, *args],
+            cwd=self.root,
+            env=self.env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+
+
+def _warn(kind: WarningKind, message: str) -> list[ScanWarning]:
+    return [ScanWarning(kind=kind, path=None, message=message)]
+
+
+def _scannable_path(path: str) -> bool:
+    parts = path.split("/")
+    if ALWAYS_SKIP_DIRS.intersection(parts[:-1]):
+        return False
+    name = parts[-1]
+    dot = name.rfind(".")
+    return not (dot > 0 and name[dot:].lower() in BINARY_SUFFIXES)
+
+
+def _head_blobs(git: _Git) -> set[str]:
+    code, out = git.run(["ls-tree", "-r", "-z", "--full-tree", "HEAD"])
+    if code != 0:
+        return set()
+    blobs = set()
+    for entry in out.split(b"\0"):
+        meta = entry.split(b"\t", 1)[0].split()
+        if len(meta) == 3 and meta[1] == b"blob":
+            blobs.add(meta[2].decode())
+    return blobs
+
+
+def _plan(git: _Git, limits: HistoryLimits) -> _Plan | None:
+    code, listing = git.run(["rev-list", "--objects", "--all"])
+    if code != 0:
+        return None
+    fmt = "--batch-check=%(objectname) %(objecttype) %(objectsize) %(rest)"
+    code, checked = git.run(["cat-file", fmt], stdin=listing)
+    if code != 0:
+        return None
+    head = _head_blobs(git)
+    plan, total = _Plan(), 0
+    for raw in checked.decode("utf-8", "replace").splitlines():
+        parts = raw.split(" ", 3)
+        if len(parts) < 4 or parts[1] != "blob" or parts[0] in head:
+            continue
+        size, path = int(parts[2]), parts[3]
+        if size > limits.max_blob_bytes or size == 0 or not _scannable_path(path):
+            continue
+        if len(plan.blobs) >= limits.max_blobs or total + size > limits.max_total_bytes:
+            plan.skipped += 1
+            continue
+        total += size
+        plan.blobs.append((parts[0], path))
+    return plan
+
+
+def _feed(stdin: IO[bytes], shas: Iterable[str]) -> None:
+    try:
+        for sha in shas:
+            stdin.write(sha.encode() + b"\n")
+    except BrokenPipeError:
+        pass
+    finally:
+        stdin.close()
+
+
+def _read_blobs(git: _Git, blobs: list[tuple[str, str]]) -> Iterator[tuple[str, str, bytes]]:
+    """(sha, path, content) for each blob, through one `git cat-file --batch`."""
+    proc = git.stream(["cat-file", "--batch"])
+    assert proc.stdin is not None and proc.stdout is not None
+    # Writing every id before reading would deadlock once the output pipe fills.
+    writer = threading.Thread(target=_feed, args=(proc.stdin, [s for s, _ in blobs]), daemon=True)
+    writer.start()
+    try:
+        for sha, path in blobs:
+            header = proc.stdout.readline().split()
+            if len(header) != 3:
+                continue  # "<sha> missing": nothing follows
+            data = proc.stdout.read(int(header[2]))
+            proc.stdout.read(1)  # the newline after the content
+            yield sha, path, data
+    finally:
+        proc.stdout.close()
+        proc.wait()
+        writer.join()
+
+
+def _introductions(git: _Git, wanted: set[str]) -> dict[str, tuple[str, str]]:
+    """blob sha -> (commit, path) of the oldest commit that wrote that blob."""
+    code, out = git.run(
+        ["log", "--all", "--reverse", "--no-renames", "--raw", "--no-abbrev", "--format=commit %H"]
+    )
+    found: dict[str, tuple[str, str]] = {}
+    if code != 0:
+        return found
+    commit = ""
+    for line in out.decode("utf-8", "replace").splitlines():
+        if line.startswith("commit "):
+            commit = line[7:].strip()
+        elif line.startswith(":") and "\t" in line:
+            meta, path = line.split("\t", 1)
+            new_sha = meta.split()[3]
+            if new_sha in wanted and new_sha not in found:
+                found[new_sha] = (commit, path)
+    return found
+
+
+def _scan_blobs(git: _Git, plan: _Plan, seen: set[str]) -> dict[str, list[SecretFinding]]:
+    hits: dict[str, list[SecretFinding]] = {}
+    for sha, path, data in _read_blobs(git, plan.blobs):
+        if b"\0" in data[:BINARY_SNIFF_BYTES]:
+            continue
+        findings = [
+            f for f in scan_text(path, data.decode("utf-8", "replace")) if f.fingerprint not in seen
+        ]
+        if findings:
+            hits[sha] = findings
+    return hits
+
+
+def _place(
+    hits: dict[str, list[SecretFinding]], origins: dict[str, tuple[str, str]], order: dict[str, int]
+) -> list[SecretFinding]:
+    """One finding per value, at the oldest commit that introduced it."""
+    best: dict[str, tuple[int, SecretFinding]] = {}
+    for sha, findings in hits.items():
+        commit, path = origins.get(sha, (None, None))
+        rank = order.get(commit or "", len(order))
+        for finding in findings:
+            placed = finding.model_copy(
+                update={
+                    "in_working_tree": False,
+                    "in_history": True,
+                    "commit": commit,
+                    "path": path or finding.path,
+                }
+            )
+            if finding.fingerprint not in best or rank < best[finding.fingerprint][0]:
+                best[finding.fingerprint] = (rank, placed)
+    return sorted((f for _, f in best.values()), key=lambda f: (f.path, f.line or 0, f.detector))
+
+
+def scan_history_secrets(
+    root: Path,
+    seen_fingerprints: set[str],
+    *,
+    limits: HistoryLimits | None = None,
+    git_executable: str = "git",
+) -> tuple[list[SecretFinding], list[ScanWarning]]:
+    """Secrets in any commit reachable from a ref, whose value is not in `seen_fingerprints`.
+
+    Each finding has in_working_tree False, in_history True, `commit` the commit
+    that introduced it and `path` the path it had there. Problems are warnings.
+    """
+    git = _Git(root, git_executable)
+    code, out = git.run(["rev-parse", "--is-inside-work-tree"])
+    if code == 127:
+        return [], _warn(WarningKind.NOT_GIT, "git is not installed; history not checked")
+    if code != 0 or out.strip() != b"true":
+        return [], _warn(WarningKind.NOT_GIT, "not a git repository; history not checked")
+    if git.run(["rev-parse", "--verify", "-q", "HEAD"])[0] != 0:
+        return [], _warn(WarningKind.EMPTY, "the repository has no commits; history not checked")
+    plan = _plan(git, limits or HistoryLimits())
+    if plan is None:
+        return [], _warn(WarningKind.HISTORY_SKIPPED, "git could not list the history's objects")
+    hits = _scan_blobs(git, plan, seen_fingerprints)
+    origins = _introductions(git, set(hits)) if hits else {}
+    code, out = git.run(["rev-list", "--all", "--reverse", "--date-order"])
+    order = {sha: i for i, sha in enumerate(out.decode().split())} if code == 0 else {}
+    warnings: list[ScanWarning] = []
+    if plan.skipped:
+        warnings = _warn(
+            WarningKind.HISTORY_SKIPPED,
+            f"history is large: {plan.skipped} older file versions were not checked for secrets",
+        )
+    return _place(hits, origins, order), warnings

@@ -1,0 +1,48 @@
+"""Read the claims of a JSON Web Token without verifying it.
+
+Supabase ships two JWTs per project: the anon key (public by design, the
+browser uses it, RLS protects the data) and the service-role key (bypasses
+RLS). Both look alike; only the `role` claim in the payload tells them apart.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from typing import Any
+
+# header.payload.signature, each base64url; a JSON header and payload start with "eyJ".
+JWT_RE = re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}")
+
+
+def decode_segment(segment: str) -> dict[str, Any] | None:
+    """The JSON object in one base64url segment, or None when it is not one."""
+    padded = segment + "=" * (-len(segment) % 4)
+    try:
+        data = json.loads(base64.urlsafe_b64decode(padded))
+    except (binascii.Error, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def jwt_payload(token: str) -> dict[str, Any] | None:
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    return decode_segment(parts[1])
+
+
+def jwt_role(token: str) -> str | None:
+    """The `role` claim ("anon", "service_role", "authenticated"...), if any."""
+    payload = jwt_payload(token)
+    if payload is None:
+        return None
+    role = payload.get("role")
+    return role if isinstance(role, str) else None
+
+
+def is_supabase_jwt(token: str) -> bool:
+    payload = jwt_payload(token)
+    return payload is not None and payload.get("iss") in {"supabase", "supabase-demo"}

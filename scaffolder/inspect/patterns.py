@@ -1,0 +1,434 @@
+"""The secret detectors: one table of provider and framework patterns.
+
+Each detector names the literal anchors that any match must contain. The
+scanner checks those with `in` (a C substring search, gigabytes per second)
+and runs only the regexes whose anchor is present, so a file with no anchor
+costs a few substring searches and no regex at all. Group `v` is the value.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import IntEnum
+
+from scaffolder.models import SecretKind
+
+
+class Tier(IntEnum):
+    """On one line, a more specific detector hides the generic ones below it."""
+
+    GENERIC = 1  # env-file values, fallbacks, SECRET-named constants
+    FRAMEWORK = 2  # Django/Flask/Express/JWT secrets
+    SPECIFIC = 3  # a provider's key shape, a private key, a database URL, a JWT role
+
+
+@dataclass(frozen=True)
+class Detector:
+    name: str
+    kind: SecretKind
+    description: str
+    anchors: tuple[str, ...]
+    regex: re.Pattern[str]
+    tier: Tier = Tier.SPECIFIC
+    code_only: bool = False  # source files only: docs and configs quote these as examples
+    fold_case: bool = False  # anchors are lower case and checked against the lowered text
+
+
+_P = SecretKind.PROVIDER_KEY
+_F = SecretKind.HARDCODED_FRAMEWORK_SECRET
+_Q = r"(?P<q>['\"`])"  # an opening quote; (?P=q) closes it
+_LIT = r"(?P<v>[^'\"`\n]+)(?P=q)"  # a one-line string literal's content
+# Names that say "this holds a credential": JWT_SECRET, SECRET_KEY, DB_PASSWORD, OPENAI_API_KEY.
+SECRET_NAME = (
+    r"[A-Z0-9_]*(?:SECRET(?:_KEY)?|PASSWORD|PASSWD|TOKEN|API_KEY|APIKEY|PRIVATE_KEY"
+    r"|ACCESS_KEY|AUTH_KEY|SIGNING_KEY|ENCRYPTION_KEY)"
+)
+SECRET_NAME_RE = re.compile(rf"^{SECRET_NAME}$|SERVICE_ROLE|CREDENTIALS?$|_DSN$", re.IGNORECASE)
+
+
+def _rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    return re.compile(pattern, flags)
+
+
+PROVIDER_DETECTORS: tuple[Detector, ...] = (
+    Detector(
+        "aws-access-key-id",
+        _P,
+        "AWS access key id",
+        ("AKIA", "ASIA"),
+        _rx(r"\b(?P<v>(?:AKIA|ASIA)[0-9A-Z]{16})\b"),
+    ),
+    Detector(
+        "aws-secret-access-key",
+        _P,
+        "AWS secret access key",
+        ("secret", "aws"),
+        _rx(
+            r"(?:aws_?secret(?:_?access)?_?key|secret_?access_?key)['\"]?[ \t]*[:=][ \t]*"
+            r"['\"]?(?P<v>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])",
+            re.IGNORECASE,
+        ),
+        fold_case=True,
+    ),
+    Detector(
+        "anthropic-api-key",
+        _P,
+        "Anthropic API key",
+        ("sk-ant-",),
+        _rx(r"\b(?P<v>sk-ant-[A-Za-z0-9]{2,8}-[A-Za-z0-9_-]{32,})"),
+    ),
+    Detector(
+        "openai-api-key",
+        _P,
+        "OpenAI API key",
+        ("sk-",),
+        _rx(
+            r"(?<![\w-])(?P<v>sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}"
+            r"|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}|sk-[A-Za-z0-9]{40,})(?![\w-])"
+        ),
+    ),
+    Detector(
+        "deepseek-api-key",
+        _P,
+        "DeepSeek-style API key (sk- and 32 hex digits)",
+        ("sk-",),
+        _rx(r"(?<![\w-])(?P<v>sk-[0-9a-f]{32})(?![\w-])"),
+    ),
+    Detector(
+        "openrouter-api-key",
+        _P,
+        "OpenRouter API key",
+        ("sk-or-",),
+        _rx(r"\b(?P<v>sk-or-v1-[0-9a-f]{64})\b"),
+    ),
+    Detector(
+        "groq-api-key",
+        _P,
+        "Groq API key",
+        ("gsk_",),
+        _rx(r"\b(?P<v>gsk_[A-Za-z0-9]{40,})\b"),
+    ),
+    Detector(
+        "stripe-secret-key",
+        _P,
+        "Stripe live secret or restricted key",
+        ("k_live_",),
+        _rx(r"\b(?P<v>(?:sk|rk)_live_[A-Za-z0-9]{20,})\b"),
+    ),
+    Detector(
+        "github-token",
+        _P,
+        "GitHub token",
+        ("gh", "github_pat_"),
+        _rx(r"\b(?P<v>gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{60,})\b"),
+    ),
+    Detector(
+        "slack-bot-token",
+        _P,
+        "Slack token",
+        ("xox",),
+        _rx(r"\b(?P<v>xox[baprs]-[A-Za-z0-9-]{10,})"),
+    ),
+    Detector(
+        "slack-webhook",
+        _P,
+        "Slack incoming webhook URL",
+        ("hooks.slack.com",),
+        _rx(r"(?P<v>https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]{16,})"),
+    ),
+    Detector(
+        "google-api-key",
+        _P,
+        "Google API key",
+        ("AIza",),
+        _rx(r"\b(?P<v>AIza[0-9A-Za-z_-]{35})(?![\w-])"),
+    ),
+    Detector(
+        "twilio-api-key",
+        _P,
+        "Twilio API key",
+        ("SK",),
+        _rx(r"\b(?P<v>SK[0-9a-f]{32})\b"),
+    ),
+    Detector(
+        "twilio-auth-token",
+        _P,
+        "Twilio auth token",
+        ("auth",),
+        _rx(
+            r"(?:twilio_?)?auth_?token['\"]?[ \t]*[:=][ \t]*['\"]?(?P<v>[0-9a-f]{32})\b",
+            re.IGNORECASE,
+        ),
+        fold_case=True,
+    ),
+    Detector(
+        "sendgrid-api-key",
+        _P,
+        "SendGrid API key",
+        ("SG.",),
+        _rx(r"\b(?P<v>SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})(?![\w-])"),
+    ),
+    Detector(
+        "huggingface-token",
+        _P,
+        "Hugging Face token",
+        ("hf_",),
+        _rx(r"\b(?P<v>hf_[A-Za-z0-9]{34,})\b"),
+    ),
+    Detector(
+        "supabase-service-role-key",
+        SecretKind.SUPABASE_SERVICE_ROLE,
+        "Supabase secret key (bypasses row level security)",
+        ("sb_secret_",),
+        _rx(r"\b(?P<v>sb_secret_[A-Za-z0-9_-]{20,})"),
+    ),
+    Detector(
+        "private-key",
+        SecretKind.PRIVATE_KEY,
+        "private key",
+        ("PRIVATE KEY",),
+        _rx(
+            r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
+            r"(?P<v>[A-Za-z0-9+/=\s\\:,-]{40,12000}?)-----END"
+        ),
+    ),
+)
+
+FRAMEWORK_DETECTORS: tuple[Detector, ...] = (
+    Detector(
+        "django-secret-key",
+        _F,
+        "Django SECRET_KEY hard-coded in settings",
+        ("SECRET_KEY",),
+        _rx(rf"^[ \t]*SECRET_KEY[ \t]*=[ \t]*[rbuRBU]?{_Q}{_LIT}", re.MULTILINE),
+        tier=Tier.FRAMEWORK,
+        code_only=True,
+    ),
+    Detector(
+        "flask-secret-key",
+        _F,
+        "Flask secret key hard-coded",
+        ("secret_key",),
+        _rx(rf"\.secret_key[ \t]*=[ \t]*[rbRB]?{_Q}{_LIT}"),
+        tier=Tier.FRAMEWORK,
+        code_only=True,
+    ),
+    Detector(
+        "flask-secret-key",
+        _F,
+        "Flask SECRET_KEY hard-coded in the app config",
+        ("SECRET_KEY",),
+        _rx(
+            r"(?:\.config\[[ \t]*['\"]SECRET_KEY['\"][ \t]*\][ \t]*=|"
+            r"\.config\.(?:update|from_mapping)\([^)]{0,400}?SECRET_KEY[ \t]*=)"
+            rf"[ \t]*[rbRB]?{_Q}{_LIT}"
+        ),
+        tier=Tier.FRAMEWORK,
+        code_only=True,
+    ),
+    Detector(
+        "express-session-secret",
+        _F,
+        "session or cookie secret hard-coded",
+        ("secret", "cookieParser("),
+        _rx(rf"(?:\bsecret(?:OrKey|OrPrivateKey)?[ \t]*:[ \t]*|cookieParser\([ \t]*){_Q}{_LIT}"),
+        tier=Tier.FRAMEWORK,
+        code_only=True,
+    ),
+    Detector(
+        "jwt-secret",
+        _F,
+        "JWT signing secret hard-coded in the sign/verify call",
+        ("jwt.",),
+        _rx(
+            r"\bjwt\.(?:sign|verify|encode|decode)\([ \t]*(?:\{[^{}]{0,400}\}|[\w.$\[\]'\"]{1,80})"
+            rf"[ \t]*,[ \t]*{_Q}{_LIT}"
+        ),
+        tier=Tier.FRAMEWORK,
+        code_only=True,
+    ),
+    Detector(
+        "hardcoded-secret",
+        _F,
+        "secret hard-coded in a constant",
+        ("SECRET", "PASSWORD", "PASSWD", "TOKEN", "API_KEY", "APIKEY", "PRIVATE_KEY", "_KEY"),
+        _rx(
+            rf"\b(?P<name>{SECRET_NAME})\b[ \t]*(?::[ \t]*[\w\[\]|. ]+?[ \t]*)?=(?!=)[ \t]*"
+            rf"[rbRB]?{_Q}{_LIT}"
+        ),
+        tier=Tier.GENERIC,
+        code_only=True,
+    ),
+    Detector(
+        "fallback-secret",
+        SecretKind.FALLBACK_SECRET,
+        "secret falls back to a hard-coded value when the variable is unset",
+        ("env",),
+        _rx(
+            r"(?:process\.env|import\.meta\.env)"
+            r"(?:\.(?P<name>\w+)|\[[ \t]*['\"](?P<name2>\w+)['\"][ \t]*\])"
+            rf"[ \t]*(?:\|\||\?\?)[ \t]*{_Q}{_LIT}"
+        ),
+        tier=Tier.GENERIC,
+        code_only=True,
+    ),
+    Detector(
+        "fallback-secret",
+        SecretKind.FALLBACK_SECRET,
+        "secret falls back to a hard-coded value when the variable is unset",
+        ("os.getenv", "os.environ.get", "environ.get"),
+        _rx(
+            r"\b(?:os\.getenv|environ\.get)\([ \t]*['\"](?P<name>\w+)['\"][ \t]*"
+            rf"(?:,[ \t]*(?:default[ \t]*=[ \t]*)?|\)[ \t]+or[ \t]+)[rbRB]?{_Q}{_LIT}"
+        ),
+        tier=Tier.GENERIC,
+        code_only=True,
+    ),
+    Detector(
+        "fallback-secret",
+        SecretKind.FALLBACK_SECRET,
+        "settings field has a hard-coded default secret",
+        ("BaseSettings",),
+        _rx(
+            r"^[ \t]+(?P<name>\w*(?:secret|password|token|api_key|private_key)\w*)[ \t]*:[ \t]*"
+            rf"(?:str|SecretStr)[ \t]*=[ \t]*{_Q}{_LIT}",
+            re.MULTILINE | re.IGNORECASE,
+        ),
+        tier=Tier.GENERIC,
+        code_only=True,
+    ),
+)
+
+ALL_DETECTORS: tuple[Detector, ...] = PROVIDER_DETECTORS + FRAMEWORK_DETECTORS
+
+# Database URLs with a user:password part. The scheme decides the detector name.
+DB_URL_RE = re.compile(
+    r"\b(?P<scheme>postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?)"
+    r"(?:\+[a-z0-9]+)?://(?P<user>[^:@/\s'\"`]*):(?P<v>[^@/\s'\"`]+)@(?P<host>[^/:\s'\"`?,]+)"
+)
+DB_URL_DETECTORS = {
+    "postgres": "postgres-url-with-password",
+    "postgresql": "postgres-url-with-password",
+    "mysql": "mysql-url-with-password",
+    "mariadb": "mysql-url-with-password",
+    "mongodb": "mongodb-url-with-password",
+    "mongodb+srv": "mongodb-url-with-password",
+    "redis": "redis-url-with-password",
+    "rediss": "redis-url-with-password",
+    "amqp": "amqp-url-with-password",
+    "amqps": "amqp-url-with-password",
+}
+
+CODE_SUFFIXES = frozenset(
+    [
+        ".py",
+        ".js",
+        ".jsx",
+        ".ts",
+        ".tsx",
+        ".mjs",
+        ".cjs",
+        ".mts",
+        ".cts",
+        ".vue",
+        ".svelte",
+        ".astro",
+        ".rb",
+        ".go",
+        ".php",
+        ".java",
+        ".kt",
+        ".rs",
+        ".sh",
+    ]
+)
+
+# Values nobody would ship: empty markers, "your-key-here", references to a variable.
+PLACEHOLDER_RE = re.compile(
+    r"^(?:<[^>]*>|\$\{\{?[^}]*\}\}?|\$\(.*\)|\$[A-Za-z_]\w*|\{\{.*\}\}|%\(?\w+\)?s?%?"
+    r"|[x*.#_-]{3,}|.*(?:x{4,}|X{4,}|\.\.\.|\*{3,}).*|(?:your|my|insert|enter|put|add|paste)[-_ ].*"
+    r"|.*[-_ ](?:here|goes[-_ ]here)|replace[-_ ]?(?:me|this|with).*|todo|tbd|fixme|none|null|nil"
+    r"|undefined|example|.*[-_]example|example[-_].*|placeholder.*|.*[-_]placeholder|sk-\.\.\."
+    r"|(?:sk|pk|rk)_test_.*|true|false)$",
+    re.IGNORECASE,
+)
+# Words that are placeholders in an example file or a local database URL, and real
+# (if weak) secrets when an app hard-codes them: `changeme` in settings.py ships.
+WEAK_WORDS = frozenset(
+    [
+        "changeme",
+        "change-me",
+        "change_me",
+        "secret",
+        "password",
+        "pass",
+        "passwd",
+        "pwd",
+        "test",
+        "testing",
+        "dummy",
+        "fake",
+        "sample",
+        "default",
+        "dev",
+        "development",
+        "local",
+        "postgres",
+        "root",
+        "admin",
+        "user",
+        "username",
+        "mysql",
+        "mongo",
+        "redis",
+        "guest",
+        "demo",
+        "foo",
+        "bar",
+        "baz",
+        "abc",
+        "123",
+        "1234",
+        "12345",
+        "123456",
+    ]
+)
+LOCAL_HOSTS = frozenset(
+    [
+        "localhost",
+        "127.0.0.1",
+        "0.0.0.0",  # noqa: S104 - a host name to recognise, not one to bind
+        "::1",
+        "[::1]",
+        "host.docker.internal",
+        "db",
+        "database",
+        "postgres",
+        "postgresql",
+        "pg",
+        "mysql",
+        "mariadb",
+        "mongo",
+        "mongodb",
+        "redis",
+        "rabbitmq",
+        "cache",
+        "host",
+        "hostname",
+        "server",
+        "example.com",
+    ]
+)
+
+
+def is_placeholder(value: str, *, weak: bool = False) -> bool:
+    """True for values that are obviously not a real secret.
+
+    `weak` also counts guessable words (changeme, password): right for example
+    files and local database URLs, wrong for a literal an app will really use.
+    """
+    stripped = value.strip()
+    if not stripped or PLACEHOLDER_RE.match(stripped):
+        return True
+    return weak and stripped.lower() in WEAK_WORDS

@@ -1,0 +1,386 @@
+"""Secrets in the working tree: provider keys, private keys, database URLs with a
+password, Supabase service-role keys, hard-coded framework secrets, fallbacks,
+and the values of committed .env files.
+
+Only `redact` and `fingerprint` ever see a value; findings carry the preview
+and the hash. Decisions (what counts, what is skipped) are in
+docs/decisions/0002-secret-scanner.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from scaffolder.inspect.files import SourceFile
+from scaffolder.inspect.jwt import JWT_RE, jwt_role
+from scaffolder.inspect.patterns import (
+    ALL_DETECTORS,
+    CODE_SUFFIXES,
+    DB_URL_DETECTORS,
+    DB_URL_RE,
+    LOCAL_HOSTS,
+    SECRET_NAME_RE,
+    Detector,
+    Tier,
+    is_placeholder,
+)
+from scaffolder.models import SecretFinding, SecretKind
+from scaffolder.redact import fingerprint, redact
+
+# .env, .env.local, .env.production, env.txt, ",env" (a typo seen in the wild),
+# .env.bak, config.env, .envrc; not env.d.ts or env.py, which are code.
+_ENV_NAME_RE = re.compile(r"^(?:[.,_]?env(?:[._-][\w.~-]*)?|[\w.-]+\.env|env\.txt|\.envrc)$")
+_ENV_CODE_SUFFIXES = frozenset(
+    [
+        ".ts",
+        ".tsx",
+        ".js",
+        ".jsx",
+        ".mjs",
+        ".cjs",
+        ".py",
+        ".go",
+        ".rs",
+        ".rb",
+        ".php",
+        ".java",
+        ".json",
+        ".yml",
+        ".yaml",
+        ".md",
+        ".css",
+        ".html",
+        ".vue",
+        ".svelte",
+        ".astro",
+        ".sh",
+        ".d.ts",
+        ".lock",
+        ".toml",
+        ".cfg",
+        ".ini",
+        ".xml",
+    ]
+)
+_EXAMPLE_WORDS = ("example", "sample", "template", "dist", "defaults", "schema", "tmpl")
+_SECRETS_FILES = frozenset({".streamlit/secrets.toml"})
+
+_ENV_LINE_RE = re.compile(
+    r"^[ \t]*(?:export[ \t]+)?(?P<key>[A-Za-z_][A-Za-z0-9_.-]*)[ \t]*[=:][ \t]*(?P<val>.*?)[ \t]*$"
+)
+_TEST_DIRS = frozenset(
+    [
+        "test",
+        "tests",
+        "__tests__",
+        "spec",
+        "specs",
+        "fixtures",
+        "__fixtures__",
+        "__mocks__",
+        "testdata",
+        "e2e",
+        "cypress",
+    ]
+)
+_TEST_NAME_RE = re.compile(r"^(?:test_.*\.py|.*_test\.py|conftest\.py|.*\.(?:test|spec)\.\w+)$")
+# A quoted 40-character base64 string a few lines from an AWS key id is its secret.
+_AWS_SECRET_NEAR_RE = re.compile(r"['\"](?P<v>[A-Za-z0-9/+]{40})['\"]")
+_AWS_NEAR_LINES = 3
+
+
+@dataclass(frozen=True)
+class _Hit:
+    detector: str
+    kind: SecretKind
+    description: str
+    tier: Tier
+    line: int
+    value: str
+    preview: str | None = None  # set when the default redact(value) says too little
+
+
+def basename(path: str) -> str:
+    return path.rsplit("/", 1)[-1]
+
+
+def is_env_file_name(path: str) -> bool:
+    """A dotenv-style file under any of the names people give them."""
+    if path in _SECRETS_FILES or path.endswith("/.streamlit/secrets.toml"):
+        return True
+    name = basename(path).lower()
+    if not _ENV_NAME_RE.match(name):
+        return False
+    return not any(name.endswith(suffix) for suffix in _ENV_CODE_SUFFIXES)
+
+
+def is_example_env_name(path: str) -> bool:
+    name = basename(path).lower()
+    return any(word in name for word in _EXAMPLE_WORDS)
+
+
+def is_test_path(path: str) -> bool:
+    parts = path.split("/")
+    return bool(_TEST_DIRS.intersection(parts[:-1])) or bool(_TEST_NAME_RE.match(parts[-1]))
+
+
+def _suffix(path: str) -> str:
+    name = basename(path)
+    dot = name.rfind(".")
+    return name[dot:].lower() if dot > 0 else ""
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def _env_values(text: str) -> Iterable[tuple[int, str, str]]:
+    """(line, key, value) for each assignment in a dotenv or secrets.toml file."""
+    for number, raw in enumerate(text.splitlines(), start=1):
+        match = _ENV_LINE_RE.match(raw)
+        if match is None or raw.lstrip().startswith("#"):
+            continue
+        value = match["val"]
+        if value[:1] in {'"', "'"} and value.count(value[0]) >= 2:
+            value = value[1 : value.index(value[0], 1)]
+        else:
+            value = value.split(" #", 1)[0].strip()
+        yield number, match["key"], value
+
+
+def env_secret_values(text: str, *, example: bool) -> Iterable[tuple[int, str, str]]:
+    """Assignments of a secret-named key to a value that is not a placeholder."""
+    for number, key, value in _env_values(text):
+        if not SECRET_NAME_RE.search(key) or is_placeholder(value, weak=example):
+            continue
+        if value.startswith("eyJ") and jwt_role(value) == "anon":
+            continue  # the Supabase anon key: public by design
+        yield number, key, value
+
+
+def _name_echo(name: str, value: str) -> bool:
+    """ACCESS_TOKEN = "accessToken": a storage key that names the secret, not a secret."""
+    if not re.fullmatch(r"[A-Za-z][A-Za-z_.:-]*", value):
+        return False
+    squash = value.replace("_", "").replace("-", "").replace(".", "").replace(":", "").lower()
+    return squash in name.replace("_", "").lower()
+
+
+def _accept_generic(detector: Detector, match: re.Match[str], value: str) -> bool:
+    groups = match.groupdict()
+    var = groups.get("name") or groups.get("name2") or ""
+    if not SECRET_NAME_RE.search(var) or _name_echo(var, value):
+        return False
+    # A signing secret works with any literal (so it ships); an API key or a
+    # password that is a placeholder simply does not work.
+    return "SECRET" in var.upper() or not is_placeholder(value)
+
+
+def _known_public(name: str, value: str, text: str) -> bool:
+    # AWS's documented example keys; a Firebase web config's key is public by design.
+    return (name.startswith("aws-") and "EXAMPLE" in value) or (
+        name == "google-api-key" and "authDomain" in text
+    )
+
+
+def _accept(detector: Detector, match: re.Match[str], text: str) -> str | None:
+    """The detector name to report, or None when this match is not a secret."""
+    value = match["v"]
+    name = detector.name
+    if detector.tier == Tier.SPECIFIC:
+        return None if _known_public(name, value, text) else name
+    if value.strip() != value or re.fullmatch(r"\$\{?\w+\}?|[A-Z][A-Z0-9]*_[A-Z0-9_]+", value):
+        return None  # a reference to a variable, or the variable's name
+    if detector.tier == Tier.GENERIC and not _accept_generic(detector, match, value):
+        return None
+    if name == "express-session-secret":
+        before = text[max(0, match.start() - 300) : match.start()]
+        if not re.search(r"\b(?:session|cookieSession|cookieParser)\(", before + match[0]):
+            return "hardcoded-secret"
+    return name
+
+
+def _key_body(body: str) -> str:
+    """A PEM body without the line breaks (real or JSON-escaped) around it."""
+    return body.replace("\\n", "\n").strip()
+
+
+def _detector_hits(path: str, text: str) -> list[_Hit]:
+    code = _suffix(path) in CODE_SUFFIXES and not is_test_path(path)
+    lowered: str | None = None
+    hits: list[_Hit] = []
+    for detector in ALL_DETECTORS:
+        if detector.code_only and not code:
+            continue
+        if detector.fold_case:
+            lowered = text.lower() if lowered is None else lowered
+            haystack = lowered
+        else:
+            haystack = text
+        if not any(anchor in haystack for anchor in detector.anchors):
+            continue
+        for match in detector.regex.finditer(text):
+            name = _accept(detector, match, text)
+            if name is not None:
+                line = _line_of(text, match.start("v") if name != "private-key" else match.start())
+                value = _key_body(match["v"]) if name == "private-key" else match["v"]
+                hits.append(
+                    _Hit(name, detector.kind, detector.description, detector.tier, line, value)
+                )
+    return hits
+
+
+def _aws_near_hits(text: str, hits: list[_Hit]) -> list[_Hit]:
+    """The secret of an AWS key pair, when it sits near the key id under any name."""
+    ids = [h.line for h in hits if h.detector == "aws-access-key-id"]
+    if not ids or any(h.detector == "aws-secret-access-key" for h in hits):
+        return []
+    lines = text.splitlines()
+    found: list[_Hit] = []
+    for id_line in ids:
+        for number in range(max(1, id_line - _AWS_NEAR_LINES), id_line + _AWS_NEAR_LINES + 1):
+            if number > len(lines):
+                break
+            for match in _AWS_SECRET_NEAR_RE.finditer(lines[number - 1]):
+                if "EXAMPLE" not in match["v"]:
+                    found.append(
+                        _Hit(
+                            "aws-secret-access-key",
+                            SecretKind.PROVIDER_KEY,
+                            "AWS secret access key",
+                            Tier.SPECIFIC,
+                            number,
+                            match["v"],
+                        )
+                    )
+    return found
+
+
+def _jwt_hits(text: str) -> list[_Hit]:
+    hits = []
+    for match in JWT_RE.finditer(text):
+        if jwt_role(match[0]) == "service_role":
+            hits.append(
+                _Hit(
+                    "supabase-service-role-key",
+                    SecretKind.SUPABASE_SERVICE_ROLE,
+                    "Supabase service-role key (bypasses row level security)",
+                    Tier.SPECIFIC,
+                    _line_of(text, match.start()),
+                    match[0],
+                )
+            )
+    return hits
+
+
+def _db_url_hits(text: str) -> list[_Hit]:
+    hits = []
+    for match in DB_URL_RE.finditer(text):
+        password, user, host = match["v"], match["user"], match["host"].lower()
+        if host in LOCAL_HOSTS or host.startswith("127.") or host.endswith(".local"):
+            continue  # a database on the developer's machine or in docker compose
+        if password == user or is_placeholder(password, weak=True) or "your" in host:
+            continue
+        scheme = match["scheme"]
+        hits.append(
+            _Hit(
+                DB_URL_DETECTORS[scheme],
+                SecretKind.DATABASE_URL,
+                f"{scheme} connection URL with a password",
+                Tier.SPECIFIC,
+                _line_of(text, match.start()),
+                password,
+                preview=f"{scheme}://{user}:{redact(password)}@{match['host']}",
+            )
+        )
+    return hits
+
+
+def _env_file_hits(path: str, text: str) -> list[_Hit]:
+    example = is_example_env_name(path)
+    return [
+        _Hit(
+            "env-file-secret",
+            SecretKind.ENV_FILE,
+            f"{key} has a value in a committed env file",
+            Tier.GENERIC,
+            number,
+            value,
+        )
+        for number, key, value in env_secret_values(text, example=example)
+    ]
+
+
+def _dedupe(hits: list[_Hit]) -> list[_Hit]:
+    """Per line, keep the most specific detector's hits, each value once."""
+    best: dict[int, Tier] = {}
+    for hit in hits:
+        best[hit.line] = max(best.get(hit.line, Tier.GENERIC), hit.tier)
+    seen: set[tuple[int, str]] = set()
+    kept = []
+    for hit in sorted(hits, key=lambda h: (h.line, -h.tier)):
+        key = (hit.line, hit.value)
+        if hit.tier == best[hit.line] and key not in seen:
+            seen.add(key)
+            kept.append(hit)
+    return kept
+
+
+def scan_text(path: str, text: str) -> list[SecretFinding]:
+    """Every secret in one file's text, most specific detector per line."""
+    hits = _detector_hits(path, text)
+    hits += _aws_near_hits(text, hits)
+    if "eyJ" in text:
+        hits += _jwt_hits(text)
+    if "://" in text and "@" in text:
+        hits += _db_url_hits(text)
+    if is_env_file_name(path) and not is_test_path(path):
+        hits += _env_file_hits(path, text)
+    return [
+        SecretFinding(
+            kind=hit.kind,
+            detector=hit.detector,
+            description=hit.description,
+            path=path,
+            line=hit.line,
+            preview=hit.preview or redact(hit.value),
+            fingerprint=fingerprint(hit.value),
+        )
+        for hit in _dedupe(hits)
+    ]
+
+
+def scan_tree_secrets(files: list[SourceFile]) -> list[SecretFinding]:
+    """Secrets in the working tree's text files, sorted by path and line."""
+    findings: list[SecretFinding] = []
+    for source in files:
+        findings.extend(scan_text(source.path, source.text))
+    findings.sort(key=lambda f: (f.path, f.line or 0, f.detector))
+    return findings
+
+
+def find_committed_env_files(
+    tracked_paths: list[str],
+    all_paths: list[str],
+    files: Sequence[SourceFile] = (),
+) -> list[str]:
+    """Committed env files under any name, sorted.
+
+    Tracked paths count (all paths when the folder is not a git repository).
+    An example file (.env.example, .env.sample, .env.template) counts only when
+    `files` shows a secret-named key with a real-looking value in it.
+    """
+    candidates = tracked_paths or all_paths
+    texts = {f.path: f.text for f in files}
+    found = []
+    for path in candidates:
+        if not is_env_file_name(path):
+            continue
+        if is_example_env_name(path):
+            text = texts.get(path)
+            if text is None or not any(env_secret_values(text, example=True)):
+                continue
+        found.append(path)
+    return sorted(found)
