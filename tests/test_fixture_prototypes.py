@@ -16,6 +16,7 @@ from tests.support.prototypes import (
     EXPECTATIONS_DIR,
     HISTORIES_DIR,
     PROTOTYPES_DIR,
+    commit_by_subject,
     final_tree_paths,
     fixture_dir,
     fixture_names,
@@ -338,3 +339,34 @@ def test_supabase_keys_are_real_format_jwts_with_the_right_role() -> None:
     assert (service["role"], service["iss"]) == ("service_role", "supabase")
     assert anon["ref"] == service["ref"]
     assert f"https://{anon['ref']}.supabase.co" == values["VITE_SUPABASE_URL"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        n
+        for n in NAMES
+        if any("introduced_in" in s for s in load_expectations(n).get("secrets", []))
+    ],
+)
+def test_history_secret_is_introduced_by_the_named_commit(name: str, tmp_path: Path) -> None:
+    repo = materialize(name, tmp_path / name)
+    for secret in load_expectations(name)["secrets"]:
+        if "introduced_in" not in secret:
+            continue
+        sha = commit_by_subject(repo, secret["introduced_in"])
+        before = git(repo, "show", f"{sha}:{secret['path']}")
+        assert secret["marker"] in line_of(before, secret["line"])
+        parent = subprocess.run(
+            ["git", "show", f"{sha}^:{secret['path']}"], cwd=repo, capture_output=True, check=False
+        )
+        assert parent.returncode != 0 or secret["marker"] not in parent.stdout.decode()
+        if not secret.get("in_working_tree", True):
+            head = (repo / secret["path"]).read_text() if (repo / secret["path"]).exists() else ""
+            assert secret["marker"] not in head
+
+
+def test_commit_by_subject_rejects_unknown_subjects(tmp_path: Path) -> None:
+    repo = materialize(NAMES[0], tmp_path / "r")
+    with pytest.raises(LookupError):
+        commit_by_subject(repo, "no such commit")

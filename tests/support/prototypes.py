@@ -119,6 +119,25 @@ def materialize(name: str, dest: Path, *, git: bool = True) -> Path:
     return dest
 
 
+def commit_by_subject(repo: Path, subject: str) -> str:
+    """The full sha of the one commit in `repo` whose subject line is `subject`."""
+    out = subprocess.run(
+        ["git", "log", "--all", "--format=%H%x00%s"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    shas = [
+        sha
+        for sha, _, subj in (line.partition("\0") for line in out.splitlines())
+        if subj == subject
+    ]
+    if len(shas) != 1:
+        raise LookupError(f"{len(shas)} commits have the subject {subject!r} in {repo}")
+    return shas[0]
+
+
 def _copy_final_tree(src: Path, dest: Path) -> None:
     shutil.copytree(src, dest, symlinks=True, dirs_exist_ok=True, ignore=_IGNORED_IN_FIXTURES)
     for old, new in RENAMES.items():
