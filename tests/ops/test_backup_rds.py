@@ -371,3 +371,63 @@ def test_restore_test_ids_are_valid_rds_identifiers() -> None:
     assert name == "my-app-2-prod-restore-20260122t030000z"
     long = restore_test_id("x" * 80, "staging", "20260122T030000Z")
     assert len(long) <= 63 and long[0].isalpha() and not long.endswith("-")
+
+
+class StuckRestores:
+    """The moto RDS client, except restore-test instances never leave "creating"."""
+
+    def __init__(self, rds: Any) -> None:
+        self._rds = rds
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._rds, name)
+
+    def describe_db_instances(self, **kwargs: Any) -> dict[str, Any]:
+        found = self._rds.describe_db_instances(**kwargs)
+        for instance in found["DBInstances"]:
+            if "-restore-" in instance["DBInstanceIdentifier"]:
+                instance["DBInstanceStatus"] = "creating"
+        return found
+
+
+class Provider:
+    def __init__(self, moto: MotoProvider, rds: Any) -> None:
+        self.region = moto.region
+        self._moto, self._rds = moto, rds
+
+    def client(self, service: str) -> Any:
+        return self._rds if service == "rds" else self._moto.client(service)
+
+
+def test_restore_that_never_becomes_available_fails_publishes_0_and_cleans_up(
+    rds_outputs: StackOutputs,
+    aws: MotoProvider,
+    clock: Clock,
+    connector: LocalConnector,
+) -> None:
+    run_snapshot(outputs=rds_outputs, clients=aws, waiting=_waiting(clock), connect=connector)
+    calls_before = len(connector.calls)
+
+    report = verify_snapshot(
+        outputs=rds_outputs,
+        clients=Provider(aws, StuckRestores(aws.client("rds"))),
+        waiting=_waiting(clock),
+        probe_sql="SELECT 1",
+        connect=connector,
+    )
+
+    assert [(c.name, c.passed) for c in report.checks] == [("restore completed", False)]
+    assert "was not available after 10 minutes (status creating)" in report.checks[0].detail
+    assert len(connector.calls) == calls_before  # never connected
+    assert list(_instances(aws)) == [SOURCE]
+    assert clock.slept and set(clock.slept) == {15}  # polled at the interval, then gave up
+    stats = aws.client("cloudwatch").get_metric_statistics(
+        Namespace="Scaffold/Backups",
+        MetricName="RestoreVerified",
+        Dimensions=[{"Name": "Environment", "Value": "staging"}],
+        StartTime=clock.now - timedelta(days=1),
+        EndTime=clock.now + timedelta(days=1),
+        Period=86400,
+        Statistics=["Maximum"],
+    )
+    assert [point["Maximum"] for point in stats["Datapoints"]] == [0.0]

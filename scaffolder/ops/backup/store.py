@@ -87,11 +87,7 @@ def list_keys(clients: ClientProvider, outputs: StackOutputs, prefix: str) -> li
     return sorted(keys)
 
 
-def latest_manifest_key(
-    clients: ClientProvider, outputs: StackOutputs, prefix: str, *, not_after: str | None = None
-) -> str | None:
-    """The newest manifest under `prefix` (keys sort by time), optionally up to a stamp."""
+def latest_manifest_key(clients: ClientProvider, outputs: StackOutputs, prefix: str) -> str | None:
+    """The newest manifest under `prefix`: keys start with a timestamp, so they sort by time."""
     keys = [k for k in list_keys(clients, outputs, prefix) if k.endswith(MANIFEST_SUFFIX)]
-    if not_after is not None:
-        keys = [k for k in keys if Path(k).name[: len(not_after)] <= not_after]
     return keys[-1] if keys else None
