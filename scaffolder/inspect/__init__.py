@@ -1,0 +1,149 @@
+"""repository -> RepoFacts: what a prototype is made of, and what it lacks.
+
+`inspect_repository` never raises on the repository's content: every file it
+cannot read or parse becomes a ScanWarning and the other detectors still run.
+Only a root that is not a folder is the caller's error (InputError).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from scaffolder.errors import InputError
+from scaffolder.inspect.apps import detect_apps, slug
+from scaffolder.inspect.auth import detect_auth
+from scaffolder.inspect.database import committed_database_files, detect_databases
+from scaffolder.inspect.envvars import detect_env_vars
+from scaffolder.inspect.extras import attach_app_facts, debug_modes, environments
+from scaffolder.inspect.git import GitRunner, committed_dirs_named, read_git_info, run_git
+from scaffolder.inspect.index import RepoIndex
+from scaffolder.inspect.manifests import parse_manifests
+from scaffolder.inspect.migrations import detect_migrations
+from scaffolder.inspect.production import detect_production
+from scaffolder.inspect.walk import Reader, walk_repository
+from scaffolder.models import RepoFacts, ScanWarning, WarningKind
+
+__all__ = ["inspect_repository"]
+
+T = TypeVar("T")
+
+
+def _guarded(warnings: list[ScanWarning], stage: str, run: Callable[[], T], fallback: T) -> T:
+    # A detector tripping over odd content must not cost the user the whole report.
+    try:
+        return run()
+    except Exception as exc:
+        warnings.append(
+            ScanWarning(
+                kind=WarningKind.MALFORMED,
+                path=None,
+                message=f"{stage} detection stopped early ({type(exc).__name__}: {exc})",
+            )
+        )
+        return fallback
+
+
+def _check_root(root: Path) -> Path:
+    if not root.exists():
+        raise InputError(
+            f"{root} does not exist.", hint="Pass the path of the repository to inspect."
+        )
+    if not root.is_dir():
+        raise InputError(f"{root} is not a folder.", hint="Pass the repository's top folder.")
+    return root.resolve()
+
+
+def _secrets(facts: RepoFacts, index: RepoIndex) -> None:
+    from scaffolder.inspect.secrets import find_committed_env_files, scan_tree_secrets
+
+    warnings = facts.warnings
+    facts.secrets = _guarded(warnings, "secret", lambda: scan_tree_secrets(index.files), [])
+    facts.committed_env_files = _guarded(
+        warnings, "env file", lambda: find_committed_env_files(index.tracked, index.paths), []
+    )
+
+
+def _supabase(facts: RepoFacts, index: RepoIndex) -> None:
+    # The ignore goes once the Supabase detector lands in this package.
+    from scaffolder.inspect.supabase import (  # type: ignore[import-untyped,unused-ignore]
+        inspect_supabase,
+    )
+
+    facts.supabase, problems = inspect_supabase(index.files)
+    facts.warnings.extend(problems)
+
+
+def _history(facts: RepoFacts, root: Path) -> None:
+    from scaffolder.inspect.history import scan_history_secrets
+
+    seen = {s.fingerprint for s in facts.secrets}
+    found, problems = scan_history_secrets(root, seen)
+    facts.secrets.extend(found)
+    facts.warnings.extend(problems)
+
+
+def _detect(facts: RepoFacts, index: RepoIndex) -> None:
+    w = facts.warnings
+    facts.apps = _guarded(w, "app", lambda: detect_apps(index, facts.name), [])
+    facts.env_vars = _guarded(w, "env var", lambda: detect_env_vars(index, facts.apps), [])
+    db_files = committed_database_files(index.tracked, index.paths, index.is_git)
+    facts.databases = _guarded(
+        w, "database", lambda: detect_databases(index, facts.env_vars, db_files), []
+    )
+    facts.migrations = _guarded(w, "migration", lambda: detect_migrations(index, facts.apps), [])
+    facts.auth = _guarded(w, "auth", lambda: detect_auth(index), [])
+    none: list[ScanWarning] = []
+    production, problems = _guarded(
+        w, "production", lambda: detect_production(index), (facts.production, none)
+    )
+    facts.production = production
+    w.extend(problems)
+    _guarded(w, "app detail", lambda: attach_app_facts(facts.apps, production, index), None)
+    _guarded(w, "debug mode", lambda: debug_modes(facts.apps, index), None)
+    facts.production.environments = _guarded(w, "environment", lambda: environments(index), [])
+
+
+def inspect_repository(
+    root: Path,
+    *,
+    scan_history: bool = True,
+    max_file_bytes: int = 1_000_000,
+    git_runner: GitRunner = run_git,
+    reader: Reader | None = None,
+) -> RepoFacts:
+    """Inspect the repository at `root`; problems with its content become warnings."""
+    root = _check_root(Path(root))
+    git = read_git_info(root, git_runner)
+    walked = (
+        walk_repository(root, max_file_bytes=max_file_bytes, tracked=git.tracked, reader=reader)
+        if reader is not None
+        else walk_repository(root, max_file_bytes=max_file_bytes, tracked=git.tracked)
+    )
+    name = slug(git.remote.split("/", 1)[1] if git.remote else os.path.basename(root))
+    facts = RepoFacts(
+        root=str(root),
+        name=name,
+        is_git=git.is_git,
+        git_remote=git.remote,
+        head_commit=git.head_commit,
+        files_scanned=len(walked.paths),
+        bytes_scanned=walked.bytes_read,
+        warnings=[*git.warnings, *walked.warnings],
+        node_modules_committed=committed_dirs_named(git.tracked, "node_modules"),
+    )
+    if not walked.paths:
+        facts.warnings.append(
+            ScanWarning(kind=WarningKind.EMPTY, path=None, message="the folder holds no files")
+        )
+    manifests = parse_manifests(walked.files)
+    facts.warnings.extend(manifests.warnings)
+    index = RepoIndex(walked.files, walked.paths, manifests, git.tracked, git.is_git)
+    _detect(facts, index)
+    _guarded(facts.warnings, "secret", lambda: _secrets(facts, index), None)
+    _guarded(facts.warnings, "supabase", lambda: _supabase(facts, index), None)
+    if scan_history and facts.is_git:
+        _guarded(facts.warnings, "history", lambda: _history(facts, root), None)
+    return facts

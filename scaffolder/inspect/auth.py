@@ -1,0 +1,115 @@
+"""How users sign in: a provider, a framework, something hand-written, or nothing real."""
+
+from __future__ import annotations
+
+import re
+
+from scaffolder.inspect.index import RepoIndex, evidence
+from scaffolder.models import AuthFacts, AuthKind, Evidence
+
+A = AuthKind
+# (kind, package names, code pattern, cheap needle) — any one is enough.
+_RULES: tuple[tuple[AuthKind, tuple[str, ...], re.Pattern[str] | None, str], ...] = (
+    (
+        A.SUPABASE,
+        (),
+        re.compile(r"\.auth\.(?:signIn\w*|signUp|getSession|getUser|onAuthStateChange|signOut)\("),
+        ".auth.",
+    ),
+    (
+        A.NEXTAUTH,
+        ("next-auth", "@auth/core", "@auth/nextjs"),
+        re.compile(r"\bNextAuth\("),
+        "NextAuth",
+    ),
+    (
+        A.CLERK,
+        ("@clerk/nextjs", "@clerk/clerk-react", "@clerk/express", "@clerk/backend"),
+        re.compile(r"from ['\"]@clerk/"),
+        "@clerk/",
+    ),
+    (
+        A.FLASK_LOGIN,
+        ("flask-login",),
+        re.compile(r"^\s*(?:from|import)\s+flask_login\b", re.M),
+        "flask_login",
+    ),
+    # django.contrib.auth ships with every project: only code that uses it counts.
+    (
+        A.DJANGO,
+        (),
+        re.compile(
+            r"@login_required|\bLoginRequiredMixin\b|\bauthenticate\(|django\.contrib\.auth\.views|IsAuthenticated\b|rest_framework_simplejwt"
+        ),
+        "auth",
+    ),
+    (
+        A.CUSTOM_JWT,
+        (
+            "@nestjs/jwt",
+            "@fastify/jwt",
+            "jsonwebtoken",
+            "pyjwt",
+            "python-jose",
+            "flask-jwt-extended",
+        ),
+        re.compile(
+            r"\bjwt\.sign\(|\bnew SignJWT\(|\bjwt\.encode\(|\bcreate_access_token\("
+            r"|\.jwtSign\(|jwtService\.sign(?:Async)?\("
+        ),
+        "jwt",
+    ),
+    (
+        A.CUSTOM_SESSION,
+        (
+            "express-session",
+            "cookie-session",
+            "iron-session",
+            "@fastify/session",
+            "@fastify/secure-session",
+        ),
+        re.compile(
+            r"^\s*from flask import[^\n]*\bsession\b"
+            r"|cookies\.set\(\s*['\"](?:session|sid|session_id)['\"]",
+            re.M,
+        ),
+        "session",
+    ),
+)
+_CLIENT_STORAGE = re.compile(
+    r"(?:localStorage|sessionStorage)\.setItem\(\s*['\"`][^'\"`]*(?:auth|user|token|session|logged|login)[^'\"`]*['\"`]",
+    re.IGNORECASE,
+)
+
+
+def _dependency_hit(index: RepoIndex, names: tuple[str, ...]) -> Evidence | None:
+    for pkg in index.manifests.packages.values():
+        if any(n in pkg.deps for n in names):
+            return Evidence(path=pkg.path)
+    for project in index.manifests.python.values():
+        if any(n in project.deps for n in names):
+            manifest = project.files[0]
+            return Evidence(
+                path=manifest if project.folder == "." else f"{project.folder}/{manifest}"
+            )
+    return None
+
+
+def detect_auth(index: RepoIndex) -> list[AuthFacts]:
+    found: list[AuthFacts] = []
+    for kind, packages, pattern, needle in _RULES:
+        proof: list[Evidence] = []
+        hit = _dependency_hit(index, packages) if packages else None
+        if hit is not None:
+            proof.append(hit)
+        if pattern is not None:
+            match = index.first(pattern, index.code_files, needle)
+            if match is not None:
+                proof.append(evidence(*match, snippet=True))
+        if proof:
+            found.append(AuthFacts(kind=kind, evidence=proof))
+    if not found:
+        match = index.first(_CLIENT_STORAGE, index.code_files, "Storage.setItem")
+        if match is not None:
+            found.append(AuthFacts(kind=A.CLIENT_ONLY, evidence=[evidence(*match)]))
+    return found

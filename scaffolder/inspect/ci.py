@@ -1,0 +1,108 @@
+"""Continuous integration: GitHub workflows (do they test? deploy?) and other CI systems."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from scaffolder.inspect.files import SourceFile
+from scaffolder.inspect.index import line_of
+from scaffolder.models import Evidence, ScanWarning, WarningKind, WorkflowFacts
+
+OTHER_CI = (
+    ".gitlab-ci.yml",
+    ".circleci/config.yml",
+    "Jenkinsfile",
+    "azure-pipelines.yml",
+    "bitbucket-pipelines.yml",
+    ".travis.yml",
+    "cloudbuild.yaml",
+    ".buildkite/pipeline.yml",
+    ".drone.yml",
+)
+_TEST_RUN = re.compile(
+    r"\b(?:(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test(?::\w+)?\b|pytest\b|vitest\b|jest\b"
+    r"|manage\.py\s+test\b|playwright\s+test\b|go\s+test\b|cargo\s+test\b|tox\b|nox\b)"
+)
+_DEPLOY_RUN = re.compile(
+    r"\b(?:vercel\b.*(?:deploy|--prod)|netlify\s+deploy|fly(?:ctl)?\s+deploy|railway\s+up"
+    r"|docker\s+push|aws\s+s3\s+sync|aws\s+ecs\s+update-service|pulumi\s+up|terraform\s+apply"
+    r"|supabase\s+(?:db\s+push|functions\s+deploy)|firebase\s+deploy|wrangler\s+(?:deploy|publish)"
+    r"|gh-pages\b|scaffold\s+up\b)"
+)
+_DEPLOY_USES = re.compile(
+    r"vercel|netlify|flyctl|deploy|gh-pages|pages-deploy|pulumi/actions|wrangler|ssh-action"
+    r"|amazon-ecs|aws-actions/amazon-ecr",
+    re.I,
+)
+
+
+def _steps(data: Any) -> Iterator[dict[str, Any]]:
+    jobs = data.get("jobs") if isinstance(data, dict) else None
+    if not isinstance(jobs, dict):
+        return
+    for job in jobs.values():
+        steps = job.get("steps") if isinstance(job, dict) else None
+        for step in steps if isinstance(steps, list) else []:
+            if isinstance(step, dict):
+                yield step
+
+
+def _line(source: SourceFile, needle: str) -> int | None:
+    offset = source.text.find(needle.strip().splitlines()[0]) if needle.strip() else -1
+    return line_of(source.text, offset) if offset >= 0 else None
+
+
+def _from_text(source: SourceFile) -> WorkflowFacts:
+    tests = _TEST_RUN.search(source.text)
+    deploys = _DEPLOY_RUN.search(source.text)
+    proof = [
+        Evidence(path=source.path, line=line_of(source.text, m.start()))
+        for m in (tests, deploys)
+        if m
+    ]
+    return WorkflowFacts(
+        path=source.path, runs_tests=tests is not None, deploys=deploys is not None, evidence=proof
+    )
+
+
+def inspect_workflow(source: SourceFile) -> tuple[WorkflowFacts, list[ScanWarning]]:
+    try:
+        data = YAML(typ="safe", pure=True).load(source.text)
+    except YAMLError as exc:
+        message = f"could not parse YAML: {str(exc).splitlines()[0][:200]}"
+        warning = ScanWarning(kind=WarningKind.MALFORMED, path=source.path, message=message)
+        return _from_text(source), [warning]
+    facts = WorkflowFacts(path=source.path, runs_tests=False)
+    for step in _steps(data):
+        run, uses = step.get("run"), step.get("uses")
+        if isinstance(run, str) and (match := _TEST_RUN.search(run)):
+            facts.runs_tests = True
+            facts.evidence.append(
+                Evidence(
+                    path=source.path,
+                    line=_line(source, run[match.start() :]),
+                    snippet=match.group(0),
+                )
+            )
+        if (isinstance(run, str) and _DEPLOY_RUN.search(run)) or (
+            isinstance(uses, str) and _DEPLOY_USES.search(uses)
+        ):
+            facts.deploys = True
+            needle = uses if isinstance(uses, str) else str(run)
+            facts.evidence.append(Evidence(path=source.path, line=_line(source, needle)))
+    return facts, []
+
+
+def yaml_problem(source: SourceFile) -> ScanWarning | None:
+    """A MALFORMED warning when a YAML file we rely on does not parse."""
+    try:
+        YAML(typ="safe", pure=True).load(source.text)
+    except YAMLError as exc:
+        message = f"could not parse YAML: {str(exc).splitlines()[0][:200]}"
+        return ScanWarning(kind=WarningKind.MALFORMED, path=source.path, message=message)
+    return None

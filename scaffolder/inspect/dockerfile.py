@@ -1,0 +1,98 @@
+"""Is a Dockerfile fit for production, and if not, why not."""
+
+from __future__ import annotations
+
+import re
+
+from scaffolder.inspect.files import SourceFile
+from scaffolder.inspect.index import basename
+from scaffolder.inspect.manifests import parent_dir
+from scaffolder.models import DockerfileFacts
+
+_FROM = re.compile(r"^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?", re.I | re.M)
+_USER = re.compile(r"^\s*USER\s+(\S+)", re.I | re.M)
+_RUN_LINE = re.compile(r"^\s*(?:CMD|ENTRYPOINT)\s+(.+)$", re.I | re.M)
+_DEV_SERVERS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"\b(?:npm|pnpm|yarn|bun)[\"',\s]+(?:run[\"',\s]+)?dev\b"),
+        "runs a dev server (npm run dev)",
+    ),
+    (
+        re.compile(r"(?<![\w/.-])vite(?![\w.-])(?![\"',\s]*(?:build|preview))"),
+        "runs the Vite dev server",
+    ),
+    (re.compile(r"\bnext[\"',\s]+dev\b"), "runs next dev"),
+    (re.compile(r"\bflask[\"',\s]+run\b"), "runs flask run (the development server)"),
+    (re.compile(r"--reload\b"), "runs with --reload (auto-reload is for development)"),
+    (
+        re.compile(r"\bmanage\.py[\"',\s]+runserver\b"),
+        "runs manage.py runserver (the development server)",
+    ),
+    (re.compile(r"\bnodemon\b"), "runs nodemon"),
+)
+_NODE_INSTALL = re.compile(r"\b(npm|pnpm|yarn|bun)\s+(ci|install|i|add)\b([^\n&;]*)")
+_PIP_TOOLS = frozenset({"pip", "setuptools", "wheel", "uv", "poetry", "pipenv"})
+_PIP_INSTALL = re.compile(r"\bpip3?\s+install\b([^\n&;]*)")
+
+
+def _base_problems(text: str) -> list[str]:
+    problems: list[str] = []
+    stages: set[str] = set()
+    for match in _FROM.finditer(text):
+        image, alias = match.group(1), match.group(2)
+        if alias:
+            stages.add(alias.lower())
+        if image.lower() in stages or image == "scratch" or image.startswith("$"):
+            continue
+        name = image.rsplit("/", 1)[-1]
+        if "@sha256:" in image:
+            continue
+        if ":" not in name or name.endswith(":latest"):
+            problems.append(f"unpinned base image {image} (latest)")
+    return problems
+
+
+def _install_problems(text: str) -> list[str]:
+    problems: list[str] = []
+    for match in _NODE_INSTALL.finditer(text):
+        tool, verb, rest = match.groups()
+        frozen = verb == "ci" or "--frozen-lockfile" in rest or "--immutable" in rest
+        if verb in {"install", "i"} and not frozen and not rest.strip().startswith("-g"):
+            problems.append(
+                f"installs with `{tool} {verb}` instead of the lockfile ({tool} ci / frozen)"
+            )
+            break
+    for match in _PIP_INSTALL.finditer(text):
+        args = match.group(1).split()
+        if {"-r", "--requirement", "-e", "."} & set(args):
+            continue
+        names = [a for a in args if not a.startswith("-")]
+        loose = [n for n in names if re.split(r"[=<>~\[]", n)[0].lower() not in _PIP_TOOLS]
+        if loose:
+            problems.append("pip installs packages by name, not from a requirements or lock file")
+            break
+    return problems
+
+
+def inspect_dockerfile(source: SourceFile) -> DockerfileFacts:
+    text = re.sub(r"\\\n", " ", source.text)  # join continuation lines
+    problems = _base_problems(text)
+    commands = " ".join(m.group(1) for m in _RUN_LINE.finditer(text))
+    for pattern, problem in _DEV_SERVERS:
+        if pattern.search(commands):
+            problems.append(problem)
+    users = [u.lower() for u in _USER.findall(text)]
+    if not users or users[-1] in {"root", "0", "0:0"}:
+        problems.append("no USER: the container runs as root")
+    problems.extend(_install_problems(text))
+    return DockerfileFacts(
+        path=source.path,
+        app_root=parent_dir(source.path),
+        production_grade=not problems,
+        problems=problems,
+    )
+
+
+def is_dockerfile(path: str) -> bool:
+    name = basename(path)
+    return name == "Dockerfile" or name.startswith("Dockerfile.") or name.endswith(".Dockerfile")

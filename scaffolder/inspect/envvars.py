@@ -1,0 +1,187 @@
+"""Every environment variable the code reads, and which of them reach the browser."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from scaffolder.inspect.apps import app_for_path
+from scaffolder.inspect.files import SourceFile
+from scaffolder.inspect.index import RepoIndex, basename
+from scaffolder.models import AppFacts, DeployShape, EnvVarFacts, Evidence
+
+PUBLIC_PREFIXES = (
+    "VITE_",
+    "NEXT_PUBLIC_",
+    "PUBLIC_",
+    "NUXT_PUBLIC_",
+    "REACT_APP_",
+    "EXPO_PUBLIC_",
+    "GATSBY_",
+)
+# Values Vite injects itself: not variables anyone has to set.
+_VITE_BUILTINS = frozenset({"MODE", "DEV", "PROD", "SSR", "BASE_URL"})
+_MAX_EVIDENCE = 10
+_NAME = r"([A-Za-z_][A-Za-z0-9_]*)"
+_Q = r"['\"`]"
+_DEFAULT_AFTER = re.compile(r"\s*\)?\s*(?:\|\||\?\?)")
+
+# (pattern, needle, how a default shows): "after" = `|| x` follows, "arg" = group 2 present.
+_JS_PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    (re.compile(rf"\bprocess\.env\.{_NAME}"), "process.env", "after"),
+    (re.compile(rf"\bprocess\.env\[\s*{_Q}{_NAME}{_Q}\s*\]"), "process.env", "after"),
+    (re.compile(rf"\bimport\.meta\.env\.{_NAME}"), "import.meta.env", "after"),
+    (re.compile(rf"\bimport\.meta\.env\[\s*{_Q}{_NAME}{_Q}\s*\]"), "import.meta.env", "after"),
+    (re.compile(rf"\bDeno\.env\.get\(\s*{_Q}{_NAME}{_Q}\s*\)"), "Deno.env", "after"),
+    (re.compile(rf"\bBun\.env\.{_NAME}"), "Bun.env", "after"),
+)
+_PY_PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    (re.compile(rf"\bos\.environ\[\s*['\"]{_NAME}['\"]\s*\]"), "environ", "none"),
+    (re.compile(rf"\bos\.environ\.get\(\s*['\"]{_NAME}['\"]\s*(,)?"), "environ", "arg"),
+    (re.compile(rf"\b(?:os\.)?getenv\(\s*['\"]{_NAME}['\"]\s*(,)?"), "getenv", "arg"),
+    (re.compile(rf"\benv(?:\.\w+)?\(\s*['\"]{_NAME}['\"]\s*(,)?"), "env", "arg"),
+    (re.compile(rf"\bconfig\(\s*['\"]{_NAME}['\"]\s*(,\s*default\s*=)?"), "config(", "arg"),
+)
+_DESTRUCTURE = re.compile(r"\{([^{}]{1,800})\}\s*=\s*process\.env\b")
+# import { DATABASE_URL } from '$env/static/private' (SvelteKit)
+_SVELTE_STATIC = re.compile(
+    r"import\s*\{([^{}]{1,800})\}\s*from\s*['\"]\$env/static/(?:private|public)['\"]"
+)
+_SVELTE_DYNAMIC = re.compile(r"\benv\.([A-Z][A-Z0-9_]*)")
+# NestJS: config.get<string>('JWT_SECRET'), configService.getOrThrow('X')
+_CONFIG_SERVICE = re.compile(
+    r"\.(?:get|getOrThrow)(?:<[^>]*>)?\(\s*['\"]([A-Z][A-Z0-9_]*)['\"]\s*(,)?"
+)
+_PRISMA_ENV = re.compile(r"\benv\(\s*\"([A-Za-z_][A-Za-z0-9_]*)\"\s*\)")
+_EXAMPLE_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=", re.M)
+EXAMPLE_ENV_FILES = frozenset(
+    {
+        ".env.example",
+        ".env.sample",
+        ".env.template",
+        ".env.local.example",
+        ".env.dist",
+        "env.example",
+    }
+)
+
+
+@dataclass
+class _Read:
+    name: str
+    path: str
+    line: int
+    has_default: bool
+
+
+@dataclass
+class _Lines:
+    text: str
+    starts: list[int] = field(default_factory=list)
+
+    def line(self, offset: int) -> int:
+        if not self.starts:
+            self.starts = [m.start() for m in re.finditer("\n", self.text)]
+        return bisect.bisect_left(self.starts, offset) + 1
+
+
+def _destructured(source: SourceFile, lines: _Lines) -> list[_Read]:
+    out: list[_Read] = []
+    for match in _DESTRUCTURE.finditer(source.text):
+        for raw in match.group(1).split(","):
+            part = raw.strip()
+            name = re.match(_NAME, part)
+            if name:
+                line = lines.line(match.start())
+                out.append(_Read(name.group(1), source.path, line, "=" in part))
+    return out
+
+
+def _reads_in(source: SourceFile) -> list[_Read]:
+    text = source.text
+    python = source.path.endswith(".py")
+    patterns = _PY_PATTERNS if python else _JS_PATTERNS
+    lines = _Lines(text)
+    out: list[_Read] = []
+    for pattern, needle, default_style in patterns:
+        if needle not in text:
+            continue
+        for match in pattern.finditer(text):
+            if default_style == "after":
+                has_default = _DEFAULT_AFTER.match(text, match.end()) is not None
+            else:
+                has_default = (
+                    default_style == "arg" and match.lastindex == 2 and bool(match.group(2))
+                )
+            out.append(_Read(match.group(1), source.path, lines.line(match.start()), has_default))
+    if not python and "process.env" in text:
+        out.extend(_destructured(source, lines))
+    if not python:
+        out.extend(_framework_reads(source, lines))
+    return out
+
+
+def _framework_reads(source: SourceFile, lines: _Lines) -> list[_Read]:
+    text, out = source.text, []
+    if "$env/" in text:
+        for match in _SVELTE_STATIC.finditer(text):
+            for raw in match.group(1).split(","):
+                name = raw.strip().split(" as ")[0].strip()
+                if name:
+                    out.append(_Read(name, source.path, lines.line(match.start()), False))
+        if "$env/dynamic" in text:
+            for match in _SVELTE_DYNAMIC.finditer(text):
+                default = _DEFAULT_AFTER.match(text, match.end()) is not None
+                out.append(_Read(match.group(1), source.path, lines.line(match.start()), default))
+    if "onfig" in text:  # ConfigService, config
+        for match in _CONFIG_SERVICE.finditer(text):
+            line = lines.line(match.start())
+            out.append(_Read(match.group(1), source.path, line, bool(match.group(2))))
+    return out
+
+
+def _declared_reads(index: RepoIndex) -> list[_Read]:
+    """Names the repository declares it needs: .env.example files and Prisma's env()."""
+    out: list[_Read] = []
+    for source in index.files:
+        name = basename(source.path)
+        if name in EXAMPLE_ENV_FILES:
+            lines = _Lines(source.text)
+            for match in _EXAMPLE_LINE.finditer(source.text):
+                out.append(_Read(match.group(1), source.path, lines.line(match.start()), False))
+        elif name.endswith(".prisma"):
+            lines = _Lines(source.text)
+            for match in _PRISMA_ENV.finditer(source.text):
+                out.append(_Read(match.group(1), source.path, lines.line(match.start()), False))
+    return out
+
+
+def _client_code(path: str, apps: list[AppFacts]) -> bool:
+    """Code that a static app ships to the browser (not its build config or functions)."""
+    app = app_for_path(apps, path)
+    if app is None or app.shape is not DeployShape.STATIC or path.endswith(".py"):
+        return False
+    name = basename(path)
+    return (
+        ".config." not in name and "supabase/functions/" not in path and "/api/" not in "/" + path
+    )
+
+
+def detect_env_vars(index: RepoIndex, apps: list[AppFacts]) -> list[EnvVarFacts]:
+    reads: list[_Read] = []
+    for source in index.code_files:
+        reads.extend(_reads_in(source))
+    reads.extend(_declared_reads(index))
+    facts: dict[str, EnvVarFacts] = {}
+    for read in reads:
+        if read.name in _VITE_BUILTINS:
+            continue
+        fact = facts.setdefault(read.name, EnvVarFacts(name=read.name))
+        fact.public = fact.public or read.name.startswith(PUBLIC_PREFIXES)
+        declared = basename(read.path) in EXAMPLE_ENV_FILES or read.path.endswith(".prisma")
+        fact.public = fact.public or (not declared and _client_code(read.path, apps))
+        fact.has_default_in_code = fact.has_default_in_code or read.has_default
+        if len(fact.evidence) < _MAX_EVIDENCE:
+            fact.evidence.append(Evidence(path=read.path, line=read.line, snippet=read.name))
+    return sorted(facts.values(), key=lambda f: f.name)

@@ -1,0 +1,93 @@
+"""What git knows about the repository: tracked paths, HEAD, the GitHub remote."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scaffolder.models import ScanWarning, WarningKind
+
+# (args, cwd) -> (returncode, stdout bytes); tests inject a fake to simulate a missing git.
+GitRunner = Callable[[list[str], Path], tuple[int, bytes]]
+
+_GITHUB_REMOTE = re.compile(
+    r"^(?:https?://(?:[^@/]+@)?github\.com/|git@github\.com:|ssh://git@github\.com(?::\d+)?/)"
+    r"(?P<owner>[A-Za-z0-9_.-]+)/(?P<name>[A-Za-z0-9_.-]+?)(?:\.git)?/?$"
+)
+
+
+_REPO_POINTERS = frozenset({"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY"})
+
+
+def run_git(args: list[str], cwd: Path) -> tuple[int, bytes]:
+    # Our own environment must not point git at another repository.
+    env = {k: v for k, v in os.environ.items() if k not in _REPO_POINTERS}
+    try:
+        proc = subprocess.run(
+            ["git", "-c", "safe.directory=*", *args],
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            check=False,
+            timeout=120,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return 127, b""
+    return proc.returncode, proc.stdout
+
+
+@dataclass
+class GitInfo:
+    is_git: bool = False
+    head_commit: str | None = None
+    remote: str | None = None  # owner/name on GitHub
+    tracked: list[str] = field(default_factory=list)
+    warnings: list[ScanWarning] = field(default_factory=list)
+
+
+def github_slug(url: str) -> str | None:
+    """owner/name from a GitHub remote URL, None for any other host."""
+    match = _GITHUB_REMOTE.match(url.strip())
+    if match is None:
+        return None
+    return f"{match['owner']}/{match['name']}"
+
+
+def read_git_info(root: Path, runner: GitRunner = run_git) -> GitInfo:
+    code, out = runner(["rev-parse", "--is-inside-work-tree"], root)
+    if code != 0 or out.strip() != b"true":
+        message = (
+            "git is not installed; scanned the folder as it is"
+            if code == 127
+            else "not a git repository; scanned the folder as it is, history not checked"
+        )
+        return GitInfo(warnings=[ScanWarning(kind=WarningKind.NOT_GIT, path=None, message=message)])
+    info = GitInfo(is_git=True)
+    code, out = runner(["ls-files", "-z", "--full-name"], root)
+    prefix_code, prefix = runner(["rev-parse", "--show-prefix"], root)
+    strip = prefix.decode("utf-8", "replace").strip() if prefix_code == 0 else ""
+    if code == 0:
+        names = (p.decode("utf-8", "replace") for p in out.split(b"\0") if p)
+        # --full-name paths start at the top of the work tree; make them relative to root.
+        info.tracked = sorted(n[len(strip) :] for n in names if n.startswith(strip))
+    code, out = runner(["rev-parse", "--verify", "-q", "HEAD"], root)
+    if code == 0 and out.strip():
+        info.head_commit = out.decode().strip()
+    code, out = runner(["config", "--get", "remote.origin.url"], root)
+    if code == 0 and out.strip():
+        info.remote = github_slug(out.decode("utf-8", "replace"))
+    return info
+
+
+def committed_dirs_named(tracked: list[str], name: str) -> list[str]:
+    """Folders called `name` (e.g. node_modules) that have committed files, outermost only."""
+    found: set[str] = set()
+    for path in tracked:
+        parts = path.split("/")
+        if name in parts[:-1]:
+            found.add("/".join(parts[: parts.index(name) + 1]))
+    return sorted(found)

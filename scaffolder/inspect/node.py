@@ -1,0 +1,199 @@
+"""How a Node app is installed, built, started and tested, from its manifests and code."""
+
+from __future__ import annotations
+
+import re
+
+from scaffolder.inspect.index import RepoIndex, exposed_port, own_code
+from scaffolder.inspect.manifests import PackageJson, join, parent_dir
+from scaffolder.models import AppFacts, AppKind, DeployShape, Evidence, PackageManager
+
+LOCKFILES: dict[str, PackageManager] = {
+    "package-lock.json": PackageManager.NPM,
+    "npm-shrinkwrap.json": PackageManager.NPM,
+    "pnpm-lock.yaml": PackageManager.PNPM,
+    "yarn.lock": PackageManager.YARN,
+    "bun.lockb": PackageManager.BUN,
+    "bun.lock": PackageManager.BUN,
+}
+_PREFERENCE = (PackageManager.NPM, PackageManager.PNPM, PackageManager.YARN, PackageManager.BUN)
+_FROZEN_INSTALL = {
+    PackageManager.NPM: "npm ci",
+    PackageManager.PNPM: "pnpm install --frozen-lockfile",
+    PackageManager.YARN: "yarn install --frozen-lockfile",
+    PackageManager.BUN: "bun install --frozen-lockfile",
+}
+EXEC = {
+    PackageManager.NPM: "npx",
+    PackageManager.PNPM: "pnpm exec",
+    PackageManager.YARN: "yarn",
+    PackageManager.BUN: "bunx",
+}
+_DEFAULT_BUILD = {
+    AppKind.NEXTJS: "next build",
+    AppKind.VITE_SPA: "vite build",
+    AppKind.ASTRO: "astro build",
+    AppKind.SVELTEKIT: "vite build",
+    AppKind.NUXT: "nuxi build",
+    AppKind.REMIX: "remix build",
+    AppKind.NESTJS: "nest build",
+}
+_DEFAULT_PORT = {AppKind.VITE_SPA: 4173, AppKind.ASTRO: 4321}
+_NO_TEST = "no test specified"
+
+_PORT_PATTERNS = (
+    re.compile(r"\bPORT\b\s*\)?\s*(?:\|\||\?\?)\s*['\"]?(\d{2,5})"),
+    re.compile(r"\.listen\(\s*(\d{2,5})"),
+    re.compile(r"\bPORT\s*=\s*(\d{2,5})\b"),
+    re.compile(r"\bport\s*:\s*(?:Number\([^)]*\)\s*\|\|\s*)?(\d{2,5})\b"),
+)
+_CONFIG_PORT = re.compile(r"\bport\s*:\s*(\d{2,5})\b")
+_SCRIPT_PORT = re.compile(r"(?:-p|--port)[ =](\d{2,5})\b")
+_SCRIPT_ENTRY = re.compile(
+    r"\b(?:node|tsx|ts-node|nodemon|bun)\s+(?:--\S+\s+)*([\w./-]+\.[cm]?[jt]s)\b"
+)
+_OUT_DIR = re.compile(r"outDir\s*:\s*['\"]([^'\"]+)['\"]")
+_STANDALONE = re.compile(r"output\s*:\s*['\"]standalone['\"]")
+
+
+def run_script(pm: PackageManager, script: str) -> str:
+    # `npm start` / `npm test` are built in; other scripts need `run` (except with yarn).
+    if pm is PackageManager.YARN or script in {"start", "test"}:
+        return f"{pm.value} {script}"
+    return f"{pm.value} run {script}"
+
+
+def _lockfiles(pkg: PackageJson, index: RepoIndex) -> list[str]:
+    # Workspaces keep one lockfile at the top: look upwards from the app.
+    folder = pkg.folder
+    while True:
+        found = [join(folder, n) for n in LOCKFILES if index.exists(join(folder, n))]
+        if found or folder == ".":
+            return sorted(found)
+        folder = parent_dir(folder)
+
+
+def _package_manager(pkg: PackageJson, lockfiles: list[str]) -> PackageManager:
+    declared = pkg.field_str("packageManager")
+    if declared:
+        for pm in _PREFERENCE:
+            if declared.startswith(pm.value + "@"):
+                return pm
+    managers = {LOCKFILES[p.rsplit("/", 1)[-1]] for p in lockfiles}
+    return next((pm for pm in _PREFERENCE if pm in managers), PackageManager.NPM)
+
+
+def _runtime(pkg: PackageJson, index: RepoIndex) -> tuple[str | None, str | None]:
+    for folder in dict.fromkeys((pkg.folder, ".")):
+        for name in (".nvmrc", ".node-version"):
+            text = index.text(join(folder, name))
+            if text and (match := re.search(r"\d+", text)):
+                return match.group(0), name
+    engines = pkg.field_str("engines", "node")
+    if engines and (match := re.search(r"\d+", engines)):
+        return match.group(0), "engines"
+    return None, None
+
+
+def _port(app: AppFacts, pkg: PackageJson, index: RepoIndex) -> int | None:
+    for script in (pkg.scripts.get("start"), pkg.scripts.get("preview")):
+        if script and (match := _SCRIPT_PORT.search(script)):
+            return int(match.group(1))
+    if app.kind is AppKind.VITE_SPA:
+        for stem in ("vite.config.ts", "vite.config.js", "vite.config.mjs", "vite.config.mts"):
+            text = index.text(join(pkg.folder, stem))
+            if text and (match := _CONFIG_PORT.search(text)):
+                return int(match.group(1))
+    if app.shape is DeployShape.SERVER and app.kind is not AppKind.NEXTJS:
+        for source in own_code(index, pkg.folder):
+            if "port" not in source.text.lower():
+                continue
+            for pattern in _PORT_PATTERNS:
+                if match := pattern.search(source.text):
+                    return int(match.group(1))
+    exposed = exposed_port(index, pkg.folder)
+    if exposed:
+        return exposed[0]
+    return _DEFAULT_PORT.get(app.kind, 3000)
+
+
+def _output_dir(app: AppFacts, pkg: PackageJson, index: RepoIndex) -> str | None:
+    if app.shape is not DeployShape.STATIC:
+        return None
+    if app.kind is AppKind.NEXTJS:
+        return "out"
+    if "react-scripts" in pkg.deps or app.kind is AppKind.SVELTEKIT:
+        return "build"
+    for name in ("vite.config.ts", "vite.config.js", "vite.config.mjs", "astro.config.mjs"):
+        text = index.text(join(pkg.folder, name))
+        if text and (match := _OUT_DIR.search(text)):
+            return match.group(1).removeprefix("./").rstrip("/")
+    return "dist"
+
+
+def _nextjs(app: AppFacts, pkg: PackageJson, index: RepoIndex) -> None:
+    for base in ("app", "src/app"):
+        if join(pkg.folder, base) in index.folders:
+            app.nextjs_router = "app"
+            break
+    else:
+        if any(join(pkg.folder, b) in index.folders for b in ("pages", "src/pages")):
+            app.nextjs_router = "pages"
+    for ext in ("js", "mjs", "ts", "cjs"):
+        path = join(pkg.folder, f"next.config.{ext}")
+        text = index.text(path)
+        if text and _STANDALONE.search(text):
+            app.nextjs_standalone = True
+            app.evidence.append(Evidence(path=path, snippet="output: 'standalone'"))
+
+
+def _entrypoint(app: AppFacts, pkg: PackageJson, index: RepoIndex) -> str | None:
+    if app.shape is DeployShape.STATIC or app.kind is AppKind.NEXTJS:
+        return None
+    for name in ("start", "dev"):
+        script = pkg.scripts.get(name)
+        if script and (match := _SCRIPT_ENTRY.search(script)):
+            return match.group(1).removeprefix("./")
+    main = pkg.field_str("main")
+    if main:
+        return main.removeprefix("./")
+    for source in own_code(index, pkg.folder):
+        if ".listen(" in source.text:
+            rel = source.path if pkg.folder == "." else source.path[len(pkg.folder) + 1 :]
+            return rel
+    return None
+
+
+def _commands(app: AppFacts, pkg: PackageJson, pm: PackageManager) -> None:
+    scripts = pkg.scripts
+    if "build" in scripts:
+        app.build_command = run_script(pm, "build")
+    elif app.kind in _DEFAULT_BUILD:
+        app.build_command = f"{EXEC[pm]} {_DEFAULT_BUILD[app.kind]}"
+    if app.shape is DeployShape.SERVER:
+        if "start" in scripts:
+            app.start_command = run_script(pm, "start")
+        elif app.kind is AppKind.NEXTJS:
+            app.start_command = f"{EXEC[pm]} next start"
+        elif app.entrypoint:
+            app.start_command = f"node {app.entrypoint}"
+    test = scripts.get("test")
+    if test and _NO_TEST not in test:
+        app.test_command = run_script(pm, "test")
+    if "lint" in scripts:
+        app.lint_command = run_script(pm, "lint")
+
+
+def fill_node_app(app: AppFacts, pkg: PackageJson, index: RepoIndex) -> None:
+    app.lockfiles = _lockfiles(pkg, index)
+    pm = _package_manager(pkg, app.lockfiles)
+    app.package_manager = pm
+    app.lockfile_conflict = len({LOCKFILES[p.rsplit("/", 1)[-1]] for p in app.lockfiles}) > 1
+    app.install_command = _FROZEN_INSTALL[pm] if app.lockfiles else f"{pm.value} install"
+    app.runtime_version, app.runtime_version_source = _runtime(pkg, index)
+    if app.kind is AppKind.NEXTJS:
+        _nextjs(app, pkg, index)
+    app.entrypoint = _entrypoint(app, pkg, index)
+    _commands(app, pkg, pm)
+    app.port = _port(app, pkg, index)
+    app.build_output_dir = _output_dir(app, pkg, index)

@@ -1,0 +1,140 @@
+"""Production pieces already present: containers, CI, tests, health checks, observability."""
+
+from __future__ import annotations
+
+import re
+
+from scaffolder.inspect.ci import OTHER_CI, inspect_workflow, yaml_problem
+from scaffolder.inspect.dockerfile import inspect_dockerfile, is_dockerfile
+from scaffolder.inspect.index import CODE_SUFFIXES, RepoIndex, basename, evidence, suffix
+from scaffolder.models import Evidence, ProductionPieces, ScanWarning
+
+COMPOSE_NAMES = frozenset(
+    {"docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml"}
+)
+DEPLOY_CONFIGS = frozenset(
+    {
+        "vercel.json",
+        "netlify.toml",
+        "fly.toml",
+        "render.yaml",
+        "railway.json",
+        "railway.toml",
+        "Procfile",
+        "app.yaml",
+        "amplify.yml",
+        "nixpacks.toml",
+        "apprunner.yaml",
+    }
+)
+_LOGGING = (
+    "pino",
+    "winston",
+    "bunyan",
+    "morgan",
+    "log4js",
+    "structlog",
+    "loguru",
+    "python-json-logger",
+)
+_ERROR_TRACKING: tuple[tuple[str, str], ...] = (
+    ("@sentry/", "sentry"),
+    ("sentry-sdk", "sentry"),
+    ("@bugsnag/", "bugsnag"),
+    ("bugsnag", "bugsnag"),
+    ("rollbar", "rollbar"),
+    ("dd-trace", "datadog"),
+    ("@datadog/", "datadog"),
+    ("ddtrace", "datadog"),
+    ("newrelic", "newrelic"),
+    ("@honeybadger-io/", "honeybadger"),
+    ("honeybadger", "honeybadger"),
+)
+_IAC: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\.tf$"), "terraform"),
+    (re.compile(r"(?:^|/)Pulumi\.ya?ml$"), "pulumi"),
+    (re.compile(r"(?:^|/)cdk\.json$"), "cdk"),
+    (re.compile(r"(?:^|/)sst\.config\.[jt]s$"), "sst"),
+    (re.compile(r"(?:^|/)serverless\.ya?ml$"), "serverless"),
+)
+_TEST_FILE = re.compile(
+    r"(?:\.(?:test|spec)\.[cm]?[jt]sx?$|(?:^|/)test_\w+\.py$|_test\.py$|(?:^|/)tests\.py$"
+    r"|(?:^|/)__tests__/)"
+)
+_HEALTH = r"/(?:api/)?(?:health|healthz|healthcheck|health-check|status|ping|readyz|livez)/?"
+_HEALTH_ROUTE = re.compile(
+    r"""(?:\.(?:get|route|all|use)|@(?:\w+\.)?(?:get|route|api_route))\(\s*['"`]("""
+    + _HEALTH
+    + r""")['"`]"""
+    r"""|\bpath\(\s*['"]((?:api/)?(?:health|healthz|status|ping)/?)['"]"""
+    r"""|@Controller\(\s*['"]/?((?:api/)?(?:health|healthz|status))['"]"""
+)
+_HEALTH_NAME = r"(health|healthz|healthcheck|status|ping)"
+# File-system routes: Next.js app and pages routers, SvelteKit endpoints.
+_HEALTH_FILE = re.compile(
+    r"(?:^|/)(?:src/)?(?:app/(api/)?" + _HEALTH_NAME + r"/route\.[jt]s"
+    r"|pages/(api/)" + _HEALTH_NAME + r"\.[jt]s"
+    r"|routes/(api/)?" + _HEALTH_NAME + r"/\+server\.[jt]s"
+    r"|app/routes/(api\.)?" + _HEALTH_NAME + r"\.[jt]sx?)$"
+)
+
+
+def _dep_names(index: RepoIndex) -> set[str]:
+    names: set[str] = set()
+    for pkg in index.manifests.packages.values():
+        names.update(pkg.deps)
+    for project in index.manifests.python.values():
+        names.update(project.deps)
+    return names
+
+
+def is_test_file(path: str) -> bool:
+    return suffix(path) in CODE_SUFFIXES and _TEST_FILE.search(path) is not None
+
+
+def health_endpoints(index: RepoIndex) -> list[Evidence]:
+    found: list[Evidence] = []
+    for path in index.paths:
+        if match := _HEALTH_FILE.search(path):
+            route = "/" + "".join(g for g in match.groups() if g).replace(".", "/")
+            found.append(Evidence(path=path, snippet=route))
+    code = [s for s in index.code_files if not is_test_file(s.path)]
+    for source, match in index.search(_HEALTH_ROUTE, code):
+        route = match.group(1) or "/" + (match.group(2) or match.group(3))
+        hit = evidence(source, match)
+        found.append(Evidence(path=hit.path, line=hit.line, snippet=route.rstrip("/") or route))
+    return found
+
+
+def detect_production(index: RepoIndex) -> tuple[ProductionPieces, list[ScanWarning]]:
+    pieces = ProductionPieces()
+    warnings: list[ScanWarning] = []
+    for source in index.files:
+        name = basename(source.path)
+        if is_dockerfile(source.path):
+            pieces.dockerfiles.append(inspect_dockerfile(source))
+        elif name in COMPOSE_NAMES:
+            pieces.compose_files.append(source.path)
+            problem = yaml_problem(source)
+            warnings.extend([problem] if problem else [])
+        elif source.path.startswith(".github/workflows/") and name.endswith((".yml", ".yaml")):
+            workflow, problems = inspect_workflow(source)
+            pieces.workflows.append(workflow)
+            warnings.extend(problems)
+    paths = index.paths
+    pieces.other_ci = [p for p in OTHER_CI if p in index.path_set]
+    pieces.test_files = sum(1 for p in paths if is_test_file(p))
+    pieces.health_endpoints = health_endpoints(index)
+    deps = _dep_names(index)
+    pieces.logging_libraries = sorted(n for n in _LOGGING if n in deps)
+    pieces.error_tracking = sorted(
+        {
+            label
+            for prefix, label in _ERROR_TRACKING
+            for d in deps
+            if d == prefix or (prefix.endswith("/") and d.startswith(prefix))
+        }
+    )
+    pieces.iac = sorted({label for pattern, label in _IAC for p in paths if pattern.search(p)})
+    pieces.deploy_configs = sorted(p for p in paths if basename(p) in DEPLOY_CONFIGS)
+    return pieces, warnings

@@ -1,0 +1,213 @@
+"""Python apps: which framework, how to install, start and test them."""
+
+from __future__ import annotations
+
+import re
+
+from scaffolder.inspect.files import SourceFile
+from scaffolder.inspect.index import RepoIndex, basename, exposed_port, own_code, under
+from scaffolder.inspect.manifests import join
+from scaffolder.models import AppFacts, AppKind, PackageManager
+
+# requirements.txt pins nothing transitive: it sets the manager, it is not a lockfile.
+LOCKFILES: dict[str, PackageManager] = {
+    "uv.lock": PackageManager.UV,
+    "poetry.lock": PackageManager.POETRY,
+    "Pipfile.lock": PackageManager.PIPENV,
+}
+_INSTALL = {
+    PackageManager.UV: "uv sync --frozen",
+    PackageManager.POETRY: "poetry install --only main",
+    PackageManager.PIPENV: "pipenv install --deploy",
+    PackageManager.PIP: "pip install -r requirements.txt",
+}
+_UNLOCKED = {
+    PackageManager.UV: "uv sync",
+    PackageManager.POETRY: "poetry install --only main",
+    PackageManager.PIPENV: "pipenv install",
+}
+_DEFAULT_PORT = {
+    AppKind.DJANGO: 8000,
+    AppKind.FLASK: 5000,
+    AppKind.FASTAPI: 8000,
+    AppKind.STREAMLIT: 8501,
+}
+# (distribution, kind, import pattern) in order of precedence.
+_KINDS: tuple[tuple[str, AppKind, re.Pattern[str]], ...] = (
+    ("django", AppKind.DJANGO, re.compile(r"^\s*(?:from|import)\s+django\b", re.M)),
+    ("fastapi", AppKind.FASTAPI, re.compile(r"^\s*(?:from|import)\s+fastapi\b", re.M)),
+    ("flask", AppKind.FLASK, re.compile(r"^\s*(?:from|import)\s+flask\b", re.M)),
+    ("streamlit", AppKind.STREAMLIT, re.compile(r"^\s*(?:from|import)\s+streamlit\b", re.M)),
+)
+_APP_OBJECT = {
+    AppKind.FASTAPI: re.compile(r"^(\w+)\s*(?::\s*\w+\s*)?=\s*FastAPI\(", re.M),
+    AppKind.FLASK: re.compile(r"^(\w+)\s*=\s*Flask\(", re.M),
+}
+_FLASK_FACTORY = re.compile(r"^def (create_app)\(", re.M)
+_WSGI_SETTING = re.compile(r"WSGI_APPLICATION\s*=\s*['\"]([\w.]+)\.application['\"]")
+_PY_PORTS = (
+    re.compile(r"\brun\([^)]*?\bport\s*=\s*(\d{2,5})", re.S),
+    re.compile(r"['\"]PORT['\"]\s*,\s*['\"]?(\d{2,5})"),
+    re.compile(r"--(?:server\.)?port[ =](\d{2,5})"),
+    re.compile(r"(?:-b|--bind)[ =][\w.]*:(\d{2,5})"),
+)
+_STREAMLIT_MAINS = ("streamlit_app.py", "app.py", "main.py", "Home.py")
+
+
+def _kind_of(folder: str, index: RepoIndex) -> tuple[AppKind, SourceFile | None] | None:
+    project = index.manifests.python.get(folder)
+    deps = project.deps if project else set()
+    code = own_code(index, folder, (".py",))
+    if index.exists(join(folder, "manage.py")):
+        return AppKind.DJANGO, index.by_path.get(join(folder, "manage.py"))
+    for dist, kind, pattern in _KINDS:
+        hit = next((s for s in code if pattern.search(s.text)), None)
+        if dist in deps or hit is not None:
+            return kind, hit
+    return None
+
+
+def python_app_roots(index: RepoIndex) -> list[tuple[str, AppKind, SourceFile | None]]:
+    folders = set(index.manifests.python)
+    if not folders and any(s.path.endswith(".py") and "/" not in s.path for s in index.files):
+        folders.add(".")  # a bare app.py with no manifest at all
+    out: list[tuple[str, AppKind, SourceFile | None]] = []
+    for folder in sorted(folders):
+        found = _kind_of(folder, index)
+        if found is not None:
+            out.append((folder, *found))
+    return out
+
+
+def _lockfiles(folder: str, index: RepoIndex) -> list[str]:
+    for candidate in dict.fromkeys((folder, ".")):
+        found = [join(candidate, n) for n in LOCKFILES if index.exists(join(candidate, n))]
+        if found:
+            return sorted(found)
+    return []
+
+
+def _package_manager(folder: str, lockfiles: list[str], index: RepoIndex) -> PackageManager:
+    names = {basename(p) for p in lockfiles}
+    for name, pm in LOCKFILES.items():
+        if name in names:
+            return pm
+    project = index.manifests.python.get(folder)
+    if project and project.poetry:
+        return PackageManager.POETRY
+    if project and "Pipfile" in project.files:
+        return PackageManager.PIPENV
+    if index.exists(join(folder, "uv.lock")):
+        return PackageManager.UV
+    return PackageManager.PIP
+
+
+def _install(pm: PackageManager, lockfiles: list[str], folder: str, index: RepoIndex) -> str:
+    names = {basename(p) for p in lockfiles}
+    if pm is PackageManager.UV and "uv.lock" not in names:
+        return "uv sync"
+    if pm is PackageManager.PIP and not index.exists(join(folder, "requirements.txt")):
+        return "pip install ." if index.exists(join(folder, "pyproject.toml")) else "pip install"
+    return _INSTALL[pm] if pm is PackageManager.PIP or names else _UNLOCKED[pm]
+
+
+def _runtime(folder: str, index: RepoIndex) -> tuple[str | None, str | None]:
+    for candidate in dict.fromkeys((folder, ".")):
+        for name in (".python-version", "runtime.txt"):
+            text = index.text(join(candidate, name))
+            if text and (match := re.search(r"3\.\d+", text)):
+                return match.group(0), name
+    project = index.manifests.python.get(folder)
+    requires = project.requires_python if project else None
+    if requires and (match := re.search(r"3\.\d+", requires)):
+        return match.group(0), "requires-python"
+    if project and project.pipfile_python:
+        return project.pipfile_python, "Pipfile"
+    return None, None
+
+
+def _module(path: str, folder: str) -> str:
+    rel = path if folder == "." else path[len(folder) + 1 :]
+    return rel.removesuffix(".py").replace("/", ".").removesuffix(".__init__")
+
+
+def _entrypoint(app: AppFacts, code: list[SourceFile]) -> str | None:
+    pattern = _APP_OBJECT.get(app.kind)
+    if pattern is not None:
+        for source in code:
+            if match := pattern.search(source.text):
+                return f"{_module(source.path, app.root)}:{match.group(1)}"
+        if app.kind is AppKind.FLASK:
+            for source in code:
+                if _FLASK_FACTORY.search(source.text):
+                    return f"{_module(source.path, app.root)}:create_app()"
+    if app.kind is AppKind.DJANGO:
+        for source in code:
+            if match := _WSGI_SETTING.search(source.text):
+                return match.group(1)
+        wsgi = next((s for s in code if basename(s.path) == "wsgi.py"), None)
+        return _module(wsgi.path, app.root) if wsgi else None
+    if app.kind is AppKind.STREAMLIT:
+        importing = [s for s in code if _KINDS[3][2].search(s.text)]
+        importing.sort(key=lambda s: (s.path.count("/"), basename(s.path) not in _STREAMLIT_MAINS))
+        if importing:
+            return importing[0].path if app.root == "." else importing[0].path[len(app.root) + 1 :]
+    return None
+
+
+def _procfile_web(folder: str, index: RepoIndex) -> str | None:
+    for candidate in dict.fromkeys((folder, ".")):
+        text = index.text(join(candidate, "Procfile"))
+        for line in (text or "").splitlines():
+            if line.startswith("web:"):
+                return line[4:].strip()
+    return None
+
+
+def _port(app: AppFacts, code: list[SourceFile], procfile: str | None, index: RepoIndex) -> int:
+    texts = [procfile or ""] + [s.text for s in code if "port" in s.text.lower()]
+    for text in texts:
+        for pattern in _PY_PORTS:
+            if match := pattern.search(text):
+                return int(match.group(1))
+    exposed = exposed_port(index, app.root)
+    return exposed[0] if exposed else _DEFAULT_PORT[app.kind]
+
+
+def _start(app: AppFacts) -> str | None:
+    entry, port = app.entrypoint, app.port
+    if entry is None:
+        return None
+    if app.kind is AppKind.FASTAPI:
+        return f"uvicorn {entry} --host 0.0.0.0 --port {port}"
+    if app.kind is AppKind.STREAMLIT:
+        return f"streamlit run {entry} --server.port {port} --server.address 0.0.0.0"
+    return f"gunicorn --bind 0.0.0.0:{port} {entry}"
+
+
+def fill_python_app(app: AppFacts, index: RepoIndex) -> None:
+    folder = app.root
+    code = own_code(index, folder, (".py",))
+    project = index.manifests.python.get(folder)
+    deps = project.deps if project else set()
+    app.lockfiles = _lockfiles(folder, index)
+    app.lockfile_conflict = len(app.lockfiles) > 1
+    pm = _package_manager(folder, app.lockfiles, index)
+    app.package_manager = pm
+    app.install_command = _install(pm, app.lockfiles, folder, index)
+    app.runtime_version, app.runtime_version_source = _runtime(folder, index)
+    app.entrypoint = _entrypoint(app, code)
+    procfile = _procfile_web(folder, index)
+    app.port = _port(app, code, procfile, index)
+    app.start_command = procfile or _start(app)
+    app.django_rest_framework = "djangorestframework" in deps or any(
+        "rest_framework" in s.text for s in code
+    )
+    if app.kind is AppKind.DJANGO:
+        app.test_command = "python manage.py test"
+    elif "pytest" in deps or any(under(s.path, join(folder, "tests")) for s in code):
+        app.test_command = "pytest"
+    if "ruff" in deps:
+        app.lint_command = "ruff check ."
+    elif "flake8" in deps:
+        app.lint_command = "flake8"
