@@ -51,7 +51,7 @@ SHAPES: dict[str, str] = {
 
 KNOWN_TABLES = {
     "fixture", "repo", "apps", "databases", "migrations", "auth", "env_vars",
-    "production", "supabase", "secrets", "not_secrets",
+    "production", "supabase", "secrets", "not_secrets", "warnings",
 }  # fmt: skip
 
 
@@ -71,7 +71,8 @@ def history_text(name: str, path: str) -> str | None:
 
 def file_text(name: str, path: str, *, in_working_tree: bool) -> str:
     if in_working_tree:
-        return (fixture_dir(name) / path).read_text(encoding="utf-8")
+        # Some fixtures are deliberately not UTF-8; markers are plain ASCII.
+        return (fixture_dir(name) / path).read_bytes().decode("utf-8", errors="replace")
     text = history_text(name, path)
     assert text is not None, f"{name}: {path} is in no history commit"
     return text
@@ -223,6 +224,8 @@ def test_expectations_use_model_vocabulary(name: str) -> None:
         assert set(var) <= set(models.EnvVarFacts.model_fields)
     for secret in exp.get("secrets", []):
         assert secret["kind"] in _enum_values(models.SecretKind)
+    for warning in exp.get("warnings", []):
+        assert warning["kind"] in _enum_values(models.WarningKind)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -247,6 +250,7 @@ def test_expectations_name_existing_paths(name: str) -> None:
     paths += exp["repo"].get("node_modules_committed", [])
     supabase = exp["supabase"]
     paths += supabase.get("service_role_in_browser", [])
+    paths += [w["path"] for w in exp.get("warnings", []) if w.get("path")]
     if supabase.get("project_dir"):
         paths.append(supabase["project_dir"])
     paths += [f"supabase/functions/{f}" for f in supabase.get("edge_functions", [])]
