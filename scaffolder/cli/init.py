@@ -53,7 +53,6 @@ def init_command(
     ] = False,
 ) -> None:
     """Parse options, run the engine, print its result."""
-    from scaffolder.errors import CheckFailed
     from scaffolder.init.answers import parse_data
     from scaffolder.init.engine import InitDeps, InitOptions, run_init
 
@@ -65,10 +64,17 @@ def init_command(
         console.stdout.print_json(result.model_dump_json())
     else:
         _print_result(result)
+    report_conflicts(result)
+
+
+def report_conflicts(result: InitResult) -> None:
+    """Exit 1 (CheckFailed) when the update left conflict markers, naming the files."""
+    from scaffolder.errors import CheckFailed
+
     if result.conflicts:
         raise CheckFailed(
-            f"{len(result.conflicts)} file(s) have merge conflicts marked inline.",
-            hint="Resolve the <<<<<<< / >>>>>>> blocks in the files listed, then commit.",
+            f"Merge conflicts left inline in: {', '.join(result.conflicts)}.",
+            hint="Resolve the <<<<<<< / >>>>>>> blocks in those files, then commit.",
         )
 
 
