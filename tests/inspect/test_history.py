@@ -1,0 +1,150 @@
+"""Secrets that only git history still holds, found in real repositories made in tmp_path."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import string
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from scaffolder.inspect.history import HistoryLimits, scan_history_secrets
+from scaffolder.models import SecretKind, WarningKind
+from scaffolder.redact import fingerprint
+
+ALNUM = string.ascii_letters + string.digits
+
+
+def rand(n: int) -> str:
+    return "".join(secrets.choice(ALNUM) for _ in range(n))
+
+
+def openai_key() -> str:
+    return "sk-" + "proj-" + rand(80)
+
+
+def git(repo: Path, *args: str) -> str:
+    env = {
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+    }
+    proc = subprocess.run(
+        ["git", "-c", "commit.gpgsign=false", *args],
+        cwd=repo,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return proc.stdout.strip()
+
+
+def commit(repo: Path, message: str, files: dict[str, str], delete: tuple[str, ...] = ()) -> str:
+    for rel, text in files.items():
+        path = repo / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    for rel in delete:
+        (repo / rel).unlink()
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", message)
+    return git(repo, "rev-parse", "HEAD")
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    return root
+
+
+def test_deleted_env_file_is_found_at_the_commit_that_added_it(repo: Path) -> None:
+    key = openai_key()
+    commit(repo, "start", {"app.py": "print('hi')\n"})
+    introduced = commit(repo, "add env", {".env.production": f"PORT=1\nOPENAI_API_KEY={key}\n"})
+    commit(repo, "edit env", {".env.production": f"PORT=2\nOPENAI_API_KEY={key}\n"})
+    commit(repo, "remove env", {}, delete=(".env.production",))
+
+    findings, warnings = scan_history_secrets(repo, set())
+
+    assert warnings == []
+    assert len(findings) == 1
+    [found] = findings
+    assert (found.detector, found.path, found.line) == ("openai-api-key", ".env.production", 2)
+    assert found.commit == introduced
+    assert found.in_history and not found.in_working_tree
+    assert key not in found.model_dump_json()
+
+
+def test_secret_renamed_away_keeps_its_old_path(repo: Path) -> None:
+    secret = rand(32)
+    introduced = commit(repo, "config", {"cfg/settings.py": f"SECRET_KEY = '{secret}'\n"})
+    commit(repo, "move", {"app/settings.py": "SECRET_KEY = os.environ['SECRET_KEY']\n"},
+           delete=("cfg/settings.py",))  # fmt: skip
+    [found] = scan_history_secrets(repo, set())[0]
+    assert (found.path, found.commit, found.kind) == (
+        "cfg/settings.py",
+        introduced,
+        SecretKind.HARDCODED_FRAMEWORK_SECRET,
+    )
+
+
+def test_values_still_in_the_tree_are_not_repeated(repo: Path) -> None:
+    key = openai_key()
+    commit(repo, "one", {"a.py": f"KEY = '{key}'\n"})
+    commit(repo, "two", {"a.py": f"# moved\nKEY = '{key}'\n"})  # HEAD blob differs, value same
+    assert scan_history_secrets(repo, {fingerprint(key)}) == ([], [])
+    found, _ = scan_history_secrets(repo, set())
+    assert [f.line for f in found] == [1]  # the old blob; HEAD's blob is the tree scan's job
+
+
+def test_node_modules_and_binary_paths_in_history_are_skipped(repo: Path) -> None:
+    key = openai_key()
+    commit(repo, "vendored", {"node_modules/x/index.js": f"k='{key}'\n", "a.png.txt": "x"})
+    commit(repo, "clean", {}, delete=("node_modules/x/index.js",))
+    assert scan_history_secrets(repo, set())[0] == []
+
+
+def test_secret_on_another_branch_is_found(repo: Path) -> None:
+    commit(repo, "main", {"a.txt": "a\n"})
+    git(repo, "checkout", "-q", "-b", "feature")
+    token = "ghp_" + rand(36)
+    branch_commit = commit(repo, "token", {"deploy.sh": f"GITHUB_TOKEN={token}\n"})
+    git(repo, "checkout", "-q", "main")
+    [found] = scan_history_secrets(repo, set())[0]
+    assert (found.detector, found.commit) == ("github-token", branch_commit)
+
+
+def test_caps_warn_history_skipped(repo: Path) -> None:
+    for i in range(3):
+        commit(repo, f"c{i}", {"conf.py": f"JWT_SECRET = '{rand(24)}'\n"})
+    findings, warnings = scan_history_secrets(repo, set(), limits=HistoryLimits(max_blobs=1))
+    assert len(findings) == 1
+    assert [w.kind for w in warnings] == [WarningKind.HISTORY_SKIPPED]
+
+
+def test_not_a_git_repository(tmp_path: Path) -> None:
+    findings, warnings = scan_history_secrets(tmp_path, set())
+    assert findings == []
+    assert [w.kind for w in warnings] == [WarningKind.NOT_GIT]
+
+
+def test_repository_without_commits(repo: Path) -> None:
+    findings, warnings = scan_history_secrets(repo, set())
+    assert findings == []
+    assert [w.kind for w in warnings] == [WarningKind.EMPTY]
+
+
+def test_git_missing(repo: Path) -> None:
+    findings, warnings = scan_history_secrets(repo, set(), git_executable="/nonexistent/git")
+    assert findings == []
+    assert [w.kind for w in warnings] == [WarningKind.NOT_GIT]
+    assert "not installed" in warnings[0].message
