@@ -40,8 +40,14 @@ def _outputs(project: Path, env: str, outputs_file: Path | None) -> StackOutputs
                 hint="Write it with `scaffold outputs ENV --json`.",
             ) from exc
     # The provision package owns reading the Pulumi stack; import it only when needed.
-    automation = importlib.import_module("scaffolder.provision.automation")
-    outputs: StackOutputs = automation.read_stack_outputs(project, env)
+    try:
+        reader = importlib.import_module("scaffolder.provision.automation").read_stack_outputs
+    except (ImportError, AttributeError) as exc:
+        raise UsageError(
+            "This installation cannot read the Pulumi stack outputs.",
+            hint="Pass --outputs FILE with the JSON of `scaffold outputs ENV --json`.",
+        ) from exc
+    outputs: StackOutputs = reader(project, env)
     return outputs
 
 

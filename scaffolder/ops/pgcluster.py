@@ -124,7 +124,7 @@ class EphemeralCluster:
         prefix = self._user_prefix()
         initdb = require_pg_tool("initdb")
         pg_ctl = require_pg_tool("pg_ctl")
-        self._root = Path(tempfile.mkdtemp(prefix="scaffold-pg-"))
+        self._root = Path(tempfile.mkdtemp(prefix="scaffold-pg-", dir=_temp_base(bool(prefix))))
         try:
             self._prepare_dirs(bool(prefix))
             self._initdb(prefix, initdb)
@@ -277,6 +277,18 @@ class EphemeralCluster:
         except OSError:
             return ""
         return lines[-1] if lines else ""
+
+
+def _temp_base(as_postgres: bool) -> str | None:
+    """A temp dir the `postgres` user can reach: TMPDIR may be private to root.
+
+    mkdtemp still makes a unique 0700 directory inside it, so /tmp is safe here.
+    """
+    shared = "/tmp"  # noqa: S108
+    base = tempfile.gettempdir()
+    if as_postgres and not os.stat(base).st_mode & 0o001 and os.path.isdir(shared):
+        return shared
+    return None
 
 
 def _last_line(result: subprocess.CompletedProcess[str]) -> str:

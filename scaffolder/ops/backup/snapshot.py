@@ -43,6 +43,10 @@ from scaffolder.ops.backup.sweep import delete_instance, sweep_restore_instances
 from scaffolder.ops.clients import ClientProvider, aws_errors
 
 
+def _timeout(waiting: Waiting) -> timedelta:
+    return timedelta(seconds=waiting.timeout_s)
+
+
 def _prefix(outputs: StackOutputs) -> str:
     return f"snapshots/{outputs.environment}/"
 
@@ -173,7 +177,8 @@ def verify_snapshot(
             snapshot_id=chosen,
             instance_id=temp_id,
             instance_class=instance_class,
-            tags=restore_tags(outputs, now + timedelta(hours=keep_hours)),
+            # Two bounded waits plus the checks: never expire while still in use.
+            tags=restore_tags(outputs, now + timedelta(hours=keep_hours) + 3 * _timeout(waiting)),
         )
         _check_restored(
             report,
