@@ -164,7 +164,8 @@ def _default_deploy_command(migration: MigrationFacts, facts: RepoFacts) -> str 
     if pattern is None:
         return None  # loose .sql files: no runner to call; the audit says so
     app = next((a for a in facts.apps if a.root == migration.app_root), None)
-    run = runner(app) if app is not None else "npx"
+    python_tool = migration.tool in (MigrationTool.ALEMBIC, MigrationTool.DJANGO)
+    run = runner(app) if app is not None else ("" if python_tool else "npx")
     return pattern.format(run=run).strip()
 
 
