@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from scaffolder.inspect.index import RepoIndex, basename, evidence, suffix
+from scaffolder.inspect.index import RepoIndex, under, basename, evidence, suffix
 from scaffolder.inspect.manifests import PackageJson
 from scaffolder.models import DatabaseFacts, DatabaseHost, DatabaseKind, EnvVarFacts, Evidence
 
@@ -74,7 +74,7 @@ _KIND_WORDS = {
 _URL_NAMES = {
     K.POSTGRES: re.compile(r"(?:^|_)(?:DATABASE|POSTGRES|PG|DB)_?(?:URL|URI)$|^DATABASE_URL"),
     K.MONGODB: re.compile(r"MONGO\w*_?(?:URL|URI)$"),
-    K.MYSQL: re.compile(r"(?:MYSQL|DATABASE)\w*_?(?:URL|URI)$"),
+    K.MYSQL: re.compile(r"^(?:MYSQL\w*|DATABASE)_(?:URL|URI)$"),
     K.SQLITE: re.compile(r"(?:DATABASE|SQLITE|DB)\w*_?(?:URL|URI|PATH|FILE)$"),
 }
 
@@ -240,16 +240,25 @@ def _read_by_app(env: EnvVarFacts) -> bool:
     return any(not ev.path.startswith("supabase/functions/") for ev in env.evidence)
 
 
-def _attach_sql_layers(index: RepoIndex, facts: list[DatabaseFacts]) -> None:
-    deps: set[str] = set()
+def _project_layers(index: RepoIndex) -> dict[str, set[str]]:
+    """folder -> the SQL layers its manifest depends on."""
+    out: dict[str, set[str]] = {}
     for pkg in index.manifests.packages.values():
-        deps.update(pkg.deps)
+        out.setdefault(pkg.folder, set()).update(c for d, c in _SQL_LAYERS.items() if d in pkg.deps)
     for project in index.manifests.python.values():
-        deps.update(project.deps)
-    layers = sorted({client for dep, client in _SQL_LAYERS.items() if dep in deps})
-    for fact in facts:
-        if fact.kind in _SQL_KINDS:
-            fact.clients.extend(c for c in layers if c not in fact.clients)
+        found = {c for d, c in _SQL_LAYERS.items() if d in project.deps}
+        out.setdefault(project.folder, set()).update(found)
+    return out
+
+
+def _attach_sql_layers(index: RepoIndex, facts: list[DatabaseFacts]) -> None:
+    # A layer joins the databases its own project talks to (or the only SQL database there is).
+    sql = [f for f in facts if f.kind in _SQL_KINDS]
+    for folder, layers in sorted(_project_layers(index).items()):
+        for fact in sql:
+            mine = len(sql) == 1 or any(under(e.path, folder) for e in fact.evidence)
+            if mine:
+                fact.clients.extend(c for c in sorted(layers) if c not in fact.clients)
 
 
 def _url_from_env(fact: DatabaseFacts, env_vars: list[EnvVarFacts]) -> str | None:
