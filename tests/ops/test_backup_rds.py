@@ -11,6 +11,7 @@ from typing import Any
 import psycopg
 import pytest
 
+from scaffolder.errors import CloudError
 from scaffolder.models import StackOutputs
 from scaffolder.ops.backup.models import BackupManifest
 from scaffolder.ops.backup.rds import Waiting, restore_test_id, wait_for
@@ -431,3 +432,28 @@ def test_restore_that_never_becomes_available_fails_publishes_0_and_cleans_up(
         Statistics=["Maximum"],
     )
     assert [point["Maximum"] for point in stats["Datapoints"]] == [0.0]
+
+
+def test_unreachable_restored_instance_is_a_failed_check(
+    rds_outputs: StackOutputs,
+    aws: MotoProvider,
+    clock: Clock,
+    connector: LocalConnector,
+) -> None:
+    run_snapshot(outputs=rds_outputs, clients=aws, waiting=_waiting(clock), connect=connector)
+
+    def unreachable(info: Mapping[str, str]) -> psycopg.Connection[Any]:
+        raise CloudError(f"Could not connect to Postgres at {info['host']}: timeout expired")
+
+    report = verify_snapshot(
+        outputs=rds_outputs,
+        clients=aws,
+        waiting=_waiting(clock),
+        probe_sql="SELECT 1",
+        connect=unreachable,
+    )
+
+    assert not report.passed
+    assert [c.name for c in report.failed_checks()] == ["connect"]
+    assert "private subnets" in report.failed_checks()[0].detail
+    assert list(_instances(aws)) == [SOURCE]

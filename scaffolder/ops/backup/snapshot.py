@@ -245,7 +245,19 @@ def _check_restored(
     info = conninfo_for(
         describe_instance(rds, temp_id), user, password, outputs.db_name or "postgres"
     )
-    with connect(info) as conn:
+    try:
+        conn = connect(info)
+    except CloudError as exc:
+        # Unreachable restored copy: a failed verification (metric 0), not a crash.
+        report.checks.append(
+            CheckResult(
+                name="connect",
+                passed=False,
+                detail=f"{exc.message} (verify must run where the private subnets are reachable)",
+            )
+        )
+        return
+    with conn:
         with conn.transaction():
             restored = read_facts(
                 conn, tuple(manifest.excluded_schemas) if manifest else PLATFORM_SCHEMAS
