@@ -67,13 +67,21 @@ def main(argv: list[str] | None = None) -> None:
             traceback.print_exc()
         console.error(exc)
         sys.exit(exc.exit_code)
-    except (KeyboardInterrupt, click.exceptions.Abort):
+    except (KeyboardInterrupt, click.exceptions.Abort, typer.Abort):
         interrupted = Interrupted("Interrupted.")
         console.error(interrupted)
         sys.exit(interrupted.exit_code)
     except click.exceptions.ClickException as exc:
         exc.show()
         sys.exit(2 if isinstance(exc, click.exceptions.UsageError) else exc.exit_code)
+    except typer.TyperException as exc:
+        # Typer >= 0.20 vendors its own click: its usage errors are not click's classes.
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            console.stderr.print(f"error: {exc.format_message()}", highlight=False, markup=False)
+        sys.exit(exc.exit_code)
     sys.exit(result if isinstance(result, int) else 0)
 
 
