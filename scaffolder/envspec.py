@@ -111,8 +111,14 @@ def default_spec(
 def _size_service(service: ServiceSpec, env: EnvName) -> ServiceSpec:
     if env == "prod":
         return service.model_copy(
-            update={"cpu": 512, "memory": 1024, "desired_count": 2, "min_count": 2, "max_count": 4,
-                    "log_retention_days": 90}
+            update={
+                "cpu": 512,
+                "memory": 1024,
+                "desired_count": 2,
+                "min_count": 2,
+                "max_count": 4,
+                "log_retention_days": 90,
+            }
         )
     if env == "staging":
         return service.model_copy(update={"log_retention_days": 30})
@@ -138,13 +144,15 @@ def load_spec(infra_dir: Path, env: str) -> EnvironmentSpec:
     if not path.is_file():
         raise InputError(
             f"{path} does not exist.",
-            hint="Run `scaffold init` first; it writes infra/Pulumi.<env>.yaml for each environment.",
+            hint="Run `scaffold init` first; it writes infra/Pulumi.<env>.yaml per environment.",
         )
     try:
         document = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
     except (YAMLError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path} is not valid YAML: {_first_line(exc)}.",
-                         hint="Fix the file, or restore it with git.") from exc
+        raise InputError(
+            f"{path} is not valid YAML: {_first_line(exc)}.",
+            hint="Fix the file, or restore it with git.",
+        ) from exc
     return parse_spec(document, source=str(path))
 
 

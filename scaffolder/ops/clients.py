@@ -14,15 +14,27 @@ from typing import Any, Protocol
 from scaffolder.errors import CloudError, CredentialsError
 
 THROTTLING_CODES = frozenset(
-    {"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded",
-     "SlowDown", "ProvisionedThroughputExceededException"}
+    {
+        "Throttling",
+        "ThrottlingException",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "SlowDown",
+        "ProvisionedThroughputExceededException",
+    }
 )
 ACCESS_CODES = frozenset(
     {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError"}
 )
 EXPIRED_CODES = frozenset(
-    {"ExpiredToken", "ExpiredTokenException", "RequestExpired", "InvalidClientTokenId",
-     "UnrecognizedClientException", "InvalidSignatureException"}
+    {
+        "ExpiredToken",
+        "ExpiredTokenException",
+        "RequestExpired",
+        "InvalidClientTokenId",
+        "UnrecognizedClientException",
+        "InvalidSignatureException",
+    }
 )
 
 
@@ -36,8 +48,9 @@ class ClientProvider(Protocol):
 class Boto3ClientProvider:
     """Real AWS: one boto3 session, clients cached per service, adaptive retries."""
 
-    def __init__(self, region: str, profile: str | None = None,
-                 endpoint_url: str | None = None) -> None:
+    def __init__(
+        self, region: str, profile: str | None = None, endpoint_url: str | None = None
+    ) -> None:
         import boto3
         from botocore.config import Config
 
@@ -51,7 +64,9 @@ class Boto3ClientProvider:
     def client(self, service: str) -> Any:
         if service not in self._clients:
             self._clients[service] = self._session.client(
-                service, config=self._config, endpoint_url=self._endpoint_url  # type: ignore[call-overload]
+                service,
+                config=self._config,
+                endpoint_url=self._endpoint_url,  # type: ignore[call-overload]
             )
         return self._clients[service]
 
@@ -85,7 +100,7 @@ def aws_errors(action: str) -> Iterator[None]:
         if code in ACCESS_CODES:
             raise CredentialsError(
                 f"AWS denied permission to {action} ({code}).",
-                hint="Use credentials whose role allows this action, e.g. the environment's admin role.",
+                hint="Use credentials whose role allows this action.",
             ) from exc
         if code in THROTTLING_CODES:
             raise CloudError(
