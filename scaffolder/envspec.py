@@ -86,7 +86,7 @@ def default_spec(
     sized = [_size_service(s, env) for s in services]
     external = None
     if external_provider in ("supabase", "neon", "other"):
-        external = ExternalDatabaseSpec(provider=external_provider)  # type: ignore[arg-type]
+        external = ExternalDatabaseSpec(provider=external_provider)
     return EnvironmentSpec(
         project=project,
         environment=env,
@@ -130,7 +130,7 @@ def check_env_name(env: str) -> EnvName:
         raise UsageError(
             f"Unknown environment '{env}'.", hint=f"Use one of: {', '.join(ENV_NAMES)}."
         )
-    return env  # type: ignore[return-value]
+    return env
 
 
 def spec_path(infra_dir: Path, env: EnvName) -> Path:
