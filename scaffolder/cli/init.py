@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -13,7 +12,7 @@ from scaffolder import console
 if TYPE_CHECKING:
     from scaffolder.init.answers import Question
     from scaffolder.init.models import InitResult
-    from scaffolder.models import ReadinessReport, RepoFacts
+    from scaffolder.models import RepoFacts
 
 
 def register(app: typer.Typer) -> None:
@@ -80,14 +79,11 @@ def report_conflicts(result: InitResult) -> None:
 
 def _inspect_and_summarise(root: Path) -> RepoFacts:
     """Inspect the repository and print the short audit summary."""
-    # Looked up by name: inspect and audit are separate areas of the package and
-    # init must keep working (without the summary) in a build that lacks the audit.
-    facts: RepoFacts = importlib.import_module("scaffolder.inspect").inspect_repository(root)
-    try:
-        audit = importlib.import_module("scaffolder.audit")
-    except ImportError:
-        return facts
-    report: ReadinessReport = audit.evaluate(facts)
+    from scaffolder.audit import evaluate
+    from scaffolder.inspect import inspect_repository
+
+    facts = inspect_repository(root)
+    report = evaluate(facts)
     risks = ", ".join(report.top_risks[:3]) or "none"
     console.info(f"Production readiness: {report.score}/100 (top risks: {risks}).")
     console.info("Run `scaffold audit` for the full report.")
