@@ -1,0 +1,123 @@
+"""Run a Pulumi program under Pulumi's own mocks: no engine, no cloud, no CLI.
+
+The mocks echo every resource's inputs back as its state and invent the
+outputs AWS would compute (ARNs, DNS names), so the program runs to the end and
+the whole resource graph can be priced (`scaffold plan`) or checked (tests).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import Field
+
+from scaffolder.errors import CloudError
+from scaffolder.models import EnvironmentSpec, Model
+
+ACCOUNT_ID = "123456789012"
+_LOCK = threading.Lock()  # the Pulumi runtime's settings are process-global
+
+
+class GraphResource(Model):
+    type: str  # "aws:rds/instance:Instance"
+    name: str  # the Pulumi logical name
+    inputs: dict[str, Any] = Field(default_factory=dict)  # engine (camelCase) property names
+    custom: bool = True  # False for ComponentResources
+
+
+class ResourceGraph(Model):
+    resources: list[GraphResource]
+    outputs: dict[str, Any] = Field(default_factory=dict)
+
+    def of_type(self, type_: str) -> list[GraphResource]:
+        return [r for r in self.resources if r.type == type_]
+
+
+def fake_arn(type_: str, name: str, region: str) -> str:
+    service = type_.split(":")[1].split("/", maxsplit=1)[0] if ":" in type_ else "x"
+    kind = type_.rsplit(":", 1)[-1].lower()
+    return f"arn:aws:{service}:{region}:{ACCOUNT_ID}:{kind}/{name}"
+
+
+def _fake_state(type_: str, name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
+    arn = fake_arn(type_, name, region)
+    invented: dict[str, Any] = {
+        "arn": arn,
+        "arnSuffix": f"app/{name}/0123456789abcdef",
+        "name": name,
+        "keyId": f"{name}-key-id",
+        "bucket": name,
+        "bucketRegionalDomainName": f"{name}.s3.{region}.amazonaws.com",
+        "dnsName": f"{name}.{region}.elb.amazonaws.com",
+        "domainName": f"{name}.cloudfront.net",
+        "repositoryUrl": f"{ACCOUNT_ID}.dkr.ecr.{region}.amazonaws.com/{name}",
+        "address": f"{name}.rds.amazonaws.com",
+        "identifier": name,
+    }
+    if type_ == "aws:rds/instance:Instance" and inputs.get("manageMasterUserPassword"):
+        invented["masterUserSecrets"] = [
+            {
+                "secretArn": f"arn:aws:secretsmanager:{region}:{ACCOUNT_ID}:secret:rds!{name}",
+                "secretStatus": "active",
+                "kmsKeyId": inputs.get("masterUserSecretKmsKeyId"),
+            }
+        ]
+    return {**invented, **inputs}
+
+
+def run_under_mocks(
+    program: Callable[[], dict[str, Any]], *, project: str, stack: str, region: str
+) -> ResourceGraph:
+    """Run `program` (which returns its stack outputs) and collect every resource."""
+    import pulumi
+
+    resources: list[GraphResource] = []
+    outputs: dict[str, Any] = {}
+
+    class _Mocks(pulumi.runtime.Mocks):
+        def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+            inputs = dict(args.inputs)
+            resources.append(
+                GraphResource(type=args.typ, name=args.name, inputs=inputs, custom=args.custom)
+            )
+            if not args.custom:
+                return "", {}
+            return f"{args.name}-id", _fake_state(args.typ, args.name, inputs, region)
+
+        def call(
+            self, args: pulumi.runtime.MockCallArgs
+        ) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+            if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
+                return {
+                    "accountId": ACCOUNT_ID,
+                    "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/plan",
+                    "userId": "plan",
+                    "id": ACCOUNT_ID,
+                }, []
+            return {}, []
+
+    def _run() -> Any:
+        result = program()
+        return pulumi.Output.from_input(result).apply(outputs.update)
+
+    with _LOCK:
+        pulumi.runtime.set_mocks(_Mocks(), project=project, stack=stack, preview=False)
+        try:
+            pulumi.runtime.test(_run)()  # type: ignore[no-untyped-call]
+        except Exception as exc:  # the program's own bug or a bad spec
+            raise CloudError(
+                f"The Pulumi program failed under mocks: {exc}",
+                hint="Run with --debug for the traceback; check infra/Pulumi.<env>.yaml.",
+            ) from exc
+    return ResourceGraph(resources=resources, outputs=outputs)
+
+
+def run_environment(spec: EnvironmentSpec) -> ResourceGraph:
+    """The resource graph `stacks.environment.program(spec)` would create."""
+    from stacks.environment import program
+
+    return run_under_mocks(
+        lambda: program(spec), project=spec.project, stack=spec.environment, region=spec.region
+    )

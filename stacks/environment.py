@@ -1,0 +1,324 @@
+"""EnvironmentStack: one environment of DESIGN.md's table, composed from the components.
+
+`program(spec)` is what `scaffold plan` runs under Pulumi's mocks and what the
+generated infra/__main__.py runs (through `run_from_config`) under the real engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from scaffolder.models import SPEC_CONFIG_KEY, EnvironmentSpec
+from stacks import catalog
+from stacks._common import SecureBucket, SecureBucketArgs, child, environment_key
+from stacks.alarms import (
+    AlarmTopic,
+    AlarmTopicArgs,
+    DatabaseAlarms,
+    DatabaseAlarmsArgs,
+    ServiceAlarms,
+    ServiceAlarmsArgs,
+)
+from stacks.backups import Backups, BackupsArgs
+from stacks.ci_access import CiAccess, CiAccessArgs
+from stacks.database import Database, DatabaseArgs
+from stacks.network import POSTGRES_PORT, Network, NetworkArgs
+from stacks.secrets import AppSecret, AppSecretArgs
+from stacks.service import ServerService, ServerServiceArgs
+from stacks.static_site import StaticSite, StaticSiteArgs
+
+
+@dataclass
+class EnvironmentStackArgs:
+    spec: EnvironmentSpec
+    # One GitHub OIDC provider per AWS account (see CiAccessArgs.create_provider).
+    create_oidc_provider: bool = True
+
+
+class EnvironmentStack(pulumi.ComponentResource):
+    def __init__(
+        self, name: str, args: EnvironmentStackArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("scaffold:environment:EnvironmentStack", name, None, opts)
+        spec = self.spec = args.spec
+        prefix = catalog.prefix(spec)
+        tags = {
+            **spec.tags,
+            "scaffold:project": spec.project,
+            "scaffold:environment": spec.environment,
+        }
+        dev = spec.environment == "dev"
+        self.key = environment_key(f"{prefix}-key", region=spec.region, tags=tags, parent=self)
+        self.topic = AlarmTopic(
+            f"{prefix}-alarms",
+            AlarmTopicArgs(
+                name=f"{prefix}-alarms",
+                kms_key_arn=self.key.arn,
+                tags=tags,
+                email=spec.alarms.email,
+                webhook_url=spec.alarms.webhook_url,
+            ),
+            opts=child(self),
+        )
+        topic_arn = self.topic.topic.arn
+        self.secret = AppSecret(
+            f"{prefix}-app-secret",
+            AppSecretArgs(
+                name=f"{spec.project}/{spec.environment}/app",
+                kms_key_arn=self.key.arn,
+                tags=tags,
+                secret_names=spec.secret_names,
+                recovery_window_days=7 if dev else 30,
+            ),
+            opts=child(self),
+        )
+        self.artifacts = SecureBucket(
+            f"{prefix}-artifacts",
+            SecureBucketArgs(tags=tags, kms_key_arn=self.key.arn, force_destroy=dev),
+            opts=child(self),
+        )
+
+        self.network: Network | None = None
+        if catalog.needs_network(spec):
+            self.network = Network(
+                f"{prefix}-net",
+                NetworkArgs(
+                    name=prefix,
+                    region=spec.region,
+                    nat_gateways=catalog.nat_gateway_count(spec),
+                    tags=tags,
+                    service_ports=[s.port for s in catalog.server_services(spec)],
+                ),
+                opts=child(self),
+            )
+        self.database: Database | None = None
+        if spec.database is not None and self.network is not None:
+            self.database = Database(
+                f"{prefix}-db",
+                DatabaseArgs(
+                    identifier=f"{prefix}-db",
+                    spec=spec.database,
+                    subnet_ids=self.network.private_subnet_ids,
+                    security_group_id=self.network.db_sg.id,
+                    kms_key_arn=self.key.arn,
+                    tags=tags,
+                ),
+                opts=child(self),
+            )
+            DatabaseAlarms(
+                f"{prefix}-db-alarms",
+                DatabaseAlarmsArgs(
+                    names=catalog.database_alarm_names(spec),
+                    topic_arn=topic_arn,
+                    db_identifier=self.database.instance.identifier,
+                    instance_class=spec.database.instance_class,
+                    allocated_storage_gb=spec.database.allocated_storage_gb,
+                    tags=tags,
+                ),
+                opts=child(self),
+            )
+        self.servers = self._servers(prefix, tags)
+        self.statics = [
+            StaticSite(
+                f"{prefix}-{s.name}",
+                StaticSiteArgs(prefix=prefix, service_name=s.name, tags=tags, force_destroy=dev),
+                opts=child(self),
+            )
+            for s in catalog.static_services(spec)
+        ]
+        self.backups = Backups(
+            f"{prefix}-backups",
+            BackupsArgs(
+                prefix=prefix,
+                environment=spec.environment,
+                spec=spec.backups,
+                alarm_names=catalog.backup_alarm_names(spec),
+                kms_key_arn=self.key.arn,
+                topic_arn=topic_arn,
+                tags=tags,
+                db_arn=self.database.instance.arn if self.database else None,
+                point_in_time_recovery=bool(spec.database and spec.database.point_in_time_recovery),
+                force_destroy_bucket=dev,
+            ),
+            opts=child(self),
+        )
+        self.ci = self._ci(prefix, tags, args.create_oidc_provider)
+        self.register_outputs(self.outputs())
+
+    def _servers(self, prefix: str, tags: dict[str, str]) -> list[ServerService]:
+        spec = self.spec
+        services = catalog.server_services(spec)
+        if not services or self.network is None:
+            return []
+        net = self.network
+        self.cluster = aws.ecs.Cluster(
+            f"{prefix}-cluster",
+            name=prefix,
+            tags=tags,
+            settings=[aws.ecs.ClusterSettingArgs(name="containerInsights", value="enabled")],
+            opts=child(self),
+        )
+        db_env: dict[str, pulumi.Input[str]] = {}
+        if self.database is not None and spec.database is not None:
+            db_env = {
+                "DB_HOST": self.database.instance.address,
+                "DB_PORT": str(POSTGRES_PORT),
+                "DB_NAME": spec.database.database_name,
+            }
+        result = []
+        for s in services:
+            names = catalog.service_alarm_names(spec, s)
+            server = ServerService(
+                f"{prefix}-{s.name}",
+                ServerServiceArgs(
+                    prefix=prefix,
+                    spec=s,
+                    cluster_arn=self.cluster.arn,
+                    cluster_name=self.cluster.name,
+                    vpc_id=net.vpc.id,
+                    public_subnet_ids=net.public_subnet_ids,
+                    private_subnet_ids=net.private_subnet_ids,
+                    alb_security_group_id=net.alb_sg.id,
+                    service_security_group_id=net.service_sg.id,
+                    kms_key_arn=self.key.arn,
+                    app_secret_arn=self.secret.secret.arn,
+                    secret_names=spec.secret_names,
+                    rollback_alarm_names=[names["5xx"], names["unhealthy"]],
+                    tags=tags,
+                    region=spec.region,
+                    db_secret_arn=self.database.master_secret_arn if self.database else None,
+                    db_environment=db_env,
+                    deletion_protection=spec.environment == "prod",
+                ),
+                opts=child(self),
+            )
+            ServiceAlarms(
+                f"{prefix}-{s.name}-alarms",
+                ServiceAlarmsArgs(
+                    names=names,
+                    topic_arn=self.topic.topic.arn,
+                    load_balancer_suffix=server.load_balancer.arn_suffix,
+                    target_group_suffix=server.target_group.arn_suffix,
+                    tags=tags,
+                ),
+                opts=child(self),
+            )
+            result.append(server)
+        return result
+
+    def _ci(self, prefix: str, tags: dict[str, str], create_provider: bool) -> CiAccess | None:
+        ci = self.spec.ci
+        if ci is None:
+            return None
+        buckets: list[pulumi.Input[str]] = [
+            self.artifacts.bucket.arn,
+            self.backups.bucket.bucket.arn,
+        ]
+        buckets += [site.bucket.bucket.arn for site in self.statics]
+        return CiAccess(
+            f"{prefix}-deploy",
+            CiAccessArgs(
+                role_name=f"{prefix}-deploy",
+                repository=ci.github_repository,
+                environment=ci.github_environment,
+                tags=tags,
+                kms_key_arn=self.key.arn,
+                bucket_arns=buckets,
+                ecr_repository_arns=[s.repository.arn for s in self.servers],
+                ecs_service_arns=[s.service.id for s in self.servers],
+                ecs_cluster_arn=self.cluster.arn if self.servers else None,
+                task_family_prefix=prefix,
+                pass_role_arns=[
+                    r.arn for s in self.servers for r in (s.task_role, s.execution_role)
+                ],
+                distribution_arns=[site.distribution.arn for site in self.statics],
+                create_provider=create_provider,
+            ),
+            opts=child(self),
+        )
+
+    def outputs(self) -> dict[str, Any]:
+        """One value per StackOutputs field (None fields left out)."""
+        spec = self.spec
+        services: list[dict[str, Any]] = []
+        for server in self.servers:
+            s = server.args_spec
+            services.append(
+                {
+                    "name": s.name,
+                    "shape": "server",
+                    "url": server.url,
+                    "health_url": pulumi.Output.concat(server.url, s.health_path),
+                    "cluster_name": self.cluster.name,
+                    "service_name": server.service.name,
+                    "task_family": server.family,
+                    "ecr_repository_url": server.repository.repository_url,
+                }
+            )
+        for site, s in zip(self.statics, catalog.static_services(spec), strict=True):
+            services.append(
+                {
+                    "name": s.name,
+                    "shape": "static",
+                    "url": site.url,
+                    "health_url": pulumi.Output.concat(site.url, "/index.html"),
+                    "site_bucket_name": site.bucket.bucket.bucket,
+                    "distribution_id": site.distribution.id,
+                }
+            )
+        values: dict[str, Any] = {
+            "project": spec.project,
+            "environment": spec.environment,
+            "region": spec.region,
+            "services": services,
+            "backup_bucket_name": self.backups.bucket.bucket.bucket,
+            "artifacts_bucket_name": self.artifacts.bucket.bucket,
+            "kms_key_arn": self.key.arn,
+            "app_secret_arn": self.secret.secret.arn,
+            "alarm_topic_arn": self.topic.topic.arn,
+        }
+        if self.database is not None and self.network is not None and spec.database:
+            values |= {
+                "db_instance_identifier": self.database.instance.identifier,
+                "db_secret_arn": self.database.master_secret_arn,
+                "db_security_group_id": self.network.db_sg.id,
+                "db_subnet_group_name": self.database.subnet_group.name,
+                "db_name": spec.database.database_name,
+            }
+        if self.backups.vault is not None:
+            values["backup_vault_name"] = self.backups.vault.name
+        if self.ci is not None:
+            values["deploy_role_arn"] = self.ci.role.arn
+        return values
+
+
+def program(spec: EnvironmentSpec, *, create_oidc_provider: bool = True) -> dict[str, Any]:
+    """Build the environment and export one stack output per StackOutputs field."""
+    stack = EnvironmentStack(
+        catalog.prefix(spec),
+        EnvironmentStackArgs(spec=spec, create_oidc_provider=create_oidc_provider),
+    )
+    outputs = stack.outputs()
+    for key, value in outputs.items():
+        pulumi.export(key, value)
+    return outputs
+
+
+def spec_from_config() -> EnvironmentSpec:
+    """The EnvironmentSpec stored under `scaffold:spec` (plus `aws:region`)."""
+    namespace, key = SPEC_CONFIG_KEY.split(":", 1)
+    raw: dict[str, Any] = dict(pulumi.Config(namespace).require_object(key))
+    region = pulumi.Config("aws").get("region")
+    if region and "region" not in raw:
+        raw["region"] = region
+    return EnvironmentSpec.model_validate(raw)
+
+
+def run_from_config() -> None:
+    """Entry point of the generated infra/__main__.py."""
+    create = pulumi.Config("scaffold").get_bool("createOidcProvider")
+    program(spec_from_config(), create_oidc_provider=True if create is None else create)

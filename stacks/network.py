@@ -1,0 +1,197 @@
+"""VPC across two AZs: public subnets for the load balancer and NAT, private for the rest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+
+from stacks._common import child
+
+POSTGRES_PORT = 5432
+
+
+@dataclass
+class NetworkArgs:
+    name: str
+    region: str
+    nat_gateways: int
+    tags: dict[str, str]
+    service_ports: list[int] = field(default_factory=list)  # ports the ALB forwards to
+    cidr: str = "10.0.0.0/16"
+
+
+class Network(pulumi.ComponentResource):
+    """Security groups chain internet -> ALB -> service -> database, nothing else."""
+
+    vpc: aws.ec2.Vpc
+    public_subnet_ids: list[pulumi.Output[str]]
+    private_subnet_ids: list[pulumi.Output[str]]
+    alb_sg: aws.ec2.SecurityGroup
+    service_sg: aws.ec2.SecurityGroup
+    db_sg: aws.ec2.SecurityGroup
+
+    def __init__(
+        self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("scaffold:network:Network", name, None, opts)
+        # Named AZs ("a", "b") keep `scaffold plan` offline; every region has both.
+        zones = [f"{args.region}a", f"{args.region}b"]
+        self.vpc = aws.ec2.Vpc(
+            name,
+            cidr_block=args.cidr,
+            enable_dns_hostnames=True,
+            enable_dns_support=True,
+            tags={**args.tags, "Name": name},
+            opts=child(self),
+        )
+        igw = aws.ec2.InternetGateway(
+            f"{name}-igw", vpc_id=self.vpc.id, tags=args.tags, opts=child(self)
+        )
+        public_rt = aws.ec2.RouteTable(
+            f"{name}-public", vpc_id=self.vpc.id, tags=args.tags, opts=child(self)
+        )
+        aws.ec2.Route(
+            f"{name}-public-default",
+            route_table_id=public_rt.id,
+            destination_cidr_block="0.0.0.0/0",
+            gateway_id=igw.id,
+            opts=child(self),
+        )
+        public, private = [], []
+        for i, zone in enumerate(zones):
+            pub = aws.ec2.Subnet(
+                f"{name}-public-{i}",
+                vpc_id=self.vpc.id,
+                availability_zone=zone,
+                cidr_block=f"10.0.{i * 16}.0/20",
+                map_public_ip_on_launch=False,
+                tags={**args.tags, "Name": f"{name}-public-{zone}"},
+                opts=child(self),
+            )
+            aws.ec2.RouteTableAssociation(
+                f"{name}-public-{i}",
+                subnet_id=pub.id,
+                route_table_id=public_rt.id,
+                opts=child(self),
+            )
+            priv = aws.ec2.Subnet(
+                f"{name}-private-{i}",
+                vpc_id=self.vpc.id,
+                availability_zone=zone,
+                cidr_block=f"10.0.{128 + i * 16}.0/20",
+                map_public_ip_on_launch=False,
+                tags={**args.tags, "Name": f"{name}-private-{zone}"},
+                opts=child(self),
+            )
+            public.append(pub)
+            private.append(priv)
+        self._nat(name, args, public, private)
+        self.public_subnet_ids = [s.id for s in public]
+        self.private_subnet_ids = [s.id for s in private]
+        self._security_groups(name, args)
+        self.register_outputs(
+            {
+                "vpc_id": self.vpc.id,
+                "private_subnet_ids": self.private_subnet_ids,
+                "db_security_group_id": self.db_sg.id,
+            }
+        )
+
+    def _nat(
+        self,
+        name: str,
+        args: NetworkArgs,
+        public: list[aws.ec2.Subnet],
+        private: list[aws.ec2.Subnet],
+    ) -> None:
+        nats = []
+        for i in range(max(0, min(args.nat_gateways, len(public)))):
+            eip = aws.ec2.Eip(f"{name}-nat-{i}", domain="vpc", tags=args.tags, opts=child(self))
+            nats.append(
+                aws.ec2.NatGateway(
+                    f"{name}-nat-{i}",
+                    allocation_id=eip.id,
+                    subnet_id=public[i].id,
+                    tags=args.tags,
+                    opts=child(self),
+                )
+            )
+        for i, subnet in enumerate(private):
+            rt = aws.ec2.RouteTable(
+                f"{name}-private-{i}", vpc_id=self.vpc.id, tags=args.tags, opts=child(self)
+            )
+            if nats:
+                # One NAT: both AZs share it (cheaper, one AZ's outage cuts egress).
+                aws.ec2.Route(
+                    f"{name}-private-{i}-default",
+                    route_table_id=rt.id,
+                    destination_cidr_block="0.0.0.0/0",
+                    nat_gateway_id=nats[i % len(nats)].id,
+                    opts=child(self),
+                )
+            aws.ec2.RouteTableAssociation(
+                f"{name}-private-{i}", subnet_id=subnet.id, route_table_id=rt.id, opts=child(self)
+            )
+
+    def _security_groups(self, name: str, args: NetworkArgs) -> None:
+        def group(suffix: str, description: str) -> aws.ec2.SecurityGroup:
+            return aws.ec2.SecurityGroup(
+                f"{name}-{suffix}",
+                vpc_id=self.vpc.id,
+                description=description,
+                tags=args.tags,
+                opts=child(self),
+            )
+
+        self.alb_sg = group("alb", "Load balancer: HTTP(S) from the internet")
+        self.service_sg = group("service", "App tasks: only from the load balancer")
+        self.db_sg = group("db", "Database: only from the app tasks")
+        rule = aws.vpc.SecurityGroupIngressRule
+        for port in (80, 443):
+            rule(
+                f"{name}-alb-in-{port}",
+                security_group_id=self.alb_sg.id,
+                ip_protocol="tcp",
+                from_port=port,
+                to_port=port,
+                cidr_ipv4="0.0.0.0/0",
+                opts=child(self),
+            )
+        for port in sorted(set(args.service_ports)):
+            rule(
+                f"{name}-service-in-{port}",
+                security_group_id=self.service_sg.id,
+                ip_protocol="tcp",
+                from_port=port,
+                to_port=port,
+                referenced_security_group_id=self.alb_sg.id,
+                opts=child(self),
+            )
+            aws.vpc.SecurityGroupEgressRule(
+                f"{name}-alb-out-{port}",
+                security_group_id=self.alb_sg.id,
+                ip_protocol="tcp",
+                from_port=port,
+                to_port=port,
+                referenced_security_group_id=self.service_sg.id,
+                opts=child(self),
+            )
+        rule(
+            f"{name}-db-in",
+            security_group_id=self.db_sg.id,
+            ip_protocol="tcp",
+            from_port=POSTGRES_PORT,
+            to_port=POSTGRES_PORT,
+            referenced_security_group_id=self.service_sg.id,
+            opts=child(self),
+        )
+        # Tasks reach ECR, Secrets Manager and third-party APIs through the NAT.
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-service-out",
+            security_group_id=self.service_sg.id,
+            ip_protocol="-1",
+            cidr_ipv4="0.0.0.0/0",
+            opts=child(self),
+        )

@@ -1,0 +1,353 @@
+"""A server app on ECS Fargate behind an ALB, with its image repository and logs."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from scaffolder.models import ServiceSpec
+from stacks._common import child
+
+# The first `scaffold up` runs before any image exists; deploy.yml pushes the
+# real image and registers the task definitions that follow.
+BOOTSTRAP_TAG = "bootstrap"
+KEEP_IMAGES = 30
+
+
+@dataclass
+class ServerServiceArgs:
+    prefix: str  # "<project>-<env>"
+    spec: ServiceSpec
+    cluster_arn: pulumi.Input[str]
+    cluster_name: pulumi.Input[str]
+    vpc_id: pulumi.Input[str]
+    public_subnet_ids: list[pulumi.Output[str]]
+    private_subnet_ids: list[pulumi.Output[str]]
+    alb_security_group_id: pulumi.Input[str]
+    service_security_group_id: pulumi.Input[str]
+    kms_key_arn: pulumi.Input[str]
+    app_secret_arn: pulumi.Input[str]
+    secret_names: list[str]
+    rollback_alarm_names: list[str]  # alarms that roll a deployment back
+    tags: dict[str, str]
+    region: str
+    db_secret_arn: pulumi.Input[str] | None = None
+    db_environment: dict[str, pulumi.Input[str]] = field(default_factory=dict)
+    deletion_protection: bool = False
+
+
+def lifecycle_policy() -> str:
+    return json.dumps(
+        {
+            "rules": [
+                {
+                    "rulePriority": 1,
+                    "description": "Drop untagged layers after a week",
+                    "selection": {
+                        "tagStatus": "untagged",
+                        "countType": "sinceImagePushed",
+                        "countUnit": "days",
+                        "countNumber": 7,
+                    },
+                    "action": {"type": "expire"},
+                },
+                {
+                    "rulePriority": 2,
+                    "description": f"Keep the newest {KEEP_IMAGES} releases",
+                    "selection": {
+                        "tagStatus": "any",
+                        "countType": "imageCountMoreThan",
+                        "countNumber": KEEP_IMAGES,
+                    },
+                    "action": {"type": "expire"},
+                },
+            ]
+        }
+    )
+
+
+def assume(service: str) -> str:
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": service}}
+            ],
+        }
+    )
+
+
+class ServerService(pulumi.ComponentResource):
+    repository: aws.ecr.Repository
+    load_balancer: aws.lb.LoadBalancer
+    target_group: aws.lb.TargetGroup
+    service: aws.ecs.Service
+    task_definition: aws.ecs.TaskDefinition
+    task_role: aws.iam.Role
+    execution_role: aws.iam.Role
+    family: str
+    args_spec: ServiceSpec
+
+    def __init__(
+        self, name: str, args: ServerServiceArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("scaffold:service:ServerService", name, None, opts)
+        spec = self.args_spec = args.spec
+        self.family = f"{args.prefix}-{spec.name}"
+        self.repository = aws.ecr.Repository(
+            name,
+            name=self.family,
+            image_tag_mutability="IMMUTABLE",
+            image_scanning_configuration=aws.ecr.RepositoryImageScanningConfigurationArgs(
+                scan_on_push=True
+            ),
+            encryption_configurations=[
+                aws.ecr.RepositoryEncryptionConfigurationArgs(
+                    encryption_type="KMS", kms_key=args.kms_key_arn
+                )
+            ],
+            tags=args.tags,
+            opts=child(self),
+        )
+        aws.ecr.LifecyclePolicy(
+            f"{name}-lifecycle",
+            repository=self.repository.name,
+            policy=lifecycle_policy(),
+            opts=child(self),
+        )
+        logs = aws.cloudwatch.LogGroup(
+            f"{name}-logs",
+            name=f"/scaffold/{args.prefix}/{spec.name}",
+            retention_in_days=spec.log_retention_days,
+            kms_key_id=args.kms_key_arn,
+            tags=args.tags,
+            opts=child(self),
+        )
+        self._roles(name, args, logs)
+        self._task_definition(name, args, logs)
+        self._load_balancer(name, args)
+        self._service(name, args)
+        self.register_outputs(
+            {
+                "url": self.url,
+                "service_name": self.service.name,
+                "repository_url": self.repository.repository_url,
+            }
+        )
+
+    @property
+    def url(self) -> pulumi.Output[str]:
+        return pulumi.Output.concat("http://", self.load_balancer.dns_name)
+
+    def _roles(self, name: str, args: ServerServiceArgs, logs: aws.cloudwatch.LogGroup) -> None:
+        self.execution_role = aws.iam.Role(
+            f"{name}-execution",
+            assume_role_policy=assume("ecs-tasks.amazonaws.com"),
+            tags=args.tags,
+            opts=child(self),
+        )
+        secrets = [args.app_secret_arn] + ([args.db_secret_arn] if args.db_secret_arn else [])
+        policy: dict[str, Any] = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
+                {
+                    "Effect": "Allow",
+                    "Resource": self.repository.arn,
+                    "Action": [
+                        "ecr:BatchCheckLayerAvailability",
+                        "ecr:GetDownloadUrlForLayer",
+                        "ecr:BatchGetImage",
+                    ],
+                },
+                {
+                    "Effect": "Allow",
+                    "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                    "Resource": pulumi.Output.concat(logs.arn, ":*"),
+                },
+                {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": secrets},
+                {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": args.kms_key_arn},
+            ],
+        }
+        aws.iam.RolePolicy(
+            f"{name}-execution",
+            role=self.execution_role.id,
+            policy=pulumi.Output.json_dumps(policy),
+            opts=child(self),
+        )
+        # The app itself gets no AWS permissions until it needs some.
+        self.task_role = aws.iam.Role(
+            f"{name}-task",
+            assume_role_policy=assume("ecs-tasks.amazonaws.com"),
+            tags=args.tags,
+            opts=child(self),
+        )
+
+    def _task_definition(
+        self, name: str, args: ServerServiceArgs, logs: aws.cloudwatch.LogGroup
+    ) -> None:
+        spec = args.spec
+        secrets: list[dict[str, pulumi.Input[str]]] = [
+            {"name": key, "valueFrom": pulumi.Output.concat(args.app_secret_arn, ":", key, "::")}
+            for key in sorted(args.secret_names)
+        ]
+        if args.db_secret_arn:
+            secrets += [
+                {
+                    "name": "DB_USER",
+                    "valueFrom": pulumi.Output.concat(args.db_secret_arn, ":username::"),
+                },
+                {
+                    "name": "DB_PASSWORD",
+                    "valueFrom": pulumi.Output.concat(args.db_secret_arn, ":password::"),
+                },
+            ]
+        environment = [{"name": "PORT", "value": str(spec.port)}] + [
+            {"name": k, "value": v} for k, v in sorted(args.db_environment.items())
+        ]
+        container = {
+            "name": spec.name,
+            "image": pulumi.Output.concat(self.repository.repository_url, ":", BOOTSTRAP_TAG),
+            "essential": True,
+            "portMappings": [{"containerPort": spec.port, "protocol": "tcp"}],
+            "environment": environment,
+            "secrets": secrets,
+            "readonlyRootFilesystem": False,
+            "logConfiguration": {
+                "logDriver": "awslogs",
+                "options": {
+                    "awslogs-group": logs.name,
+                    "awslogs-region": args.region,
+                    "awslogs-stream-prefix": spec.name,
+                },
+            },
+        }
+        self.task_definition = aws.ecs.TaskDefinition(
+            f"{name}-task",
+            family=self.family,
+            cpu=str(spec.cpu),
+            memory=str(spec.memory),
+            network_mode="awsvpc",
+            requires_compatibilities=["FARGATE"],
+            execution_role_arn=self.execution_role.arn,
+            task_role_arn=self.task_role.arn,
+            container_definitions=pulumi.Output.json_dumps([container]),
+            tags=args.tags,
+            opts=child(self),
+        )
+
+    def _load_balancer(self, name: str, args: ServerServiceArgs) -> None:
+        spec = args.spec
+        self.load_balancer = aws.lb.LoadBalancer(
+            f"{name}-alb",
+            load_balancer_type="application",
+            internal=False,
+            subnets=args.public_subnet_ids,
+            security_groups=[args.alb_security_group_id],
+            drop_invalid_header_fields=True,
+            enable_deletion_protection=args.deletion_protection,
+            tags=args.tags,
+            opts=child(self),
+        )
+        self.target_group = aws.lb.TargetGroup(
+            f"{name}-tg",
+            port=spec.port,
+            protocol="HTTP",
+            target_type="ip",
+            vpc_id=args.vpc_id,
+            deregistration_delay=30,
+            health_check=aws.lb.TargetGroupHealthCheckArgs(
+                path=spec.health_path,
+                matcher="200-399",
+                interval=15,
+                timeout=5,
+                healthy_threshold=2,
+                unhealthy_threshold=3,
+            ),
+            tags=args.tags,
+            opts=child(self),
+        )
+        # HTTP only: the spec carries no certificate. Put a domain with an ACM
+        # certificate in front (docs/provision.md) before real users arrive.
+        self.listener = aws.lb.Listener(
+            f"{name}-http",
+            load_balancer_arn=self.load_balancer.arn,
+            port=80,
+            protocol="HTTP",
+            default_actions=[
+                aws.lb.ListenerDefaultActionArgs(
+                    type="forward", target_group_arn=self.target_group.arn
+                )
+            ],
+            tags=args.tags,
+            opts=child(self),
+        )
+
+    def _service(self, name: str, args: ServerServiceArgs) -> None:
+        spec = args.spec
+        self.service = aws.ecs.Service(
+            f"{name}-service",
+            name=spec.name,
+            cluster=args.cluster_arn,
+            task_definition=self.task_definition.arn,
+            desired_count=spec.desired_count,
+            launch_type="FARGATE",
+            propagate_tags="SERVICE",
+            enable_execute_command=False,
+            health_check_grace_period_seconds=60,
+            deployment_minimum_healthy_percent=100,
+            deployment_maximum_percent=200,
+            network_configuration=aws.ecs.ServiceNetworkConfigurationArgs(
+                subnets=args.private_subnet_ids,
+                security_groups=[args.service_security_group_id],
+                assign_public_ip=False,
+            ),
+            load_balancers=[
+                aws.ecs.ServiceLoadBalancerArgs(
+                    target_group_arn=self.target_group.arn,
+                    container_name=spec.name,
+                    container_port=spec.port,
+                )
+            ],
+            deployment_circuit_breaker=aws.ecs.ServiceDeploymentCircuitBreakerArgs(
+                enable=True, rollback=True
+            ),
+            alarms=aws.ecs.ServiceAlarmsArgs(
+                alarm_names=args.rollback_alarm_names, enable=True, rollback=True
+            ),
+            tags=args.tags,
+            # deploy.yml owns the running task definition and autoscaling the count.
+            opts=child(
+                self, depends_on=[self.listener], ignore_changes=["taskDefinition", "desiredCount"]
+            ),
+        )
+        resource_id = pulumi.Output.concat("service/", args.cluster_name, "/", self.service.name)
+        target = aws.appautoscaling.Target(
+            f"{name}-scaling",
+            service_namespace="ecs",
+            scalable_dimension="ecs:service:DesiredCount",
+            resource_id=resource_id,
+            min_capacity=spec.min_count,
+            max_capacity=spec.max_count,
+            opts=child(self),
+        )
+        aws.appautoscaling.Policy(
+            f"{name}-cpu-target",
+            policy_type="TargetTrackingScaling",
+            service_namespace=target.service_namespace,
+            resource_id=target.resource_id,
+            scalable_dimension=target.scalable_dimension,
+            target_tracking_scaling_policy_configuration=(
+                aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgs(
+                    target_value=60,
+                    predefined_metric_specification=aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecificationArgs(
+                        predefined_metric_type="ECSServiceAverageCPUUtilization"
+                    ),
+                )
+            ),
+            opts=child(self),
+        )

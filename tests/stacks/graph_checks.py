@@ -1,0 +1,363 @@
+"""Checks over a whole mock resource graph, each returning the problems it found.
+
+Each check states a requirement of DESIGN.md's environment table or the
+security baseline, independently of how the spec was written: a spec (or a
+component) that drops the requirement makes the check report a problem.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from scaffolder.models import (
+    RESTORE_METRIC_NAME,
+    RESTORE_METRIC_NAMESPACE,
+    EnvironmentSpec,
+    StackOutputs,
+)
+from scaffolder.provision.mockrun import GraphResource, ResourceGraph, fake_arn
+
+Check = Callable[[ResourceGraph, EnvironmentSpec], list[str]]
+
+RDS = "aws:rds/instance:Instance"
+BUCKET = "aws:s3/bucket:Bucket"
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+TOPIC = "aws:sns/topic:Topic"
+ECS_SERVICE = "aws:ecs/service:Service"
+RETENTION = {"dev": 1, "staging": 7, "prod": 30}
+
+
+def _id(resource: GraphResource) -> str:
+    return f"{resource.name}-id"
+
+
+def _arn(graph: ResourceGraph, resource: GraphResource) -> str:
+    return fake_arn(resource.type, resource.name, _region(graph))
+
+
+def _region(graph: ResourceGraph) -> str:
+    return str(graph.outputs.get("region", ""))
+
+
+def _attached(graph: ResourceGraph, type_: str, bucket: GraphResource) -> list[GraphResource]:
+    return [r for r in graph.of_type(type_) if r.inputs.get("bucket") == _id(bucket)]
+
+
+def _policy(resource: GraphResource, key: str) -> dict[str, Any]:
+    value = resource.inputs.get(key) or "{}"
+    return value if isinstance(value, dict) else json.loads(value)
+
+
+# -- nothing public that should not be ----------------------------------------
+
+
+def check_database_private(graph: ResourceGraph, spec: EnvironmentSpec) -> list[str]:
+    return [
+        f"{db.name}: publiclyAccessible is not False"
+        for db in graph.of_type(RDS)
+        if db.inputs.get("publiclyAccessible") is not False
+    ]
+
+
+def check_buckets_private(graph: ResourceGraph, spec: EnvironmentSpec) -> list[str]:
+    problems = []
+    flags = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+    for bucket in graph.of_type(BUCKET):
+        blocks = _attached(graph, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", bucket)
+        if not blocks or not all(blocks[0].inputs.get(flag) is True for flag in flags):
+            problems.append(f"{bucket.name}: public access is not fully blocked")
+        owners = _attached(graph, "aws:s3/bucketOwnershipControls:BucketOwnershipControls", bucket)
+        if not owners or owners[0].inputs["rule"]["objectOwnership"] != "BucketOwnerEnforced":
+            problems.append(f"{bucket.name}: ACLs are not disabled")
+        policies = _attached(graph, "aws:s3/bucketPolicy:BucketPolicy", bucket)
+        statements = _policy(policies[0], "policy").get("Statement", []) if policies else []
+        if not any(s.get("Sid") == "DenyInsecureTransport" for s in statements):
+            problems.append(f"{bucket.name}: plain-HTTP requests are not denied")
+        if any(s.get("Effect") == "Allow" and s.get("Principal") == "*" for s in statements):
+            problems.append(f"{bucket.name}: policy allows everyone")
+    return problems
+
+
+def _security_group_of(graph: ResourceGraph, group_id: object) -> GraphResource | None:
+    groups = graph.of_type("aws:ec2/securityGroup:SecurityGroup")
+    return next((g for g in groups if _id(g) == group_id), None)
+
+
+def check_database_reachable_only_from_service(
+    graph: ResourceGraph, spec: EnvironmentSpec
+) -> list[str]:
+    problems = []
+    service_groups = {
+        g
+        for svc in graph.of_type(ECS_SERVICE)
+        for g in svc.inputs["networkConfiguration"].get("securityGroups", [])
+    }
+    for db in graph.of_type(RDS):
+        for group_id in db.inputs.get("vpcSecurityGroupIds", []):
+            group = _security_group_of(graph, group_id)
+            if group is None or group.inputs.get("ingress"):
+                problems.append(f"{db.name}: security group {group_id} has inline ingress")
+            rules = [
+                r
+                for r in graph.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+                if r.inputs.get("securityGroupId") == group_id
+            ]
+            for rule in rules:
+                source = rule.inputs.get("referencedSecurityGroupId")
+                if rule.inputs.get("cidrIpv4") or rule.inputs.get("cidrIpv6"):
+                    problems.append(f"{rule.name}: database open to a CIDR range")
+                elif service_groups and source not in service_groups:
+                    problems.append(f"{rule.name}: database open to {source}")
+    return problems
+
+
+# -- everything encrypted ------------------------------------------------------
+
+
+def _key_arns(graph: ResourceGraph) -> set[str]:
+    return {_arn(graph, k) for k in graph.of_type("aws:kms/key:Key")}
+
+
+def check_encryption(graph: ResourceGraph, spec: EnvironmentSpec) -> list[str]:
+    keys = _key_arns(graph)
+    problems = []
+    for db in graph.of_type(RDS):
+        if db.inputs.get("storageEncrypted") is not True or db.inputs.get("kmsKeyId") not in keys:
+            problems.append(f"{db.name}: storage not encrypted with the customer key")
+    fields = {
+        TOPIC: "kmsMasterKeyId",
+        "aws:secretsmanager/secret:Secret": "kmsKeyId",
+        "aws:backup/vault:Vault": "kmsKeyArn",
+        "aws:cloudwatch/logGroup:LogGroup": "kmsKeyId",
+    }
+    for type_, field in fields.items():
+        problems += [
+            f"{r.name}: {field} is not the customer key"
+            for r in graph.of_type(type_)
+            if r.inputs.get(field) not in keys
+        ]
+    for bucket in graph.of_type(BUCKET):
+        configs = _attached(
+            graph,
+            "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+            bucket,
+        )
+        if not configs or not configs[0].inputs.get("rules"):
+            problems.append(f"{bucket.name}: no default encryption")
+        versioning = _attached(graph, "aws:s3/bucketVersioning:BucketVersioning", bucket)
+        if not versioning or versioning[0].inputs["versioningConfiguration"]["status"] != "Enabled":
+            problems.append(f"{bucket.name}: not versioned")
+    for key in graph.of_type("aws:kms/key:Key"):
+        if key.inputs.get("enableKeyRotation") is not True:
+            problems.append(f"{key.name}: key rotation off")
+    return problems
+
+
+def check_secrets_hold_no_values(graph: ResourceGraph, spec: EnvironmentSpec) -> list[str]:
+    problems = [
+        f"{r.name}: a secret value in Pulumi state"
+        for r in graph.of_type("aws:secretsmanager/secretVersion:SecretVersion")
+    ]
+    for db in graph.of_type(RDS):
+        if db.inputs.get("password") or db.inputs.get("manageMasterUserPassword") is not True:
+            problems.append(f"{db.name}: master password not managed by RDS")
+    return problems
+
+
+# -- database settings per environment --------------------------------------
+
+
+def check_database_settings(graph: ResourceGraph, spec: EnvironmentSpec) -> list[str]:
+    problems = []
+    env = spec.environment
+    for db in graph.of_type(RDS):
+        i = db.inputs
+        if env in ("staging", "prod"):
+            if i.get("deletionProtection") is not True:
+                problems.append(f"{db.name}: no deletion protection in {env}")
+            if i.get("skipFinalSnapshot") is not False or not i.get("finalSnapshotIdentifier"):
+                problems.append(f"{db.name}: no final snapshot in {env}")
+        if env == "prod" and i.get("multiAz") is not True:
+            problems.append(f"{db.name}: not Multi-AZ in prod")
+        if (i.get("backupRetentionPeriod") or 0) < RETENTION[env]:
+            problems.append(f"{db.name}: automated backups kept under {RETENTION[env]} days")
+        if i.get("performanceInsightsEnabled") is not True:
+            problems.append(f"{db.name}: Performance Insights off")
+        if set(i.get("enabledCloudwatchLogsExports", [])) != {"postgresql", "upgrade"}:
+            problems.append(f"{db.name}: postgresql/upgrade logs not exported")
+        groups = [
+            g
+            for g in graph.of_type("aws:rds/parameterGroup:ParameterGroup")
+            if g.inputs.get("name", g.name) == i.get("parameterGroupName")
+        ]
+        params = {p["name"]: p["value"] for g in groups for p in g.inputs.get("parameters", [])}
+        if params.get("rds.force_ssl") != "1":
+            problems.append(f"{db.name}: TLS not forced (rds.force_ssl)")
+    return problems
+
+
+# -- backups and restore testing -----------------------------------------------
+
+
+def check_backups(graph: ResourceGraph, spec: EnvironmentSpec) -> list[str]:
+    problems = []
+    env = spec.environment
+    if not graph.outputs.get("backup_bucket_name"):
+        problems.append("no backup bucket exported")
+    for db in graph.of_type(RDS):
+        db_arn = _arn(graph, db)
+        plans = graph.of_type("aws:backup/plan:Plan")
+        rules = [r for p in plans for r in p.inputs.get("rules", [])]
+        daily = [r for r in rules if not r.get("enableContinuousBackup")]
+        if not daily or daily[0].get("lifecycle", {}).get("deleteAfter") != RETENTION[env]:
+            problems.append(f"{db.name}: no daily AWS Backup rule keeping {RETENTION[env]} days")
+        if env == "prod" and not any(r.get("enableContinuousBackup") for r in rules):
+            problems.append(f"{db.name}: no continuous backup (point in time) in prod")
+        selections = graph.of_type("aws:backup/selection:Selection")
+        if not any(db_arn in s.inputs.get("resources", []) for s in selections):
+            problems.append(f"{db.name}: not selected by the backup plan")
+        if env in ("staging", "prod"):
+            testing = graph.of_type("aws:backup/restoreTestingPlan:RestoreTestingPlan")
+            chosen = graph.of_type("aws:backup/restoreTestingSelection:RestoreTestingSelection")
+            if not testing or not testing[0].inputs.get("scheduleExpression"):
+                problems.append(f"{db.name}: no scheduled restore test")
+            if not any(db_arn in s.inputs.get("protectedResourceArns", []) for s in chosen):
+                problems.append(f"{db.name}: restore testing does not select the database")
+    if env in ("staging", "prod"):
+        watch = [
+            a
+            for a in graph.of_type(ALARM)
+            if a.inputs.get("namespace") == RESTORE_METRIC_NAMESPACE
+            and a.inputs.get("metricName") == RESTORE_METRIC_NAME
+        ]
+        if not watch or watch[0].inputs.get("treatMissingData") != "breaching":
+            problems.append("no alarm for a missing verified restore")
+        elif watch[0].inputs.get("dimensions") != {"Environment": env}:
+            problems.append("the verified-restore alarm watches another environment")
+    return problems
+
+
+# -- alarms, deployments, CI ---------------------------------------------------
+
+
+def check_alarms_notify_topic(graph: ResourceGraph, spec: EnvironmentSpec) -> list[str]:
+    topics = graph.of_type(TOPIC)
+    if len(topics) != 1:
+        return [f"expected one alarm topic, found {len(topics)}"]
+    topic = _arn(graph, topics[0])
+    problems = [
+        f"{a.name}: does not notify the alarm topic"
+        for a in graph.of_type(ALARM)
+        if a.inputs.get("alarmActions") != [topic]
+    ]
+    problems += [
+        f"{t.name}: event target is not the alarm topic"
+        for t in graph.of_type("aws:cloudwatch/eventTarget:EventTarget")
+        if t.inputs.get("arn") != topic
+    ]
+    if not graph.of_type(ALARM) and (graph.of_type(RDS) or graph.of_type(ECS_SERVICE)):
+        problems.append("no alarms at all")
+    emails = [
+        s
+        for s in graph.of_type("aws:sns/topicSubscription:TopicSubscription")
+        if s.inputs.get("protocol") == "email"
+    ]
+    if spec.alarms.email and not emails:
+        problems.append("alarm e-mail set but not subscribed")
+    return problems
+
+
+def check_deployments_roll_back(graph: ResourceGraph, spec: EnvironmentSpec) -> list[str]:
+    alarm_names = {a.inputs.get("name") for a in graph.of_type(ALARM)}
+    problems = []
+    for svc in graph.of_type(ECS_SERVICE):
+        breaker = svc.inputs.get("deploymentCircuitBreaker", {})
+        if not (breaker.get("enable") and breaker.get("rollback")):
+            problems.append(f"{svc.name}: circuit breaker rollback off")
+        alarms = svc.inputs.get("alarms", {})
+        names = alarms.get("alarmNames", [])
+        if not (alarms.get("enable") and alarms.get("rollback") and names):
+            problems.append(f"{svc.name}: no alarm-based rollback")
+        problems += [
+            f"{svc.name}: rollback alarm {n} does not exist" for n in names if n not in alarm_names
+        ]
+        if svc.inputs["networkConfiguration"].get("assignPublicIp"):
+            problems.append(f"{svc.name}: tasks get public IPs")
+    return problems
+
+
+def check_ci_trust(graph: ResourceGraph, spec: EnvironmentSpec) -> list[str]:
+    if spec.ci is None:
+        return []
+    expected = f"repo:{spec.ci.github_repository}:environment:{spec.environment}"
+    roles = [
+        r
+        for r in graph.of_type("aws:iam/role:Role")
+        if "AssumeRoleWithWebIdentity" in json.dumps(_policy(r, "assumeRolePolicy"))
+    ]
+    if len(roles) != 1:
+        return [f"expected one deploy role, found {len(roles)}"]
+    problems = []
+    for statement in _policy(roles[0], "assumeRolePolicy")["Statement"]:
+        equals = statement.get("Condition", {}).get("StringEquals", {})
+        if equals.get("token.actions.githubusercontent.com:sub") != expected:
+            problems.append(f"{roles[0].name}: trust not limited to {expected}")
+        if equals.get("token.actions.githubusercontent.com:aud") != "sts.amazonaws.com":
+            problems.append(f"{roles[0].name}: audience not sts.amazonaws.com")
+        if statement.get("Condition", {}).get("StringLike"):
+            problems.append(f"{roles[0].name}: wildcard subject")
+    return problems
+
+
+def check_outputs_contract(graph: ResourceGraph, spec: EnvironmentSpec) -> list[str]:
+    try:
+        outputs = StackOutputs.model_validate(graph.outputs)
+    except ValueError as exc:
+        return [f"stack outputs do not validate: {exc}"]
+    if [s.name for s in outputs.services] != [s.name for s in spec.services]:
+        return ["stack outputs do not list every service"]
+    return []
+
+
+def check_static_sites(graph: ResourceGraph, spec: EnvironmentSpec) -> list[str]:
+    problems = []
+    for dist in graph.of_type("aws:cloudfront/distribution:Distribution"):
+        origin = dist.inputs["origins"][0]
+        if not origin.get("originAccessControlId"):
+            problems.append(f"{dist.name}: no Origin Access Control")
+        if not str(origin.get("originPath", "")).startswith("/releases/"):
+            problems.append(f"{dist.name}: origin is not a release prefix")
+        if dist.inputs.get("defaultRootObject") != "index.html":
+            problems.append(f"{dist.name}: no default root object")
+        errors = {
+            e["errorCode"]: e.get("responsePagePath")
+            for e in dist.inputs.get("customErrorResponses", [])
+        }
+        if errors.get(404) != "/index.html":
+            problems.append(f"{dist.name}: SPA routes 404")
+        behavior = dist.inputs["defaultCacheBehavior"]
+        if behavior.get("viewerProtocolPolicy") != "redirect-to-https":
+            problems.append(f"{dist.name}: plain HTTP served")
+    return problems
+
+
+ALL_CHECKS: list[Check] = [
+    check_database_private,
+    check_buckets_private,
+    check_database_reachable_only_from_service,
+    check_encryption,
+    check_secrets_hold_no_values,
+    check_database_settings,
+    check_backups,
+    check_alarms_notify_topic,
+    check_deployments_roll_back,
+    check_ci_trust,
+    check_outputs_contract,
+    check_static_sites,
+]
+
+
+def problems(graph: ResourceGraph, spec: EnvironmentSpec) -> list[str]:
+    return [p for check in ALL_CHECKS for p in check(graph, spec)]

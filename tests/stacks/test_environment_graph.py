@@ -1,0 +1,64 @@
+"""Every environment's whole mock resource graph passes every graph check."""
+
+from __future__ import annotations
+
+import pytest
+
+from scaffolder.models import ENV_NAMES, EnvName, StackOutputs
+from tests.stacks import graph_checks
+from tests.stacks.graphs import graph_for
+from tests.stacks.specs import server_spec, static_spec
+
+
+@pytest.mark.parametrize("env", ENV_NAMES)
+@pytest.mark.parametrize("make", [server_spec, static_spec], ids=["server-rds", "static-supabase"])
+def test_graph_passes_every_check(make: object, env: EnvName) -> None:
+    spec = make(env)  # type: ignore[operator]
+    graph = graph_for(spec)
+    assert graph_checks.problems(graph, spec) == []
+
+
+@pytest.mark.parametrize("env", ENV_NAMES)
+def test_server_graph_has_the_expected_shape(env: EnvName) -> None:
+    spec = server_spec(env)
+    graph = graph_for(spec)
+    assert len(graph.of_type("aws:rds/instance:Instance")) == 1
+    assert len(graph.of_type("aws:ec2/natGateway:NatGateway")) == spec.nat_gateways
+    assert len(graph.of_type("aws:ecs/service:Service")) == 1
+    subnets = graph.of_type("aws:ec2/subnet:Subnet")
+    assert {s.inputs["availabilityZone"] for s in subnets} == {"us-east-1a", "us-east-1b"}
+    assert not any(s.inputs.get("mapPublicIpOnLaunch") for s in subnets)
+    outputs = StackOutputs.model_validate(graph.outputs)
+    assert outputs.db_secret_arn and outputs.backup_vault_name and outputs.deploy_role_arn
+
+
+def test_static_supabase_graph_has_no_vpc_or_database() -> None:
+    graph = graph_for(static_spec("prod"))
+    assert graph.of_type("aws:ec2/vpc:Vpc") == []
+    assert graph.of_type("aws:rds/instance:Instance") == []
+    assert graph.of_type("aws:backup/vault:Vault") == []
+    # Dump-based backups of Supabase still alarm when no restore was verified.
+    names = [a.inputs["name"] for a in graph.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")]
+    assert names == ["spa-prod-no-verified-restore"]
+
+
+def test_task_definition_injects_secrets_by_reference_only() -> None:
+    import json
+
+    spec = server_spec("staging")
+    graph = graph_for(spec)
+    (task,) = graph.of_type("aws:ecs/taskDefinition:TaskDefinition")
+    (container,) = json.loads(task.inputs["containerDefinitions"])
+    injected = {s["name"]: s["valueFrom"] for s in container["secrets"]}
+    assert set(spec.secret_names) <= set(injected)
+    assert all(v.startswith("arn:aws:secretsmanager:") for v in injected.values())
+    assert {e["name"] for e in container["environment"]}.isdisjoint(spec.secret_names)
+    (tg,) = graph.of_type("aws:lb/targetGroup:TargetGroup")
+    assert tg.inputs["healthCheck"]["path"] == "/health"
+
+
+def test_secret_names_are_recorded_on_the_secret() -> None:
+    graph = graph_for(server_spec("dev"))
+    (secret,) = graph.of_type("aws:secretsmanager/secret:Secret")
+    assert secret.inputs["tags"]["scaffold:secret-names"] == "SESSION_SECRET STRIPE_KEY"
+    assert secret.inputs["name"] == "notes/dev/app"

@@ -1,0 +1,176 @@
+"""The graph checks are not vacuous: each known regression makes one of them fail."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+
+from scaffolder.models import EnvironmentSpec
+from scaffolder.provision.mockrun import GraphResource, ResourceGraph
+from tests.stacks import graph_checks
+from tests.stacks.graphs import graph_for
+from tests.stacks.specs import server_spec, static_spec
+
+
+def _one(graph: ResourceGraph, type_: str) -> GraphResource:
+    found = graph.of_type(type_)
+    assert found, type_
+    return found[0]
+
+
+def _public_db(g: ResourceGraph) -> None:
+    _one(g, graph_checks.RDS).inputs["publiclyAccessible"] = True
+
+
+def _unencrypted_db(g: ResourceGraph) -> None:
+    _one(g, graph_checks.RDS).inputs["storageEncrypted"] = False
+
+
+def _bucket_acls_allowed(g: ResourceGraph) -> None:
+    block = _one(g, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")
+    block.inputs["restrictPublicBuckets"] = False
+
+
+def _db_open_to_internet(g: ResourceGraph) -> None:
+    db_sg = _one(g, graph_checks.RDS).inputs["vpcSecurityGroupIds"][0]
+    g.resources.append(
+        GraphResource(
+            type="aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+            name="oops",
+            inputs={"securityGroupId": db_sg, "cidrIpv4": "0.0.0.0/0", "fromPort": 5432},
+        )
+    )
+
+
+def _alarm_to_nowhere(g: ResourceGraph) -> None:
+    _one(g, graph_checks.ALARM).inputs["alarmActions"] = []
+
+
+def _no_rollback(g: ResourceGraph) -> None:
+    _one(g, graph_checks.ECS_SERVICE).inputs["deploymentCircuitBreaker"]["rollback"] = False
+
+
+def _wildcard_trust(g: ResourceGraph) -> None:
+    role = next(
+        r for r in g.of_type("aws:iam/role:Role") if "WebIdentity" in r.inputs["assumeRolePolicy"]
+    )
+    policy = json.loads(role.inputs["assumeRolePolicy"])
+    cond = policy["Statement"][0]["Condition"]
+    cond["StringLike"] = {"token.actions.githubusercontent.com:sub": "repo:acme/notes:*"}
+    del cond["StringEquals"]["token.actions.githubusercontent.com:sub"]
+    role.inputs["assumeRolePolicy"] = json.dumps(policy)
+
+
+def _no_restore_testing(g: ResourceGraph) -> None:
+    g.resources = [
+        r
+        for r in g.resources
+        if r.type != "aws:backup/restoreTestingSelection:RestoreTestingSelection"
+    ]
+
+
+def _restore_alarm_ignores_silence(g: ResourceGraph) -> None:
+    alarm = next(
+        a for a in g.of_type(graph_checks.ALARM) if a.inputs.get("namespace") == "Scaffold/Backups"
+    )
+    alarm.inputs["treatMissingData"] = "notBreaching"
+
+
+def _secret_value_in_state(g: ResourceGraph) -> None:
+    g.resources.append(
+        GraphResource(
+            type="aws:secretsmanager/secretVersion:SecretVersion",
+            name="v",
+            inputs={"secretString": "{}"},
+        )
+    )
+
+
+def _unversioned_bucket(g: ResourceGraph) -> None:
+    _one(g, "aws:s3/bucketVersioning:BucketVersioning").inputs["versioningConfiguration"] = {
+        "status": "Suspended"
+    }
+
+
+def _no_tls_forced(g: ResourceGraph) -> None:
+    _one(g, "aws:rds/parameterGroup:ParameterGroup").inputs["parameters"] = []
+
+
+GRAPH_REGRESSIONS: dict[str, Callable[[ResourceGraph], None]] = {
+    "public-db": _public_db,
+    "unencrypted-db": _unencrypted_db,
+    "bucket-public": _bucket_acls_allowed,
+    "db-open-to-internet": _db_open_to_internet,
+    "alarm-to-nowhere": _alarm_to_nowhere,
+    "no-rollback": _no_rollback,
+    "wildcard-trust": _wildcard_trust,
+    "no-restore-testing": _no_restore_testing,
+    "restore-alarm-ignores-silence": _restore_alarm_ignores_silence,
+    "secret-value-in-state": _secret_value_in_state,
+    "unversioned-bucket": _unversioned_bucket,
+    "no-tls-forced": _no_tls_forced,
+}
+
+
+@pytest.mark.parametrize("name", sorted(GRAPH_REGRESSIONS))
+def test_a_mutated_graph_fails_the_checks(name: str) -> None:
+    spec = server_spec("prod")
+    graph = graph_for(spec)
+    assert graph_checks.problems(graph, spec) == []
+    GRAPH_REGRESSIONS[name](graph)
+    assert graph_checks.problems(graph, spec) != []
+
+
+def _prod_without_protection(spec: EnvironmentSpec) -> EnvironmentSpec:
+    assert spec.database is not None
+    db = spec.database.model_copy(
+        update={"deletion_protection": False, "final_snapshot": False, "multi_az": False}
+    )
+    return spec.model_copy(update={"database": db})
+
+
+def _prod_with_short_backups(spec: EnvironmentSpec) -> EnvironmentSpec:
+    backups = spec.backups.model_copy(update={"retention_days": 3})
+    return spec.model_copy(update={"backups": backups})
+
+
+def _prod_without_restore_tests(spec: EnvironmentSpec) -> EnvironmentSpec:
+    backups = spec.backups.model_copy(
+        update={"restore_test_schedule": None, "verify_window_days": None}
+    )
+    return spec.model_copy(update={"backups": backups})
+
+
+def _prod_role_trusting_staging(spec: EnvironmentSpec) -> EnvironmentSpec:
+    assert spec.ci is not None
+    return spec.model_copy(
+        update={"ci": spec.ci.model_copy(update={"github_environment": "staging"})}
+    )
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        _prod_without_protection,
+        _prod_with_short_backups,
+        _prod_without_restore_tests,
+        _prod_role_trusting_staging,
+    ],
+)
+def test_a_weakened_prod_spec_fails_the_checks(
+    mutate: Callable[[EnvironmentSpec], EnvironmentSpec],
+) -> None:
+    spec = mutate(server_spec("prod"))
+    found = graph_checks.problems(graph_for(spec), spec)
+    assert found != []
+
+
+def test_a_static_site_served_over_http_fails() -> None:
+    spec = static_spec("prod")
+    graph = graph_for(spec)
+    _one(graph, "aws:cloudfront/distribution:Distribution").inputs["defaultCacheBehavior"][
+        "viewerProtocolPolicy"
+    ] = "allow-all"
+    assert graph_checks.check_static_sites(graph, spec) != []
