@@ -84,6 +84,15 @@ def test_missing_path_exits_3_with_one_sentence(
     assert "does not exist" in err and "Traceback" not in err
 
 
+def test_a_file_instead_of_a_folder_exits_3(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "package.json"
+    target.write_text("{}", encoding="utf-8")
+    code, out, err = run(["audit", str(target)], capsys)
+    assert code == 3 and out == "" and "not a folder" in err
+
+
 def test_output_writes_the_file_and_nothing_to_stdout(
     repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
