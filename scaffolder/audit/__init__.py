@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Literal
 
 from scaffolder import __version__
 from scaffolder.audit.costs import CostEstimator, environment_specs, monthly_costs
@@ -59,11 +60,12 @@ def _run_rules(rules: Sequence[Rule], ctx: AuditContext) -> tuple[list[Finding],
 
 
 def _costs(
-    facts: RepoFacts, estimator: CostEstimator | None
+    facts: RepoFacts, estimator: CostEstimator | Literal["default"] | None
 ) -> tuple[AuditContext, list[ScanWarning]]:
     specs = environment_specs(facts)
     try:
-        costs = monthly_costs(specs, estimator)
+        chosen = default_cost_estimator() if estimator == "default" else estimator
+        costs = monthly_costs(specs, chosen)
     except Exception as exc:
         problem = ScanWarning(
             kind=WarningKind.MALFORMED,
@@ -81,12 +83,13 @@ def evaluate(
     facts: RepoFacts,
     *,
     rules: Sequence[Rule] | None = None,
-    cost_estimator: CostEstimator | None = None,
+    cost_estimator: CostEstimator | Literal["default"] | None = "default",
     tool_version: str = __version__,
 ) -> ReadinessReport:
     """Run every rule over `facts` and score the result.
 
-    `cost_estimator` prices one environment's spec; None leaves the cost out.
+    `cost_estimator` prices one environment's spec: "default" uses the offline price
+    table of scaffolder.provision.cost, None leaves the cost out.
     """
     chosen = list(rules) if rules is not None else all_rules()
     ctx, cost_problems = _costs(facts, cost_estimator)
@@ -121,4 +124,4 @@ def run_audit(root: Path, *, scan_history: bool = True) -> ReadinessReport:
                 message="git history was not scanned for secrets (--no-history)",
             )
         )
-    return evaluate(facts, cost_estimator=default_cost_estimator())
+    return evaluate(facts)

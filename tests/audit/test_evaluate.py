@@ -158,6 +158,13 @@ def test_evaluate_is_deterministic_whatever_the_order_of_facts() -> None:
     assert again.score == first.score and again.top_risks == first.top_risks
 
 
+def test_evaluate_prices_with_the_offline_price_table_by_default() -> None:
+    report = evaluate(ready_facts())
+    costs = report.estimated_monthly_cost_usd
+    assert set(costs) == {"dev", "staging", "prod"} and 0 < costs["dev"] < costs["prod"]
+    assert not report.warnings
+
+
 def test_report_carries_the_facts_the_repository_and_the_cost() -> None:
     report = evaluate(ready_facts(), cost_estimator=flat_estimator, tool_version="9.9.9")
     assert report.schema_version == "1" and report.tool_version == "9.9.9"

@@ -383,6 +383,34 @@ def test_cost_rules_are_quiet_without_apps_or_an_estimator() -> None:
     assert evaluate(empty, cost_estimator=flat_estimator).findings == []
     static_only = ready_facts(apps=[static_app()], databases=[], migrations=[])
     assert findings(static_only, "COST002") == [] and findings(static_only, "COST003") == []
-    report = evaluate(ready_facts())  # no estimator: no estimate, no COST001
+    report = evaluate(ready_facts(), cost_estimator=None)  # no estimate, no COST001
     assert report.estimated_monthly_cost_usd == {}
     assert not [f for f in report.findings if f.rule_id == "COST001"]
+
+
+# The user's contract in DESIGN.md: the commands a fix or a launch step may point at.
+DESIGN_COMMANDS = {
+    "audit",
+    "init",
+    "plan",
+    "preview",
+    "up",
+    "destroy",
+    "outputs",
+    "bootstrap",
+    "secrets",
+    "backup",
+    "rollback",
+    "status",
+}
+
+
+def test_fix_commands_and_plan_steps_name_real_commands() -> None:
+    report = evaluate(FIRES["DATA006"]())
+    commands = [r.fix_command for r in all_rules() if r.fix_command]
+    commands += [s.command for s in report.launch_plan if s.command]
+    for command in commands:
+        words = command.split()
+        assert words[0] == "scaffold" and words[1] in DESIGN_COMMANDS, command
+        if words[1] in {"plan", "up", "destroy", "secrets", "backup"}:
+            assert words[-1] in {"dev", "staging", "prod"}, command
