@@ -11,6 +11,7 @@ before the apply stage, and the apply stage restores it exactly when it fails.
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -94,7 +95,8 @@ def run_init(root: Path, options: InitOptions, deps: InitDeps) -> InitResult:
         deps.checkpoint("staged")
 
         if old_ref is None:
-            render.copy(history.repo, tag, stage, data, skip_if_exists=sorted(kept))
+            # A first render is the fresh render minus the user's files: no second Copier run.
+            _copy_outputs(work / "new", stage, kept)
         else:
             old_data = _old_data(stored, data)
             render.update(
@@ -191,6 +193,15 @@ def _render_outputs(repo: Path, ref: str, dest: Path, data: dict[str, Any]) -> d
     outputs = staging.files_under(dest)
     outputs.pop(render.ANSWERS_FILE, None)
     return outputs
+
+
+def _copy_outputs(rendered: Path, stage: Path, kept: dict[str, str]) -> None:
+    for path in sorted(rendered.rglob("*")):
+        rel = path.relative_to(rendered).as_posix()
+        if path.is_file() and rel not in kept:
+            target = stage / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
 
 
 def _outputs(
