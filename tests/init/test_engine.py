@@ -10,7 +10,7 @@ import pytest
 from scaffolder.errors import GitStateError, InputError, MissingToolError
 from scaffolder.init.engine import InitOptions, run_init
 from scaffolder.init.git import git
-from scaffolder.models import DockerfileFacts
+from scaffolder.models import DockerfileFacts, EnvVarFacts, RepoFacts
 
 from .helpers import (
     PROTOTYPE,
@@ -221,3 +221,29 @@ def test_missing_bundle_on_update_is_a_clear_error(repo: Path, template: Path) -
     # ...but a newer tool cannot know the old template without the bundle.
     with pytest.raises(InputError, match=r"not in \.scaffold/template\.bundle"):
         run_init(repo, InitOptions(allow_dirty=True), tiny_deps(template, version="0.2.0"))
+
+
+def test_a_changed_repository_updates_the_files_and_keeps_edits(repo: Path, template: Path) -> None:
+    run_init(repo, InitOptions(), tiny_deps(template))
+    with (repo / "infra/Pulumi.prod.yaml").open("a") as handle:
+        handle.write('  demo-shop:owner: "team-a"\n')
+    commit(repo, "scaffold + edit")
+
+    def grown(root: Path) -> RepoFacts:
+        facts = express_facts(root)
+        facts.env_vars = [EnvVarFacts(name="STRIPE_SECRET_KEY")]
+        facts.apps[0].port = 8080
+        return facts
+
+    result = run_init(repo, InitOptions(), tiny_deps(template, inspect=grown))
+
+    assert result.conflicts == []
+    prod = (repo / "infra/Pulumi.prod.yaml").read_text()
+    assert "STRIPE_SECRET_KEY" in prod
+    assert 'demo-shop:owner: "team-a"' in prod
+    assert "on port 8080" in (repo / "RUNBOOK.md").read_text()
+    answers = (repo / ".scaffold/answers.yml").read_text()
+    assert "ctx" not in answers
+    assert "scaffold_version" not in answers
+    stored = json.loads((repo / ".scaffold/context.json").read_text())
+    assert stored["ctx"]["env_vars"] == ["STRIPE_SECRET_KEY"]
