@@ -171,3 +171,35 @@ def test_report_carries_the_facts_the_repository_and_the_cost() -> None:
     assert report.repository == "acme/ready"
     assert report.facts.name == "ready"
     assert report.estimated_monthly_cost_usd == {"dev": 60.0, "staging": 60.0, "prod": 90.0}
+
+
+# Keys whose values are enum members: mutating them would not give valid facts.
+_ENUM_KEYS = {"kind", "host", "tool", "language", "shape", "package_manager", "nextjs_router"}
+_STRINGS = ["", ".", "./", "/", "a b/ü[1].ts", "x" * 500, "NEXT_PUBLIC_", "prod"]
+_INTS = [0, -1, 1, 65536, 10**9]
+
+
+def _mutate(value: object, rng: random.Random, key: str = "") -> object:
+    if isinstance(value, dict):
+        return {k: _mutate(v, rng, k) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_mutate(v, rng, key) for v in value if rng.random() < 0.8]
+        return items + items[:1] if rng.random() < 0.2 else items
+    if isinstance(value, bool):
+        return rng.random() < 0.5
+    if isinstance(value, int):
+        return rng.choice([*_INTS, value])
+    if isinstance(value, str) and key not in _ENUM_KEYS and rng.random() < 0.3:
+        return rng.choice(_STRINGS)
+    return value
+
+
+def test_randomly_mutated_facts_never_crash_a_rule() -> None:
+    seeds = [odd_facts().model_dump(mode="json"), ready_facts().model_dump(mode="json")]
+    rng = random.Random(20261122)
+    for _ in range(150):
+        document = _mutate(rng.choice(seeds), rng)
+        facts = RepoFacts.model_validate(document)
+        report = evaluate(facts, cost_estimator=flat_estimator)
+        assert not [w for w in report.warnings if w.message.startswith("rule ")], facts
+        assert 0 <= report.score <= 100
