@@ -1,9 +1,12 @@
 """The secret detectors: one table of provider and framework patterns.
 
-Each detector names the literal anchors that any match must contain. The
-scanner checks those with `in` (a C substring search, gigabytes per second)
-and runs only the regexes whose anchor is present, so a file with no anchor
-costs a few substring searches and no regex at all. Group `v` is the value.
+Speed comes from two rules. Each detector names literal anchors that any match
+must contain; the scanner checks those with `in` (a C substring search) once
+per file and runs only the regexes whose anchor is present. And every regex
+starts with a literal, which lets `re` jump between candidates instead of
+trying the pattern at every position; the left word boundary that a leading
+`\b` would give is checked in Python on the few matches (`boundary`).
+Group `v` is the value.
 """
 
 from __future__ import annotations
@@ -33,18 +36,22 @@ class Detector:
     tier: Tier = Tier.SPECIFIC
     code_only: bool = False  # source files only: docs and configs quote these as examples
     fold_case: bool = False  # anchors are lower case and checked against the lowered text
+    boundary: bool = True  # the match must not continue a word to its left
 
 
 _P = SecretKind.PROVIDER_KEY
 _F = SecretKind.HARDCODED_FRAMEWORK_SECRET
 _Q = r"(?P<q>['\"`])"  # an opening quote; (?P=q) closes it
 _LIT = r"(?P<v>[^'\"`\n]+)(?P=q)"  # a one-line string literal's content
-# Names that say "this holds a credential": JWT_SECRET, SECRET_KEY, DB_PASSWORD, OPENAI_API_KEY.
-SECRET_NAME = (
-    r"[A-Z0-9_]*(?:SECRET(?:_KEY)?|PASSWORD|PASSWD|TOKEN|API_KEY|APIKEY|PRIVATE_KEY"
+_END = r"(?![\w-])"
+# The endings of names that hold a credential: JWT_SECRET, SECRET_KEY, DB_PASSWORD, OPENAI_API_KEY.
+SECRET_WORDS = (
+    r"(?:SECRET(?:_KEY)?|PASSWORD|PASSWD|TOKEN|API_KEY|APIKEY|PRIVATE_KEY"
     r"|ACCESS_KEY|AUTH_KEY|SIGNING_KEY|ENCRYPTION_KEY)"
 )
-SECRET_NAME_RE = re.compile(rf"^{SECRET_NAME}$|SERVICE_ROLE|CREDENTIALS?$|_DSN$", re.IGNORECASE)
+SECRET_NAME_RE = re.compile(
+    rf"^[A-Z0-9_]*{SECRET_WORDS}$|SERVICE_ROLE|CREDENTIALS?$|_DSN$", re.IGNORECASE
+)
 
 
 def _rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
@@ -57,26 +64,27 @@ PROVIDER_DETECTORS: tuple[Detector, ...] = (
         _P,
         "AWS access key id",
         ("AKIA", "ASIA"),
-        _rx(r"\b(?P<v>(?:AKIA|ASIA)[0-9A-Z]{16})\b"),
+        _rx(r"(?P<v>A(?:KIA|SIA)[0-9A-Z]{16})(?![0-9A-Za-z])"),
     ),
     Detector(
         "aws-secret-access-key",
         _P,
         "AWS secret access key",
-        ("secret", "aws"),
+        ("secret_access_key", "secretaccesskey", "aws_secret"),
         _rx(
             r"(?:aws_?secret(?:_?access)?_?key|secret_?access_?key)['\"]?[ \t]*[:=][ \t]*"
             r"['\"]?(?P<v>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])",
             re.IGNORECASE,
         ),
         fold_case=True,
+        boundary=False,
     ),
     Detector(
         "anthropic-api-key",
         _P,
         "Anthropic API key",
         ("sk-ant-",),
-        _rx(r"\b(?P<v>sk-ant-[A-Za-z0-9]{2,8}-[A-Za-z0-9_-]{32,})"),
+        _rx(r"(?P<v>sk-ant-[A-Za-z0-9]{2,8}-[A-Za-z0-9_-]{32,})"),
     ),
     Detector(
         "openai-api-key",
@@ -84,8 +92,8 @@ PROVIDER_DETECTORS: tuple[Detector, ...] = (
         "OpenAI API key",
         ("sk-",),
         _rx(
-            r"(?<![\w-])(?P<v>sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}"
-            r"|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}|sk-[A-Za-z0-9]{40,})(?![\w-])"
+            r"(?P<v>sk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}"
+            rf"|[A-Za-z0-9]{{20}}T3BlbkFJ[A-Za-z0-9]{{20}}|[A-Za-z0-9]{{40,}})){_END}"
         ),
     ),
     Detector(
@@ -93,42 +101,42 @@ PROVIDER_DETECTORS: tuple[Detector, ...] = (
         _P,
         "DeepSeek-style API key (sk- and 32 hex digits)",
         ("sk-",),
-        _rx(r"(?<![\w-])(?P<v>sk-[0-9a-f]{32})(?![\w-])"),
+        _rx(rf"(?P<v>sk-[0-9a-f]{{32}}){_END}"),
     ),
     Detector(
         "openrouter-api-key",
         _P,
         "OpenRouter API key",
         ("sk-or-",),
-        _rx(r"\b(?P<v>sk-or-v1-[0-9a-f]{64})\b"),
+        _rx(rf"(?P<v>sk-or-v1-[0-9a-f]{{64}}){_END}"),
     ),
     Detector(
         "groq-api-key",
         _P,
         "Groq API key",
         ("gsk_",),
-        _rx(r"\b(?P<v>gsk_[A-Za-z0-9]{40,})\b"),
+        _rx(r"(?P<v>gsk_[A-Za-z0-9]{40,})\b"),
     ),
     Detector(
         "stripe-secret-key",
         _P,
         "Stripe live secret or restricted key",
         ("k_live_",),
-        _rx(r"\b(?P<v>(?:sk|rk)_live_[A-Za-z0-9]{20,})\b"),
+        _rx(r"(?P<v>[sr]k_live_[A-Za-z0-9]{20,})\b"),
     ),
     Detector(
         "github-token",
         _P,
         "GitHub token",
-        ("gh", "github_pat_"),
-        _rx(r"\b(?P<v>gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{60,})\b"),
+        ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
+        _rx(r"(?P<v>gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{60,})\b"),
     ),
     Detector(
         "slack-bot-token",
         _P,
         "Slack token",
         ("xox",),
-        _rx(r"\b(?P<v>xox[baprs]-[A-Za-z0-9-]{10,})"),
+        _rx(r"(?P<v>xox[baprs]-[A-Za-z0-9-]{10,})"),
     ),
     Detector(
         "slack-webhook",
@@ -136,52 +144,54 @@ PROVIDER_DETECTORS: tuple[Detector, ...] = (
         "Slack incoming webhook URL",
         ("hooks.slack.com",),
         _rx(r"(?P<v>https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]{16,})"),
+        boundary=False,
     ),
     Detector(
         "google-api-key",
         _P,
         "Google API key",
         ("AIza",),
-        _rx(r"\b(?P<v>AIza[0-9A-Za-z_-]{35})(?![\w-])"),
+        _rx(rf"(?P<v>AIza[0-9A-Za-z_-]{{35}}){_END}"),
     ),
     Detector(
         "twilio-api-key",
         _P,
         "Twilio API key",
         ("SK",),
-        _rx(r"\b(?P<v>SK[0-9a-f]{32})\b"),
+        _rx(r"(?P<v>SK[0-9a-f]{32})\b"),
     ),
     Detector(
         "twilio-auth-token",
         _P,
         "Twilio auth token",
-        ("auth",),
+        ("auth_token", "authtoken"),
         _rx(
-            r"(?:twilio_?)?auth_?token['\"]?[ \t]*[:=][ \t]*['\"]?(?P<v>[0-9a-f]{32})\b",
+            r"auth_?token['\"]?[ \t]*[:=][ \t]*['\"]?(?P<v>[0-9a-f]{32})\b",
             re.IGNORECASE,
         ),
         fold_case=True,
+        boundary=False,
     ),
     Detector(
         "sendgrid-api-key",
         _P,
         "SendGrid API key",
         ("SG.",),
-        _rx(r"\b(?P<v>SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})(?![\w-])"),
+        _rx(rf"(?P<v>SG\.[A-Za-z0-9_-]{{22}}\.[A-Za-z0-9_-]{{43}}){_END}"),
     ),
     Detector(
         "huggingface-token",
         _P,
         "Hugging Face token",
         ("hf_",),
-        _rx(r"\b(?P<v>hf_[A-Za-z0-9]{34,})\b"),
+        _rx(r"(?P<v>hf_[A-Za-z0-9]{34,})\b"),
     ),
     Detector(
         "supabase-service-role-key",
         SecretKind.SUPABASE_SERVICE_ROLE,
         "Supabase secret key (bypasses row level security)",
         ("sb_secret_",),
-        _rx(r"\b(?P<v>sb_secret_[A-Za-z0-9_-]{20,})"),
+        _rx(r"(?P<v>sb_secret_[A-Za-z0-9_-]{20,})"),
     ),
     Detector(
         "private-key",
@@ -192,16 +202,22 @@ PROVIDER_DETECTORS: tuple[Detector, ...] = (
             r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
             r"(?P<v>[A-Za-z0-9+/=\s\\:,-]{40,12000}?)-----END"
         ),
+        boundary=False,
     ),
 )
+
+_FALLBACK = SecretKind.FALLBACK_SECRET
+_FALLBACK_TEXT = "secret falls back to a hard-coded value when the variable is unset"
 
 FRAMEWORK_DETECTORS: tuple[Detector, ...] = (
     Detector(
         "django-secret-key",
         _F,
         "Django SECRET_KEY hard-coded in settings",
-        ("SECRET_KEY",),
-        _rx(rf"^[ \t]*SECRET_KEY[ \t]*=[ \t]*[rbuRBU]?{_Q}{_LIT}", re.MULTILINE),
+        ("secret_key",),
+        # Only at the start of a line: checked in Python (see secrets._starts_line).
+        _rx(rf"SECRET_KEY[ \t]*=[ \t]*[rbuRBU]?{_Q}{_LIT}"),
+        fold_case=True,
         tier=Tier.FRAMEWORK,
         code_only=True,
     ),
@@ -211,6 +227,8 @@ FRAMEWORK_DETECTORS: tuple[Detector, ...] = (
         "Flask secret key hard-coded",
         ("secret_key",),
         _rx(rf"\.secret_key[ \t]*=[ \t]*[rbRB]?{_Q}{_LIT}"),
+        fold_case=True,
+        boundary=False,
         tier=Tier.FRAMEWORK,
         code_only=True,
     ),
@@ -218,12 +236,14 @@ FRAMEWORK_DETECTORS: tuple[Detector, ...] = (
         "flask-secret-key",
         _F,
         "Flask SECRET_KEY hard-coded in the app config",
-        ("SECRET_KEY",),
+        ("secret_key",),
         _rx(
-            r"(?:\.config\[[ \t]*['\"]SECRET_KEY['\"][ \t]*\][ \t]*=|"
-            r"\.config\.(?:update|from_mapping)\([^)]{0,400}?SECRET_KEY[ \t]*=)"
+            r"\.config(?:\[[ \t]*['\"]SECRET_KEY['\"][ \t]*\][ \t]*=|"
+            r"\.(?:update|from_mapping)\([^)]{0,400}?SECRET_KEY[ \t]*=)"
             rf"[ \t]*[rbRB]?{_Q}{_LIT}"
         ),
+        fold_case=True,
+        boundary=False,
         tier=Tier.FRAMEWORK,
         code_only=True,
     ),
@@ -231,8 +251,19 @@ FRAMEWORK_DETECTORS: tuple[Detector, ...] = (
         "express-session-secret",
         _F,
         "session or cookie secret hard-coded",
-        ("secret", "cookieParser("),
-        _rx(rf"(?:\bsecret(?:OrKey|OrPrivateKey)?[ \t]*:[ \t]*|cookieParser\([ \t]*){_Q}{_LIT}"),
+        ("secret",),
+        _rx(rf"secret(?:OrKey|OrPrivateKey)?[ \t]*:[ \t]*{_Q}{_LIT}"),
+        fold_case=True,
+        tier=Tier.FRAMEWORK,
+        code_only=True,
+    ),
+    Detector(
+        "express-session-secret",
+        _F,
+        "cookie signing secret hard-coded",
+        ("cookieparser(",),
+        _rx(rf"cookieParser\([ \t]*{_Q}{_LIT}"),
+        fold_case=True,
         tier=Tier.FRAMEWORK,
         code_only=True,
     ),
@@ -242,9 +273,10 @@ FRAMEWORK_DETECTORS: tuple[Detector, ...] = (
         "JWT signing secret hard-coded in the sign/verify call",
         ("jwt.",),
         _rx(
-            r"\bjwt\.(?:sign|verify|encode|decode)\([ \t]*(?:\{[^{}]{0,400}\}|[\w.$\[\]'\"]{1,80})"
+            r"jwt\.(?:sign|verify|encode|decode)\([ \t]*(?:\{[^{}]{0,400}\}|[\w.$\[\]'\"]{1,80})"
             rf"[ \t]*,[ \t]*{_Q}{_LIT}"
         ),
+        fold_case=True,
         tier=Tier.FRAMEWORK,
         code_only=True,
     ),
@@ -252,22 +284,24 @@ FRAMEWORK_DETECTORS: tuple[Detector, ...] = (
         "hardcoded-secret",
         _F,
         "secret hard-coded in a constant",
-        ("SECRET", "PASSWORD", "PASSWD", "TOKEN", "API_KEY", "APIKEY", "PRIVATE_KEY", "_KEY"),
+        ("secret", "password", "passwd", "token", "key"),
+        # Starts at the name's last word; secrets._name_before recovers the whole name.
         _rx(
-            rf"\b(?P<name>{SECRET_NAME})\b[ \t]*(?::[ \t]*[\w\[\]|. ]+?[ \t]*)?=(?!=)[ \t]*"
+            rf"(?P<kw>{SECRET_WORDS})\b[ \t]*(?::[ \t]*[\w\[\]|. ]+?[ \t]*)?=(?!=)[ \t]*"
             rf"[rbRB]?{_Q}{_LIT}"
         ),
+        fold_case=True,
+        boundary=False,
         tier=Tier.GENERIC,
         code_only=True,
     ),
     Detector(
         "fallback-secret",
-        SecretKind.FALLBACK_SECRET,
-        "secret falls back to a hard-coded value when the variable is unset",
-        ("env",),
+        _FALLBACK,
+        _FALLBACK_TEXT,
+        ("process.env",),
         _rx(
-            r"(?:process\.env|import\.meta\.env)"
-            r"(?:\.(?P<name>\w+)|\[[ \t]*['\"](?P<name2>\w+)['\"][ \t]*\])"
+            r"process\.env(?:\.(?P<name>\w+)|\[[ \t]*['\"](?P<name2>\w+)['\"][ \t]*\])"
             rf"[ \t]*(?:\|\||\?\?)[ \t]*{_Q}{_LIT}"
         ),
         tier=Tier.GENERIC,
@@ -275,11 +309,20 @@ FRAMEWORK_DETECTORS: tuple[Detector, ...] = (
     ),
     Detector(
         "fallback-secret",
-        SecretKind.FALLBACK_SECRET,
-        "secret falls back to a hard-coded value when the variable is unset",
-        ("os.getenv", "os.environ.get", "environ.get"),
+        _FALLBACK,
+        _FALLBACK_TEXT,
+        ("import.meta.env",),
+        _rx(rf"import\.meta\.env\.(?P<name>\w+)[ \t]*(?:\|\||\?\?)[ \t]*{_Q}{_LIT}"),
+        tier=Tier.GENERIC,
+        code_only=True,
+    ),
+    Detector(
+        "fallback-secret",
+        _FALLBACK,
+        _FALLBACK_TEXT,
+        ("getenv(",),
         _rx(
-            r"\b(?:os\.getenv|environ\.get)\([ \t]*['\"](?P<name>\w+)['\"][ \t]*"
+            r"getenv\([ \t]*['\"](?P<name>\w+)['\"][ \t]*"
             rf"(?:,[ \t]*(?:default[ \t]*=[ \t]*)?|\)[ \t]+or[ \t]+)[rbRB]?{_Q}{_LIT}"
         ),
         tier=Tier.GENERIC,
@@ -287,7 +330,20 @@ FRAMEWORK_DETECTORS: tuple[Detector, ...] = (
     ),
     Detector(
         "fallback-secret",
-        SecretKind.FALLBACK_SECRET,
+        _FALLBACK,
+        _FALLBACK_TEXT,
+        ("environ.get(",),
+        _rx(
+            r"environ\.get\([ \t]*['\"](?P<name>\w+)['\"][ \t]*"
+            rf"(?:,[ \t]*(?:default[ \t]*=[ \t]*)?|\)[ \t]+or[ \t]+)[rbRB]?{_Q}{_LIT}"
+        ),
+        boundary=False,
+        tier=Tier.GENERIC,
+        code_only=True,
+    ),
+    Detector(
+        "fallback-secret",
+        _FALLBACK,
         "settings field has a hard-coded default secret",
         ("BaseSettings",),
         _rx(
@@ -303,9 +359,11 @@ FRAMEWORK_DETECTORS: tuple[Detector, ...] = (
 ALL_DETECTORS: tuple[Detector, ...] = PROVIDER_DETECTORS + FRAMEWORK_DETECTORS
 
 # Database URLs with a user:password part. The scheme decides the detector name.
-DB_URL_RE = re.compile(
-    r"\b(?P<scheme>postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?)"
-    r"(?:\+[a-z0-9]+)?://(?P<user>[^:@/\s'\"`]*):(?P<v>[^@/\s'\"`]+)@(?P<host>[^/:\s'\"`?,]+)"
+# Found from "://" (a literal, fast to find); the scheme is read backwards in Python.
+DB_URL_RE = re.compile(r"://(?P<user>[^:@/\s'\"`]*):(?P<v>[^@/\s'\"`]+)@(?P<host>[^/:\s'\"`?,]+)")
+DB_SCHEME_RE = re.compile(
+    r"(?:^|[^\w+])(?P<scheme>postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?)"
+    r"(?:\+[a-z0-9]+)?$"
 )
 DB_URL_DETECTORS = {
     "postgres": "postgres-url-with-password",

@@ -18,6 +18,7 @@ from scaffolder.inspect.jwt import JWT_RE, jwt_role
 from scaffolder.inspect.patterns import (
     ALL_DETECTORS,
     CODE_SUFFIXES,
+    DB_SCHEME_RE,
     DB_URL_DETECTORS,
     DB_URL_RE,
     LOCAL_HOSTS,
@@ -168,9 +169,26 @@ def _name_echo(name: str, value: str) -> bool:
     return squash in name.replace("_", "").lower()
 
 
-def _accept_generic(detector: Detector, match: re.Match[str], value: str) -> bool:
+def _name_before(text: str, start: int, last_word: str) -> str:
+    """JWT_SECRET from the match "SECRET": the rest of the name sits left of the match."""
+    left = start
+    while left > 0 and (
+        text[left - 1].isupper() or text[left - 1].isdigit() or text[left - 1] == "_"
+    ):
+        left -= 1
+    if left > 0 and (text[left - 1].isalpha()):
+        return ""  # part of a longer, mixed-case identifier: not a constant's name
+    return text[left:start] + last_word
+
+
+def _variable(detector: Detector, match: re.Match[str], text: str) -> str:
     groups = match.groupdict()
-    var = groups.get("name") or groups.get("name2") or ""
+    if groups.get("kw"):
+        return _name_before(text, match.start(), groups["kw"])
+    return groups.get("name") or groups.get("name2") or ""
+
+
+def _accept_generic(var: str, value: str) -> bool:
     if not SECRET_NAME_RE.search(var) or _name_echo(var, value):
         return False
     # A signing secret works with any literal (so it ships); an API key or a
@@ -185,19 +203,35 @@ def _known_public(name: str, value: str, text: str) -> bool:
     )
 
 
+def _bad_start(detector: Detector, match: re.Match[str], text: str) -> bool:
+    """The left edge a leading \\b or ^ would have checked (see patterns.py)."""
+    start = match.start()
+    if detector.name == "django-secret-key":
+        line_start = text.rfind("\n", 0, start) + 1
+        return bool(text[line_start:start].strip())
+    if not detector.boundary or start == 0:
+        return False
+    before = text[start - 1]
+    return before.isalnum() or before in "_-"
+
+
 def _accept(detector: Detector, match: re.Match[str], text: str) -> str | None:
     """The detector name to report, or None when this match is not a secret."""
     value = match["v"]
     name = detector.name
+    if _bad_start(detector, match, text):
+        return None
     if detector.tier == Tier.SPECIFIC:
         return None if _known_public(name, value, text) else name
     if value.strip() != value or re.fullmatch(r"\$\{?\w+\}?|[A-Z][A-Z0-9]*_[A-Z0-9_]+", value):
         return None  # a reference to a variable, or the variable's name
-    if detector.tier == Tier.GENERIC and not _accept_generic(detector, match, value):
+    if detector.tier == Tier.GENERIC and not _accept_generic(
+        _variable(detector, match, text), value
+    ):
         return None
-    if name == "express-session-secret":
+    if name == "express-session-secret" and match[0].startswith("secret"):
         before = text[max(0, match.start() - 300) : match.start()]
-        if not re.search(r"\b(?:session|cookieSession|cookieParser)\(", before + match[0]):
+        if not re.search(r"\b(?:session|cookieSession)\(", before):
             return "hardcoded-secret"
     return name
 
@@ -210,6 +244,7 @@ def _key_body(body: str) -> str:
 def _detector_hits(path: str, text: str) -> list[_Hit]:
     code = _suffix(path) in CODE_SUFFIXES and not is_test_path(path)
     lowered: str | None = None
+    present: dict[str, bool] = {}
     hits: list[_Hit] = []
     for detector in ALL_DETECTORS:
         if detector.code_only and not code:
@@ -219,7 +254,12 @@ def _detector_hits(path: str, text: str) -> list[_Hit]:
             haystack = lowered
         else:
             haystack = text
-        if not any(anchor in haystack for anchor in detector.anchors):
+        for anchor in detector.anchors:
+            if anchor not in present:
+                present[anchor] = anchor in haystack
+            if present[anchor]:
+                break
+        else:
             continue
         for match in detector.regex.finditer(text):
             name = _accept(detector, match, text)
@@ -278,12 +318,15 @@ def _jwt_hits(text: str) -> list[_Hit]:
 def _db_url_hits(text: str) -> list[_Hit]:
     hits = []
     for match in DB_URL_RE.finditer(text):
+        head = DB_SCHEME_RE.search(text, max(0, match.start() - 40), match.start())
+        if head is None:
+            continue  # https://user:pass@... and other schemes are not databases
         password, user, host = match["v"], match["user"], match["host"].lower()
         if host in LOCAL_HOSTS or host.startswith("127.") or host.endswith(".local"):
             continue  # a database on the developer's machine or in docker compose
         if password == user or is_placeholder(password, weak=True) or "your" in host:
             continue
-        scheme = match["scheme"]
+        scheme = head["scheme"]
         hits.append(
             _Hit(
                 DB_URL_DETECTORS[scheme],
@@ -334,7 +377,7 @@ def scan_text(path: str, text: str) -> list[SecretFinding]:
     hits += _aws_near_hits(text, hits)
     if "eyJ" in text:
         hits += _jwt_hits(text)
-    if "://" in text and "@" in text:
+    if "://" in text:
         hits += _db_url_hits(text)
     if is_env_file_name(path) and not is_test_path(path):
         hits += _env_file_hits(path, text)
