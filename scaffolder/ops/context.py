@@ -1,0 +1,112 @@
+"""What an operations command needs, resolved once: the project directory, the
+environment's spec (if the project has one), its stack outputs, the AWS client
+provider, a clock, a sleep and a retry policy.
+
+The CLI builds an `OpsContext` with `resolve_context`; tests build one directly
+with moto or Stubber clients, a fake clock and a recording sleep.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from scaffolder.envspec import check_env_name, load_spec, spec_path
+from scaffolder.errors import InputError, UsageError
+from scaffolder.models import EnvironmentSpec, EnvName, StackOutputs
+from scaffolder.ops.clients import ClientProvider
+from scaffolder.ops.retry import Retry
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class OpsContext:
+    """Everything an operation needs; tests swap any part."""
+
+    outputs: StackOutputs
+    clients: ClientProvider
+    spec: EnvironmentSpec | None = None
+    project_dir: Path | None = None
+    clock: Callable[[], datetime] = utc_now
+    sleep: Callable[[float], None] = time.sleep
+    retry: Retry = field(default_factory=Retry)
+
+    @property
+    def env(self) -> EnvName:
+        return self.outputs.environment
+
+
+def read_outputs_file(path: Path) -> StackOutputs:
+    """Stack outputs from the JSON of `scaffold outputs ENV --json` (CI, offline)."""
+    try:
+        return StackOutputs.model_validate_json(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"Cannot read {path}: {exc.strerror}.") from exc
+    except ValueError as exc:
+        raise InputError(
+            f"{path} is not a valid stack outputs JSON document.",
+            hint="Write it with `scaffold outputs ENV --json`.",
+        ) from exc
+
+
+def read_stack_outputs(project_dir: Path, env: EnvName) -> StackOutputs:
+    """Stack outputs from the Pulumi stack, through the provision package (imported lazily)."""
+    try:
+        module = importlib.import_module("scaffolder.provision.automation")
+        reader = module.read_stack_outputs
+    except (ImportError, AttributeError) as exc:
+        raise UsageError(
+            "This installation cannot read the Pulumi stack outputs.",
+            hint="Pass --outputs FILE with the JSON of `scaffold outputs ENV --json`.",
+        ) from exc
+    outputs: StackOutputs = reader(project_dir, env)
+    return outputs
+
+
+def resolve_outputs(project_dir: Path, env: EnvName, outputs_file: Path | None) -> StackOutputs:
+    outputs = (
+        read_outputs_file(outputs_file)
+        if outputs_file is not None
+        else read_stack_outputs(project_dir, env)
+    )
+    if outputs.environment != env:
+        raise UsageError(
+            f"The stack outputs are for {outputs.environment}, not {env}.",
+            hint="Pass the outputs file of the environment you named.",
+        )
+    return outputs
+
+
+def resolve_spec(project_dir: Path, env: EnvName) -> EnvironmentSpec | None:
+    """The environment's spec when the project has infra/Pulumi.<env>.yaml, else None."""
+    if not spec_path(project_dir / "infra", env).is_file():
+        return None
+    return load_spec(project_dir / "infra", env)
+
+
+def resolve_context(
+    env: str,
+    *,
+    project: Path | None = None,
+    outputs_file: Path | None = None,
+    clients: Callable[[str], ClientProvider] | None = None,
+) -> OpsContext:
+    """Build the context of a command: `clients(region)` makes the provider (default boto3)."""
+    name = check_env_name(env)
+    root = (project or Path.cwd()).resolve()
+    outputs = resolve_outputs(root, name, outputs_file)
+    spec = resolve_spec(root, name)
+    if clients is None:
+        from scaffolder.ops.clients import Boto3ClientProvider
+
+        provider: ClientProvider = Boto3ClientProvider(region=outputs.region)
+    else:
+        provider = clients(outputs.region)
+    return OpsContext(outputs=outputs, clients=provider, spec=spec, project_dir=root)
