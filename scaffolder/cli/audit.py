@@ -23,10 +23,10 @@ HELP = (
     "Tell the truth about what will break in production: secrets, data, operations, code, cost.\n\n"
     "Works offline; needs no cloud account. Exits 1 when the score is under --fail-under.\n\n"
     "Examples:\n\n"
-    "  scaffold audit                              # the report for this folder\n\n"
-    "  scaffold audit ../my-app --format markdown > READINESS.md\n\n"
-    "  scaffold audit --format sarif --output scaffold.sarif   # for GitHub code scanning\n\n"
-    "  scaffold audit --format json --fail-under 70            # a CI gate"
+    "  scaffold audit                               # this folder, for people\n\n"
+    "  scaffold audit ../my-app -f markdown > READINESS.md\n\n"
+    "  scaffold audit -f sarif -o scaffold.sarif    # GitHub code scanning\n\n"
+    "  scaffold audit -f json --fail-under 70       # a CI gate"
 )
 
 

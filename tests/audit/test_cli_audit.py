@@ -123,4 +123,4 @@ def test_no_history_is_reported(repo: Path, capsys: pytest.CaptureFixture[str]) 
 def test_help_shows_examples(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["audit", "--help"], capsys)
     assert code == 0
-    assert "Examples" in out and "--fail-under" in out and "--format sarif" in out
+    assert "Examples" in out and "--fail-under 70" in out and "-f sarif" in out
