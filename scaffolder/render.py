@@ -25,9 +25,9 @@ STABLE_SRC = ".scaffold/template.bundle"
 _SRC_LINE = re.compile(r"^_src_path: .*$", re.MULTILINE)
 
 
-def template_dir() -> Path:
+def template_dir(package: Path | None = None) -> Path:
     """The packaged template: scaffolder/_data/templates (wheel) or templates/ (checkout)."""
-    package = Path(__file__).resolve().parent
+    package = package or Path(__file__).resolve().parent
     for candidate in (package / "_data" / "templates", package.parent / "templates"):
         if (candidate / "copier.yml").is_file():
             return candidate

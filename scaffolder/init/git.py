@@ -51,9 +51,15 @@ def git(
     fixed_date: bool = False,
     input_bytes: bytes | None = None,
     extra_env: dict[str, str] | None = None,
+    isolated: bool = True,
 ) -> str:
-    """Run `git args` in `cwd` and return its stdout (text)."""
-    env = isolated_env(fixed_date=fixed_date)
+    """Run `git args` in `cwd` and return its stdout (text).
+
+    `isolated=False` is for reading the user's own repository: their config
+    (safe.directory, core.excludesFile) decides what git sees there.
+    """
+    env = isolated_env(fixed_date=fixed_date) if isolated else {**os.environ}
+    env["GIT_TERMINAL_PROMPT"] = "0"
     if extra_env:
         env.update(extra_env)
     try:
@@ -76,21 +82,29 @@ def git(
 
 def is_work_tree(path: Path) -> bool:
     """True when `path` is inside a git working tree."""
-    out = git(path, "rev-parse", "--is-inside-work-tree", check=False)
+    out = git(path, "rev-parse", "--is-inside-work-tree", check=False, isolated=False)
     return out.strip() == "true"
-
-
-def toplevel(path: Path) -> Path:
-    return Path(git(path, "rev-parse", "--show-toplevel").strip())
 
 
 def status_lines(path: Path) -> list[str]:
     """`git status --porcelain` entries (untracked included, ignored excluded)."""
-    out = git(path, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ".")
+    out = git(
+        path, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ".", isolated=False
+    )
     return [entry for entry in out.split("\0") if entry]
 
 
 def listed_files(path: Path) -> list[str]:
     """Tracked plus untracked-but-not-ignored files under `path`, relative to it."""
-    out = git(path, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", ".")
+    out = git(
+        path,
+        "ls-files",
+        "-z",
+        "--cached",
+        "--others",
+        "--exclude-standard",
+        "--",
+        ".",
+        isolated=False,
+    )
     return sorted({entry for entry in out.split("\0") if entry})

@@ -108,6 +108,8 @@ def test_users_own_files_are_kept_and_reported(tmp_path: Path, template: Path) -
     # They stay the user's on the next run too, even when the template changes them.
     runbook = template / "template" / "RUNBOOK.md.jinja"
     runbook.write_text(runbook.read_text() + "\n## Backups\n\nVerified weekly.\n")
+    deploy = template / "template" / ".github/workflows/deploy.yml.jinja"
+    deploy.write_text(deploy.read_text().replace("name: deploy", "name: deploy (v2)"))
     again = run_init(
         repo,
         InitOptions(),
@@ -118,7 +120,15 @@ def test_users_own_files_are_kept_and_reported(tmp_path: Path, template: Path) -
         ),
     )
     assert (repo / "RUNBOOK.md").read_text() == files["RUNBOOK.md"]
-    assert "RUNBOOK.md" in again.kept
+    assert (repo / ".github/workflows/deploy.yml").read_text() == files[
+        ".github/workflows/deploy.yml"
+    ]
+    assert {"RUNBOOK.md", ".github/workflows/deploy.yml"} <= set(again.kept)
+    assert again.updated == [
+        ".scaffold/answers.yml",
+        ".scaffold/context.json",
+        ".scaffold/template.bundle",
+    ]
     assert not again.conflicts
 
 
