@@ -42,10 +42,24 @@ def slugify(value: str) -> str:
     return slug or "app"
 
 
+# Names AI builders and starters leave in package.json: the folder name says more.
+_GENERIC_NAME = re.compile(
+    r"(starter|template|boilerplate|shadcn|^my-|^vite[-_]|^create-|^next-?app$|^react-app$|^app$)"
+)
+
+
+def project_name_from(facts: RepoFacts) -> str:
+    """The root app's manifest name, unless it is a starter's generic one; else the folder."""
+    root_app = next((a for a in facts.apps if a.root == "."), None)
+    if root_app is not None and not _GENERIC_NAME.search(root_app.name.lower()):
+        return slugify(root_app.name)
+    return slugify(facts.name)
+
+
 def defaults_from(facts: RepoFacts) -> dict[str, Any]:
     """What the repository suggests: its name and its GitHub origin."""
     return {
-        "project_name": slugify(facts.name),
+        "project_name": project_name_from(facts),
         "aws_region": "us-east-1",
         "environments": ["dev", "staging", "prod"],
         "alarm_email": "",

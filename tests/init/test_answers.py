@@ -6,7 +6,7 @@ import pytest
 
 from scaffolder.errors import InputError, UsageError
 from scaffolder.init.answers import Question, parse_data, resolve_answers, slugify
-from scaffolder.models import RepoFacts
+from scaffolder.models import AppFacts, AppKind, DeployShape, Language, RepoFacts
 
 FACTS = RepoFacts(root="/x", name="My Cool_App", git_remote="acme/cool-app")
 
@@ -72,3 +72,24 @@ def test_prompts_only_for_what_is_not_settled() -> None:
 def test_slugify() -> None:
     assert slugify("  ACME Store!! ") == "acme-store"
     assert slugify("123") == "app"
+
+
+@pytest.mark.parametrize(
+    ("manifest_name", "expected"),
+    [
+        ("invoicer-api", "invoicer-api"),
+        ("vite_react_shadcn_ts", "my-cool-app"),
+        ("my-v0-project", "my-cool-app"),
+        ("vite-react-typescript-starter", "my-cool-app"),
+    ],
+)
+def test_project_name_prefers_a_real_manifest_name(manifest_name: str, expected: str) -> None:
+    app = AppFacts(
+        name=manifest_name,
+        root=".",
+        kind=AppKind.EXPRESS,
+        language=Language.NODE,
+        shape=DeployShape.SERVER,
+    )
+    facts = FACTS.model_copy(update={"apps": [app]})
+    assert resolve_answers(facts, None, {}).project_name == expected
