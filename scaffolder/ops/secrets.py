@@ -102,6 +102,8 @@ def push(
             change.updated.append(name)
         else:
             change.unchanged.append(name)
+    for names in (change.added, change.updated, change.unchanged):
+        names.sort()
     merged = {**current, **values}
     if change.added or change.updated:
         sm = ctx.clients.client("secretsmanager")
@@ -131,10 +133,15 @@ def set_value(
     return push(ctx, {name: value}, example=example)
 
 
+def _rank(stages: list[str]) -> int:
+    """Versions created in the same second are ordered by their labels: current first."""
+    return 2 if "AWSCURRENT" in stages else 1 if "AWSPREVIOUS" in stages else 0
+
+
 def _versions(ctx: OpsContext) -> list[tuple[datetime, str]]:
     """(created, version id) of the secret's versions, newest first."""
     sm = ctx.clients.client("secretsmanager")
-    versions: list[tuple[datetime, str]] = []
+    versions: list[tuple[datetime, int, str]] = []
     token: str | None = None
     while True:
         kwargs: dict[str, Any] = {"SecretId": ctx.outputs.app_secret_arn, "IncludeDeprecated": True}
@@ -144,11 +151,15 @@ def _versions(ctx: OpsContext) -> list[tuple[datetime, str]]:
             f"list the versions of the {ctx.env} app secret",
             lambda kw=kwargs: sm.list_secret_version_ids(**kw),  # type: ignore[misc]
         )
-        versions.extend((v["CreatedDate"], v["VersionId"]) for v in page.get("Versions", []))
+        versions.extend(
+            (v["CreatedDate"], _rank(v.get("VersionStages", [])), v["VersionId"])
+            for v in page.get("Versions", [])
+        )
         token = page.get("NextToken")
         if not token:
             break
-    return sorted(versions, key=lambda item: item[0], reverse=True)
+    versions.sort(reverse=True)
+    return [(created, version_id) for created, _rank_, version_id in versions]
 
 
 def list_names(ctx: OpsContext, *, example: list[str] | None = None) -> SecretListing:
