@@ -328,6 +328,55 @@ def monorepo() -> InitContext:
     )
 
 
+def express_unlocked() -> InitContext:
+    """No lockfile (the engine falls back to `npm install`), and no database."""
+    app = (
+        express_pg()
+        .apps[0]
+        .model_copy(
+            update={
+                "name": "bot",
+                "install_command": "npm install",
+                "write_health_file": False,
+                "health_file_path": None,
+                "lint_command": None,
+            }
+        )
+    )
+    return _context(
+        "groq-bot", [app], database="none", env_vars=["GROQ_API_KEY"], environments=["dev"]
+    )
+
+
+def remix_berry() -> InitContext:
+    """Yarn 2+ (berry): its release and settings live in the repository."""
+    app = TemplateApp(
+        name="fieldnotes",
+        root=".",
+        kind=AppKind.REMIX,
+        language=Language.NODE,
+        shape="server",
+        package_manager=PackageManager.YARN,
+        runtime_version="22",
+        install_command="yarn install --immutable",
+        build_command="yarn build",
+        start_command="yarn start",
+        port=3000,
+        health_path="/",
+        write_dockerfile=True,
+    )
+    return _context(
+        "fieldnotes",
+        [app],
+        database="supabase",
+        migrations=[
+            TemplateMigrations(tool=MigrationTool.SUPABASE, deploy_command="supabase db push")
+        ],
+        env_vars=["SUPABASE_SERVICE_ROLE_KEY"],
+        public=["PUBLIC_SUPABASE_URL"],
+    )
+
+
 CONTEXTS = {
     "express_pg": express_pg,
     "nextjs_standalone": nextjs_standalone,
@@ -337,6 +386,8 @@ CONTEXTS = {
     "streamlit": streamlit_app,
     "flask_poetry": flask_poetry,
     "monorepo": monorepo,
+    "express_unlocked": express_unlocked,
+    "remix_berry": remix_berry,
 }
 
 

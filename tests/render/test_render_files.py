@@ -78,9 +78,15 @@ SERVER_CASES = {
             "-",
         ],
     ),
+    "express_unlocked": (
+        "Dockerfile",
+        "npm install --no-audit --no-fund --omit=dev",
+        ["node", "server.js"],
+    ),
+    "remix_berry": ("Dockerfile", "yarn install --immutable", ["yarn", "start"]),
     "monorepo": (
         "server/Dockerfile",
-        "yarn install --frozen-lockfile --non-interactive --production=true",
+        "yarn install --frozen-lockfile --non-interactive",
         ["node", "dist/index.js"],
     ),
 }
@@ -116,7 +122,20 @@ def test_nextjs_image_runs_the_standalone_server(rendered: dict[str, Path]) -> N
     assert "COPY --from=build --chown=node:node /app/.next/standalone ./" in text
     assert "/app/.next/static ./.next/static" in text
     assert "ARG NEXT_PUBLIC_SITE_URL" in text  # baked in at build time
-    assert "corepack prepare pnpm@" in text
+    assert "npm install --global pnpm@" in text  # on the PATH of the unprivileged user
+
+
+def test_unlocked_npm_app_says_to_commit_a_lockfile(rendered: dict[str, Path]) -> None:
+    text = (rendered["express_unlocked"] / "Dockerfile").read_text()
+    assert "npm ci" not in text  # would fail without a lockfile
+    assert "commit the lockfile" in text
+
+
+def test_yarn_berry_brings_its_release_into_the_build(rendered: dict[str, Path]) -> None:
+    lines = _instructions(rendered["remix_berry"] / "Dockerfile")
+    build = lines.index("FROM base AS build")
+    assert lines[build + 1] == "COPY . ."
+    assert "RUN corepack enable" in lines
 
 
 def test_django_collects_static_files_without_a_real_secret(rendered: dict[str, Path]) -> None:

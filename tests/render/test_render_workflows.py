@@ -81,11 +81,15 @@ def test_no_long_lived_aws_keys(rendered: dict[str, Path]) -> None:
 def test_server_deploy_order(rendered: dict[str, Path], name: str) -> None:
     deploy = wm.load(rendered[name] / ".github/workflows/deploy.yml")
     jobs = deploy["jobs"]
-    assert jobs["ci"]["uses"] == "./.github/workflows/ci.yml"
+    ci = wm.load(rendered[name] / ".github/workflows/ci.yml")["jobs"]
+    tests = [job for job in ci if job != "audit"]
+    for job in tests:  # the very same checks run before any deploy
+        assert jobs[job] == ci[job]
     assert deploy["concurrency"]["cancel-in-progress"] is False
     staging, prod = jobs["deploy-staging"], jobs["deploy-prod"]
     assert staging["if"] == "github.ref == 'refs/heads/main'"
-    assert prod["needs"] == ["ci", "deploy-staging"]
+    assert staging["needs"] == tests
+    assert prod["needs"] == [*tests, "deploy-staging"]
     assert prod["environment"] == "prod"
     for job in (staging, prod):
         build = wm.index_of(job, "build the image")
@@ -114,13 +118,13 @@ def test_dev_deploys_from_branches_only_when_staging_exists(rendered: dict[str, 
     assert deploy["jobs"]["deploy-dev"]["if"] == "github.ref != 'refs/heads/main'"
     # django: dev + prod only, no staging: prod follows CI directly.
     django = wm.load(rendered["django"] / ".github/workflows/deploy.yml")
-    assert django["jobs"]["deploy-prod"]["needs"] == ["ci"]
+    assert django["jobs"]["deploy-prod"]["needs"] == ["app-mysite"]
     assert "deploy-staging" not in django["jobs"]
 
 
 def test_static_supabase_deploy(rendered: dict[str, Path]) -> None:
     deploy = wm.load(rendered["vite_supabase"] / ".github/workflows/deploy.yml")
-    assert set(deploy["jobs"]) == {"ci", "deploy-staging", "deploy-prod"}
+    assert set(deploy["jobs"]) == {"app-site", "deploy-staging", "deploy-prod"}
     job = deploy["jobs"]["deploy-prod"]
     text = "\n".join(wm.run_blocks(deploy))
     assert "docker" not in text
@@ -170,7 +174,11 @@ def test_ci_runs_each_apps_commands(rendered: dict[str, Path]) -> None:
     assert "yarn test" in runs
     audit = "\n".join(wm.run_blocks(ci))
     assert "scaffold audit . --fail-under" in audit
-    assert "workflow_call" in ci["on"]
+    fastapi = wm.load(rendered["fastapi_alembic"] / ".github/workflows/ci.yml")
+    install = wm.steps(fastapi["jobs"]["app-backend"])[
+        wm.index_of(fastapi["jobs"]["app-backend"], "Install")
+    ]
+    assert install["run"].strip() == "uv sync --frozen"  # dev dependencies: tests need them
 
 
 @pytest.mark.skipif(shutil.which("jq") is None, reason="jq is not installed")
