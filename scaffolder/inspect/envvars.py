@@ -29,19 +29,19 @@ _DEFAULT_AFTER = re.compile(r"\s*\)?\s*(?:\|\||\?\?)")
 
 # (pattern, needle, how a default shows): "after" = `|| x` follows, "arg" = group 2 present.
 _JS_PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = (
-    (re.compile(rf"\bprocess\.env\.{_NAME}"), "process.env", "after"),
-    (re.compile(rf"\bprocess\.env\[\s*{_Q}{_NAME}{_Q}\s*\]"), "process.env", "after"),
-    (re.compile(rf"\bimport\.meta\.env\.{_NAME}"), "import.meta.env", "after"),
-    (re.compile(rf"\bimport\.meta\.env\[\s*{_Q}{_NAME}{_Q}\s*\]"), "import.meta.env", "after"),
-    (re.compile(rf"\bDeno\.env\.get\(\s*{_Q}{_NAME}{_Q}\s*\)"), "Deno.env", "after"),
-    (re.compile(rf"\bBun\.env\.{_NAME}"), "Bun.env", "after"),
+    (re.compile(rf"process\.env\.{_NAME}"), "process.env", "after"),
+    (re.compile(rf"process\.env\[\s*{_Q}{_NAME}{_Q}\s*\]"), "process.env", "after"),
+    (re.compile(rf"import\.meta\.env\.{_NAME}"), "import.meta.env", "after"),
+    (re.compile(rf"import\.meta\.env\[\s*{_Q}{_NAME}{_Q}\s*\]"), "import.meta.env", "after"),
+    (re.compile(rf"Deno\.env\.get\(\s*{_Q}{_NAME}{_Q}\s*\)"), "Deno.env", "after"),
+    (re.compile(rf"Bun\.env\.{_NAME}"), "Bun.env", "after"),
 )
 _PY_PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = (
-    (re.compile(rf"\bos\.environ\[\s*['\"]{_NAME}['\"]\s*\]"), "environ", "none"),
-    (re.compile(rf"\bos\.environ\.get\(\s*['\"]{_NAME}['\"]\s*(,)?"), "environ", "arg"),
-    (re.compile(rf"\b(?:os\.)?getenv\(\s*['\"]{_NAME}['\"]\s*(,)?"), "getenv", "arg"),
-    (re.compile(rf"\benv(?:\.\w+)?\(\s*['\"]{_NAME}['\"]\s*(,)?"), "env", "arg"),
-    (re.compile(rf"\bconfig\(\s*['\"]{_NAME}['\"]\s*(,\s*default\s*=)?"), "config(", "arg"),
+    (re.compile(rf"os\.environ\[\s*['\"]{_NAME}['\"]\s*\]"), "environ", "none"),
+    (re.compile(rf"os\.environ\.get\(\s*['\"]{_NAME}['\"]\s*(,)?"), "environ", "arg"),
+    (re.compile(rf"getenv\(\s*['\"]{_NAME}['\"]\s*(,)?"), "getenv", "arg"),
+    (re.compile(rf"env(?:\.\w+)?\(\s*['\"]{_NAME}['\"]\s*(,)?"), "env", "arg"),
+    (re.compile(rf"config\(\s*['\"]{_NAME}['\"]\s*(,\s*default\s*=)?"), "config(", "arg"),
 )
 _DESTRUCTURE = re.compile(r"\{([^{}]{1,800})\}\s*=\s*process\.env\b")
 # import { DATABASE_URL } from '$env/static/private' (SvelteKit)
@@ -67,12 +67,13 @@ EXAMPLE_ENV_FILES = frozenset(
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class _Read:
     name: str
     path: str
-    line: int
+    offset: int
     has_default: bool
+    lines: _Lines  # the line number is worked out only for reads kept as evidence
 
 
 @dataclass
@@ -93,8 +94,7 @@ def _destructured(source: SourceFile, lines: _Lines) -> list[_Read]:
             part = raw.strip()
             name = re.match(_NAME, part)
             if name:
-                line = lines.line(match.start())
-                out.append(_Read(name.group(1), source.path, line, "=" in part))
+                out.append(_Read(name.group(1), source.path, match.start(), "=" in part, lines))
     return out
 
 
@@ -108,13 +108,14 @@ def _reads_in(source: SourceFile) -> list[_Read]:
         if needle not in text:
             continue
         for match in pattern.finditer(text):
+            start = match.start()
+            if needle == "env" and start and (text[start - 1].isalnum() or text[start - 1] in "_."):
+                continue  # getenv( or settings.env(: another pattern's business
             if default_style == "after":
                 has_default = _DEFAULT_AFTER.match(text, match.end()) is not None
             else:
-                has_default = (
-                    default_style == "arg" and match.lastindex == 2 and bool(match.group(2))
-                )
-            out.append(_Read(match.group(1), source.path, lines.line(match.start()), has_default))
+                has_default = default_style == "arg" and bool(match.group(2))
+            out.append(_Read(match.group(1), source.path, start, has_default, lines))
     if not python and "process.env" in text:
         out.extend(_destructured(source, lines))
     if not python:
@@ -129,15 +130,15 @@ def _framework_reads(source: SourceFile, lines: _Lines) -> list[_Read]:
             for raw in match.group(1).split(","):
                 name = raw.strip().split(" as ")[0].strip()
                 if name:
-                    out.append(_Read(name, source.path, lines.line(match.start()), False))
+                    out.append(_Read(name, source.path, match.start(), False, lines))
         if "$env/dynamic" in text:
             for match in _SVELTE_DYNAMIC.finditer(text):
                 default = _DEFAULT_AFTER.match(text, match.end()) is not None
-                out.append(_Read(match.group(1), source.path, lines.line(match.start()), default))
+                out.append(_Read(match.group(1), source.path, match.start(), default, lines))
     if "onfig" in text:  # ConfigService, config
         for match in _CONFIG_SERVICE.finditer(text):
-            line = lines.line(match.start())
-            out.append(_Read(match.group(1), source.path, line, bool(match.group(2))))
+            default = bool(match.group(2))
+            out.append(_Read(match.group(1), source.path, match.start(), default, lines))
     return out
 
 
@@ -149,11 +150,11 @@ def _declared_reads(index: RepoIndex) -> list[_Read]:
         if name in EXAMPLE_ENV_FILES:
             lines = _Lines(source.text)
             for match in _EXAMPLE_LINE.finditer(source.text):
-                out.append(_Read(match.group(1), source.path, lines.line(match.start()), False))
+                out.append(_Read(match.group(1), source.path, match.start(), False, lines))
         elif name.endswith(".prisma"):
             lines = _Lines(source.text)
             for match in _PRISMA_ENV.finditer(source.text):
-                out.append(_Read(match.group(1), source.path, lines.line(match.start()), False))
+                out.append(_Read(match.group(1), source.path, match.start(), False, lines))
     return out
 
 
@@ -173,15 +174,26 @@ def detect_env_vars(index: RepoIndex, apps: list[AppFacts]) -> list[EnvVarFacts]
     for source in index.code_files:
         reads.extend(_reads_in(source))
     reads.extend(_declared_reads(index))
-    facts: dict[str, EnvVarFacts] = {}
+    public: dict[str, bool] = {}
+    default: dict[str, bool] = {}
+    proof: dict[str, list[Evidence]] = {}
+    client: dict[str, bool] = {}  # per file: does it ship to the browser?
     for read in reads:
-        if read.name in _VITE_BUILTINS:
+        name = read.name
+        if name in _VITE_BUILTINS:
             continue
-        fact = facts.setdefault(read.name, EnvVarFacts(name=read.name))
-        fact.public = fact.public or read.name.startswith(PUBLIC_PREFIXES)
-        declared = basename(read.path) in EXAMPLE_ENV_FILES or read.path.endswith(".prisma")
-        fact.public = fact.public or (not declared and _client_code(read.path, apps))
-        fact.has_default_in_code = fact.has_default_in_code or read.has_default
-        if len(fact.evidence) < _MAX_EVIDENCE:
-            fact.evidence.append(Evidence(path=read.path, line=read.line, snippet=read.name))
-    return sorted(facts.values(), key=lambda f: f.name)
+        if read.path not in client:
+            declared = basename(read.path) in EXAMPLE_ENV_FILES or read.path.endswith(".prisma")
+            client[read.path] = not declared and _client_code(read.path, apps)
+        public[name] = (
+            public.get(name, False) or client[read.path] or name.startswith(PUBLIC_PREFIXES)
+        )
+        default[name] = default.get(name, False) or read.has_default
+        found = proof.setdefault(name, [])
+        if len(found) < _MAX_EVIDENCE:
+            line = read.lines.line(read.offset)
+            found.append(Evidence(path=read.path, line=line, snippet=name))
+    return [
+        EnvVarFacts(name=n, public=public[n], has_default_in_code=default[n], evidence=proof[n])
+        for n in sorted(proof)
+    ]

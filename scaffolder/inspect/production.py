@@ -69,6 +69,7 @@ _HEALTH_ROUTE = re.compile(
     r"""|\bpath\(\s*['"]((?:api/)?(?:health|healthz|status|ping)/?)['"]"""
     r"""|@Controller\(\s*['"]/?((?:api/)?(?:health|healthz|status))['"]"""
 )
+_HEALTH_WORDS = ("health", "status", "ping", "readyz", "livez")
 _HEALTH_NAME = r"(health|healthz|healthcheck|status|ping)"
 # File-system routes: Next.js app and pages routers, SvelteKit endpoints.
 _HEALTH_FILE = re.compile(
@@ -98,7 +99,12 @@ def health_endpoints(index: RepoIndex) -> list[Evidence]:
         if match := _HEALTH_FILE.search(path):
             route = "/" + "".join(g for g in match.groups() if g).replace(".", "/")
             found.append(Evidence(path=path, snippet=route))
-    code = [s for s in index.code_files if not is_test_file(s.path)]
+    # Cheap substring checks first: the route regex has no literal prefix to skip ahead on.
+    code = [
+        s
+        for s in index.code_files
+        if any(word in s.text for word in _HEALTH_WORDS) and not is_test_file(s.path)
+    ]
     for source, match in index.search(_HEALTH_ROUTE, code):
         route = match.group(1) or "/" + (match.group(2) or match.group(3))
         hit = evidence(source, match)
