@@ -67,10 +67,7 @@ def _secrets(facts: RepoFacts, index: RepoIndex) -> None:
 
 
 def _supabase(facts: RepoFacts, index: RepoIndex) -> None:
-    # The ignore goes once the Supabase detector lands in this package.
-    from scaffolder.inspect.supabase import (  # type: ignore[import-untyped,unused-ignore]
-        inspect_supabase,
-    )
+    from scaffolder.inspect.supabase import inspect_supabase
 
     facts.supabase, problems = inspect_supabase(index.files)
     facts.warnings.extend(problems)
