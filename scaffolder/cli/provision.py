@@ -1,9 +1,194 @@
-"""CLI adapter for the provision commands (being built)."""
+"""CLI adapter for `scaffold plan|preview|up|destroy|outputs`: parse, call, render."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+
+from scaffolder import console
+
+if TYPE_CHECKING:
+    from scaffolder.provision.automation import ProvisionDeps, ProvisionResult
+    from scaffolder.provision.plan import Plan
+    from scaffolder.provision.safety import ChangeSummary
+
+Env = Annotated[str, typer.Argument(help="The environment: dev, staging or prod.")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
+ProjectDir = Annotated[
+    Path, typer.Option("--project", help="The project (repository) folder; default: here.")
+]
+Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
+    app.command("plan")(plan_command)
+    app.command("preview")(preview_command)
+    app.command("up")(up_command)
+    app.command("destroy")(destroy_command)
+    app.command("outputs")(outputs_command)
+
+
+def plan_command(
+    env: Env,
+    as_json: AsJson = False,
+    infra: Annotated[
+        Path, typer.Option("--infra", help="Folder with Pulumi.<env>.yaml; default: ./infra.")
+    ] = Path("infra"),
+) -> None:
+    """Offline: the resources ENV would have and their estimated monthly cost.
+
+    Runs the same Pulumi program as `scaffold up` under Pulumi's mocks: no AWS
+    account, no Pulumi CLI.
+
+    Examples:
+
+      scaffold plan staging
+
+      scaffold plan prod --json > prod-plan.json
+    """
+    from scaffolder.provision.plan import plan_environment
+
+    plan = plan_environment(infra, env)
+    if as_json:
+        console.stdout.print_json(plan.model_dump_json())
+    else:
+        _print_plan(plan)
+
+
+def _print_plan(plan: Plan) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"{plan.project} / {plan.environment} ({plan.region})")
+    table.add_column("type")
+    table.add_column("name")
+    table.add_column("USD/month", justify="right")
+    for resource in plan.resources:
+        cost = f"{resource.monthly_usd:.2f}" if resource.monthly_usd else ""
+        table.add_row(resource.type, resource.name, cost)
+    table.add_row("", f"total ({len(plan.resources)} resources)", f"{plan.monthly_total_usd:.2f}")
+    console.stdout.print(table)
+    console.info(f"Prices: {plan.prices_region} list prices as of {plan.prices_as_of}.")
+    for note in plan.notes:
+        console.info(note)
+
+
+def _deps() -> ProvisionDeps:
+    from scaffolder.provision.automation import ProvisionDeps
+
+    interactive = console.is_interactive()
+
+    def confirm(question: str) -> bool:
+        return typer.confirm(question, default=False, err=True)
+
+    def prompt_secret(label: str) -> str:
+        return str(typer.prompt(label, hide_input=True, err=True))
+
+    def progress(line: str) -> None:
+        sys.stderr.write(f"{line}\n")
+
+    return ProvisionDeps(
+        on_output=progress,
+        confirm=confirm if interactive else None,
+        prompt_secret=prompt_secret if interactive else None,
+    )
+
+
+def _print_summary(summary: ChangeSummary | None) -> None:
+    if summary is None:
+        return
+    counts = ", ".join(f"{op} {n}" for op, n in sorted(summary.counts.items())) or "no changes"
+    console.stdout.print(f"{summary.environment}: {counts}", highlight=False)
+    for change in summary.stateful_changes:
+        console.warn(f"{change.op}: {change.urn.rsplit('::', 1)[-1]} ({change.type})")
+
+
+def _render(result: ProvisionResult, as_json: bool) -> None:
+    if as_json:
+        console.stdout.print_json(result.model_dump_json())
+        return
+    _print_summary(result.summary)
+    if result.outputs is not None:
+        for service in result.outputs.services:
+            console.stdout.print(f"{service.name}: {service.url}", highlight=False)
+
+
+def preview_command(env: Env, as_json: AsJson = False, project: ProjectDir = Path(".")) -> None:
+    """Show what `scaffold up ENV` would change, without changing anything.
+
+    Examples:
+
+      scaffold preview staging
+    """
+    from scaffolder.provision.automation import preview
+
+    _render(preview(project, env, _deps()), as_json)
+
+
+def up_command(
+    env: Env,
+    yes: Yes = False,
+    allow_replace: Annotated[
+        bool,
+        typer.Option("--allow-replace", help="Allow replacing/deleting databases, buckets, keys."),
+    ] = False,
+    as_json: AsJson = False,
+    project: ProjectDir = Path("."),
+) -> None:
+    """Create or update ENV on AWS (previews first; prod asks unless --yes).
+
+    Examples:
+
+      scaffold up staging
+
+      scaffold up prod --yes
+    """
+    from scaffolder.provision.automation import up
+
+    result = up(project, env, _deps(), yes=yes, allow_replace=allow_replace)
+    _render(result, as_json)
+    console.success(f"{env} is up to date.")
+
+
+def destroy_command(
+    env: Env,
+    yes: Yes = False,
+    i_understand: Annotated[
+        bool,
+        typer.Option("--i-understand-this-deletes-prod", help="Required to destroy prod."),
+    ] = False,
+    project: ProjectDir = Path("."),
+) -> None:
+    """Delete every resource of ENV (staging/prod keep a final DB snapshot).
+
+    Examples:
+
+      scaffold destroy dev --yes
+    """
+    from scaffolder.provision.automation import destroy
+
+    destroy(project, env, _deps(), yes=yes, i_understand_prod=i_understand)
+    console.success(f"{env} destroyed.")
+
+
+def outputs_command(env: Env, as_json: AsJson = False, project: ProjectDir = Path(".")) -> None:
+    """Print ENV's stack outputs (what the ops commands use).
+
+    Examples:
+
+      scaffold outputs prod --json > prod-outputs.json
+    """
+    from scaffolder.provision.automation import read_stack_outputs
+
+    outputs = read_stack_outputs(project, env, _deps())
+    if as_json:
+        console.stdout.print_json(outputs.model_dump_json())
+        return
+    for key, value in outputs.model_dump(exclude={"services"}).items():
+        if value is not None:
+            console.stdout.print(f"{key}: {value}", highlight=False)
+    for service in outputs.services:
+        console.stdout.print(f"service {service.name}: {service.url}", highlight=False)

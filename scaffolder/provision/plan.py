@@ -1,0 +1,134 @@
+"""`scaffold plan`: the environment's resources and their monthly cost, offline.
+
+Runs the same Pulumi program `scaffold up` runs, under Pulumi's mocks (no
+cloud account, no Pulumi CLI), and prices the resulting resource graph with
+the dated price table `estimate_spec_cost` uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from pydantic import Field
+
+from scaffolder.envspec import load_spec
+from scaffolder.models import CostLine, EnvironmentSpec, Model
+from scaffolder.provision import cost
+from scaffolder.provision.mockrun import GraphResource, ResourceGraph, fake_arn, run_environment
+
+
+class PlannedResource(Model):
+    type: str
+    name: str
+    monthly_usd: float = 0.0
+    cost_lines: list[CostLine] = Field(default_factory=list)
+
+
+class Plan(Model):
+    project: str
+    environment: str
+    region: str
+    prices_as_of: str
+    prices_region: str
+    resources: list[PlannedResource]
+    monthly_total_usd: float
+    notes: list[str] = Field(default_factory=list)
+
+
+def _number(value: object, default: float = 0.0) -> float:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return default
+
+
+def _task_definition(graph: ResourceGraph, arn: object, region: str) -> GraphResource | None:
+    for task in graph.of_type("aws:ecs/taskDefinition:TaskDefinition"):
+        if fake_arn(task.type, task.name, region) == arn:
+            return task
+    return None
+
+
+SIMPLE_PRICES: dict[str, Callable[[cost.PriceTable, str], CostLine]] = {
+    "aws:kms/key:Key": cost.kms_key,
+    "aws:ec2/natGateway:NatGateway": cost.nat_gateway,
+    "aws:lb/loadBalancer:LoadBalancer": cost.load_balancer,
+    "aws:ecr/repository:Repository": cost.ecr_repository,
+    "aws:s3/bucket:Bucket": cost.bucket,
+    "aws:secretsmanager/secret:Secret": cost.secret,
+    "aws:cloudwatch/metricAlarm:MetricAlarm": cost.alarm,
+}
+
+
+def _price_database(resource: GraphResource, p: cost.PriceTable) -> list[CostLine]:
+    i, name = resource.inputs, resource.name
+    storage, multi_az = _number(i.get("allocatedStorage")), bool(i.get("multiAz"))
+    lines = [
+        cost.db_instance(p, name, str(i.get("instanceClass")), multi_az),
+        cost.db_storage(p, name, storage, multi_az),
+        cost.db_backup_storage(p, name, storage),
+    ]
+    if i.get("manageMasterUserPassword"):
+        lines.append(cost.secret(p, f"{name} master password"))  # RDS creates it
+    return lines
+
+
+def price_resource(
+    resource: GraphResource, graph: ResourceGraph, p: cost.PriceTable, region: str
+) -> list[CostLine]:
+    """The cost lines of one resource of the graph (none for free resources)."""
+    simple = SIMPLE_PRICES.get(resource.type)
+    if simple is not None:
+        return [simple(p, resource.name)]
+    if resource.type == "aws:rds/instance:Instance":
+        return _price_database(resource, p)
+    if resource.type == "aws:ecs/service:Service":
+        task = _task_definition(graph, resource.inputs.get("taskDefinition"), region)
+        if task is None:
+            return []
+        cpu, memory = _number(task.inputs.get("cpu")), _number(task.inputs.get("memory"))
+        count = _number(resource.inputs.get("desiredCount"), 1)
+        return [cost.fargate(p, resource.name, cpu, memory, count)]
+    return []
+
+
+def price_graph(graph: ResourceGraph, spec: EnvironmentSpec, p: cost.PriceTable) -> Plan:
+    planned = []
+    for resource in graph.resources:
+        if not resource.custom:
+            continue
+        lines = price_resource(resource, graph, p, spec.region)
+        planned.append(
+            PlannedResource(
+                type=resource.type,
+                name=resource.name,
+                monthly_usd=cost.total(lines),
+                cost_lines=lines,
+            )
+        )
+    notes = [
+        "Usage-driven charges (traffic, CloudFront, log ingestion, extra ALB capacity) "
+        "are not included.",
+    ]
+    if spec.region != p.region:
+        notes.append(f"Prices are {p.region} list prices; {spec.region} differs slightly.")
+    return Plan(
+        project=spec.project,
+        environment=spec.environment,
+        region=spec.region,
+        prices_as_of=p.as_of,
+        prices_region=p.region,
+        resources=planned,
+        monthly_total_usd=cost.total([line for r in planned for line in r.cost_lines]),
+        notes=notes,
+    )
+
+
+def plan_spec(spec: EnvironmentSpec) -> Plan:
+    return price_graph(run_environment(spec), spec, cost.load_prices())
+
+
+def plan_environment(infra_dir: Path, env: str) -> Plan:
+    """Read infra/Pulumi.<env>.yaml and plan it."""
+    return plan_spec(load_spec(infra_dir, env))
