@@ -113,10 +113,10 @@ def bootstrap(
         console.success(f"Done: {len(result.applied)} changes applied.")
     written = record_backend((project or Path.cwd()).resolve(), plan.backend_url)
     if written is not None:
-        console.success(f"Recorded the backend in {written} (backend.url).")
+        console.success(f"Recorded the backend in {written}; scaffold up/preview/outputs use it.")
     console.info(
-        "Set the GitHub variable PULUMI_BACKEND_URL on each environment to the URL below, "
-        "and export it locally (or rely on infra/Pulumi.yaml)."
+        "Set the GitHub variable PULUMI_BACKEND_URL on each environment to this URL "
+        "(and commit infra/.scaffold-backend so teammates share the state):"
     )
     _plain(plan.backend_url)
 

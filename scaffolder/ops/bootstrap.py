@@ -6,8 +6,8 @@ the GitHub OIDC identity provider the environments' deploy roles trust.
 
 `plan_bootstrap` only reads; `apply_bootstrap` makes exactly the planned
 changes, in dependency order. A second run plans nothing. `record_backend`
-writes the backend URL into infra/Pulumi.yaml (`backend.url`), where both the
-Pulumi CLI and the Automation API read it.
+writes the backend URL into infra/.scaffold-backend, where the provision
+commands read it first.
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ from scaffolder.ops.clients import ClientProvider
 from scaffolder.ops.retry import Retry
 
 GITHUB_AUDIENCE = "sts.amazonaws.com"
+# The file scaffolder.provision.backend.resolve_backend reads first.
+BACKEND_FILE = ".scaffold-backend"
 BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 # GitHub's published intermediate thumbprints; IAM no longer checks them for this
 # provider, but the API still requires a list in some partitions.
@@ -272,33 +274,20 @@ def apply_bootstrap(
 
 
 def record_backend(project_dir: Path, url: str) -> Path | None:
-    """Write `backend: {url: ...}` into infra/Pulumi.yaml, keeping its comments.
+    """Write the backend URL to infra/.scaffold-backend, where `scaffold up` and
+    friends look first (scaffolder.provision.backend.resolve_backend).
 
-    Returns the file written, or None when the project has no infra/Pulumi.yaml
-    (bootstrap run outside a project) or it already names this URL.
+    Returns the file written, or None when there is no infra/ folder (bootstrap
+    run outside a project) or the file already names this URL.
     """
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-
-    path = project_dir / "infra" / "Pulumi.yaml"
-    if not path.is_file():
+    infra = project_dir / "infra"
+    if not infra.is_dir():
         return None
-    yaml = YAML()  # round-trip: the user's comments and order survive
+    path = infra / BACKEND_FILE
     try:
-        document = yaml.load(path.read_text(encoding="utf-8"))
-    except (OSError, YAMLError) as exc:
-        raise InputError(
-            f"Cannot read {path} as YAML.", hint="Fix the file and run again."
-        ) from exc
-    if not isinstance(document, dict):
-        raise InputError(f"{path} is not a Pulumi project file (a mapping).")
-    backend = document.get("backend")
-    if isinstance(backend, dict) and backend.get("url") == url:
-        return None
-    if isinstance(backend, dict):
-        backend["url"] = url
-    else:
-        document["backend"] = {"url": url}
-    with path.open("w", encoding="utf-8") as handle:
-        yaml.dump(document, handle)
+        if path.is_file() and path.read_text(encoding="utf-8").strip() == url:
+            return None
+        path.write_text(url + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"Cannot write {path}: {exc.strerror}.") from exc
     return path

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
+from botocore.stub import Stubber
 
 from scaffolder.models import ReleaseRecord, ServiceOutputs, StackOutputs
 from scaffolder.ops.context import OpsContext
@@ -172,3 +174,31 @@ def standard_ledger(world: World, *, heads: tuple[str | None, ...] = ("1", "1", 
             record("s-3", "site", hours=3, status="deployed"),
         ],
     )
+
+
+class StubProvider:
+    """One real botocore client per service with a Stubber on it: AWS answers as scripted."""
+
+    region = "us-east-1"
+
+    def __init__(self) -> None:
+
+        self.clients: dict[str, Any] = {}
+        self.stubs: dict[str, Stubber] = {}
+        for service in ("secretsmanager", "s3", "ecs", "cloudwatch", "cloudfront", "elbv2"):
+            self.stubs[service] = self.stub(service)
+
+    def stub(self, service: str) -> Stubber:
+        """A stubbed client for `service` (created and activated)."""
+        import boto3
+
+        client = boto3.client(
+            service, region_name=self.region, aws_access_key_id="x", aws_secret_access_key="x"
+        )
+        self.clients[service] = client
+        stubber = Stubber(client)
+        stubber.activate()
+        return stubber
+
+    def client(self, service: str) -> Any:
+        return self.clients[service]

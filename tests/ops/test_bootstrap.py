@@ -201,23 +201,12 @@ def test_a_bad_bucket_name_is_a_usage_error(aws: MotoProvider) -> None:
         plan_bootstrap(aws, bucket="Not_A valid bucket", retry=_no_sleep())
 
 
-PULUMI_YAML = """\
-# The Pulumi project for demo: one stack per environment.
-name: demo
-runtime:
-  name: python  # pulumi runs the program with pip
-main: __main__.py
-"""
-
-
-def test_record_backend_writes_pulumi_yaml_keeping_comments(tmp_path: Path) -> None:
+def test_record_backend_writes_the_file_provision_reads(tmp_path: Path) -> None:
     (tmp_path / "infra").mkdir()
-    path = tmp_path / "infra" / "Pulumi.yaml"
-    path.write_text(PULUMI_YAML)
-    url = backend_url("b", "us-east-1")
-    assert record_backend(tmp_path, url) == path
-    text = path.read_text()
-    assert "# The Pulumi project for demo" in text and "# pulumi runs the program with pip" in text
-    assert f"backend:\n  url: {url}\n" in text
+    url = backend_url("team-state", "eu-west-1")
+    path = record_backend(tmp_path, url)
+    assert path == tmp_path / "infra" / ".scaffold-backend"
+    assert path.read_text() == url + "\n"
+    assert url == "s3://team-state?region=eu-west-1&awssdk=v2"
     assert record_backend(tmp_path, url) is None  # idempotent
-    assert record_backend(tmp_path / "nowhere", url) is None
+    assert record_backend(tmp_path / "elsewhere", url) is None  # no infra/: nothing to record

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from botocore.stub import Stubber
 from typer.testing import CliRunner
 
 from scaffolder.errors import CredentialsError, InputError
@@ -19,6 +18,7 @@ from scaffolder.ops.context import OpsContext
 from scaffolder.ops.retry import Retry
 from scaffolder.ops.secrets import list_names, push, read_values, set_value
 from tests.ops.conftest import MotoProvider
+from tests.ops.ops_world import StubProvider
 
 SECRET_VALUES = ("sk-live-TOPSECRET-1", "hunter2-TOPSECRET-2", "postgres://u:TOPSECRET-3@db/app")
 DOTENV = f"""\
@@ -96,28 +96,6 @@ def test_set_checks_the_name(ctx: OpsContext) -> None:
     with pytest.raises(InputError, match="not a valid variable name"):
         set_value(ctx, "1-BAD", "v")
     assert set_value(ctx, "GOOD_NAME", "v").added == ["GOOD_NAME"]
-
-
-class StubProvider:
-    """One real botocore client per service with a Stubber on it: AWS answers as scripted."""
-
-    region = "us-east-1"
-
-    def __init__(self) -> None:
-        import boto3
-
-        self.clients: dict[str, Any] = {}
-        self.stubs: dict[str, Stubber] = {}
-        for service in ("secretsmanager", "s3", "ecs", "cloudwatch", "cloudfront", "elbv2"):
-            client = boto3.client(
-                service, region_name=self.region, aws_access_key_id="x", aws_secret_access_key="x"
-            )
-            self.clients[service] = client
-            self.stubs[service] = Stubber(client)
-            self.stubs[service].activate()
-
-    def client(self, service: str) -> Any:
-        return self.clients[service]
 
 
 ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:demo/staging/app-AbCdEf"
