@@ -318,7 +318,7 @@ def spec_from_config() -> EnvironmentSpec:
     return EnvironmentSpec.model_validate(raw)
 
 
-def run_from_config() -> None:
-    """Entry point of the generated infra/__main__.py."""
+def run_from_config() -> dict[str, Any]:
+    """Entry point of the generated infra/__main__.py; returns the exported outputs."""
     create = pulumi.Config("scaffold").get_bool("createOidcProvider")
-    program(spec_from_config(), create_oidc_provider=True if create is None else create)
+    return program(spec_from_config(), create_oidc_provider=True if create is None else create)

@@ -221,9 +221,10 @@ def up(
     summary = session.preview()
     safety.refuse_stateful_changes(summary, allow_replace=allow_replace)
     if session.env == "prod" and not yes:
+        changes = ", ".join(f"{op} {n}" for op, n in sorted(summary.counts.items()))
         _confirm(
             deps,
-            "Apply these changes to prod?",
+            f"Apply these changes to prod ({changes or 'no changes'})?",
             refusal="Not applying changes to prod.",
             hint="Review the preview, then answer yes or pass --yes.",
         )
