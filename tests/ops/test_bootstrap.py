@@ -210,3 +210,28 @@ def test_record_backend_writes_the_file_provision_reads(tmp_path: Path) -> None:
     assert url == "s3://team-state?region=eu-west-1&awssdk=v2"
     assert record_backend(tmp_path, url) is None  # idempotent
     assert record_backend(tmp_path / "elsewhere", url) is None  # no infra/: nothing to record
+
+
+def test_cli_plans_applies_records_and_then_has_nothing_to_do(
+    aws: MotoProvider, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from scaffolder.cli.app import main
+
+    (tmp_path / "infra").mkdir()
+    url = f"s3://{BUCKET}?region=us-east-1&awssdk=v2"
+    with pytest.raises(SystemExit) as exited:
+        main(["bootstrap", "--project", str(tmp_path), "--region", "us-east-1"])
+    out, err = capsys.readouterr()
+    assert exited.value.code == 0
+    assert "Plan:" in err and "+ create the state bucket" in err
+    assert "8 changes applied" in err
+    assert out.strip() == url
+    assert (tmp_path / "infra" / ".scaffold-backend").read_text() == url + "\n"
+
+    with pytest.raises(SystemExit) as exited:
+        main(["bootstrap", "--project", str(tmp_path), "--region", "us-east-1"])
+    out, err = capsys.readouterr()
+    assert exited.value.code == 0
+    assert "Nothing to change" in err and "Plan:" not in err
+    assert "Recorded" not in err
+    assert out.strip() == url
