@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from scaffolder.inspect.files import SourceFile
 from scaffolder.inspect.index import RepoIndex, exposed_port, own_code
 from scaffolder.inspect.manifests import PackageJson, join, parent_dir
 from scaffolder.models import AppFacts, AppKind, DeployShape, Evidence, PackageManager
@@ -47,6 +48,7 @@ _PORT_PATTERNS = (
     re.compile(r"\bPORT\s*=\s*(\d{2,5})\b"),
     re.compile(r"\bport\s*:\s*(?:Number\([^)]*\)\s*\|\|\s*)?(\d{2,5})\b"),
 )
+_DATABASE_PORTS = frozenset({5432, 3306, 27017, 6379, 6543})
 _CONFIG_PORT = re.compile(r"\bport\s*:\s*(\d{2,5})\b")
 _SCRIPT_PORT = re.compile(r"(?:-p|--port)[ =](\d{2,5})\b")
 _SCRIPT_ENTRY = re.compile(
@@ -95,6 +97,18 @@ def _runtime(pkg: PackageJson, index: RepoIndex) -> tuple[str | None, str | None
     return None, None
 
 
+def _code_port(code: list[SourceFile]) -> int | None:
+    # Strongest signal first across all files: a db config's `port: 5432` must not win
+    # over the server's own `process.env.PORT || 3000` in a later file.
+    servers = [s for s in code if "listen" in s.text or "serve(" in s.text]
+    for pattern, files in zip(_PORT_PATTERNS, (code, code, code, servers), strict=True):
+        for source in files:
+            match = pattern.search(source.text)
+            if match and int(match.group(1)) not in _DATABASE_PORTS:
+                return int(match.group(1))
+    return None
+
+
 def _port(app: AppFacts, pkg: PackageJson, index: RepoIndex) -> int | None:
     for script in (pkg.scripts.get("start"), pkg.scripts.get("preview")):
         if script and (match := _SCRIPT_PORT.search(script)):
@@ -105,12 +119,9 @@ def _port(app: AppFacts, pkg: PackageJson, index: RepoIndex) -> int | None:
             if text and (match := _CONFIG_PORT.search(text)):
                 return int(match.group(1))
     if app.shape is DeployShape.SERVER and app.kind is not AppKind.NEXTJS:
-        for source in own_code(index, pkg.folder):
-            if "port" not in source.text.lower():
-                continue
-            for pattern in _PORT_PATTERNS:
-                if match := pattern.search(source.text):
-                    return int(match.group(1))
+        found = _code_port(own_code(index, pkg.folder))
+        if found is not None:
+            return found
     exposed = exposed_port(index, pkg.folder)
     if exposed:
         return exposed[0]

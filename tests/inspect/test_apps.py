@@ -204,3 +204,15 @@ def test_two_apps_with_one_name_get_distinct_slugs(tmp_path: Path) -> None:
     facts = inspect_repository(tmp_path, scan_history=False)
     assert len({a.name for a in facts.apps}) == 2
     assert apps["."] is not None
+
+
+def test_server_port_beats_a_database_port_in_an_earlier_file(tmp_path: Path) -> None:
+    apps = _apps(
+        tmp_path,
+        {
+            "package.json": _pkg({"fastify": "4", "pg": "8"}),
+            "src/a-db.ts": "export const pool = new Pool({ host: 'db', port: 5432 })",
+            "src/server.ts": "await app.listen({ port: Number(process.env.PORT) || 8081 })",
+        },
+    )
+    assert apps["."].port == 8081

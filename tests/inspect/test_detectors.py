@@ -215,3 +215,31 @@ def test_production_pieces(tmp_path: Path) -> None:
     assert prod.environments == ["production", "staging"]
     [app] = facts.apps
     assert app.health_path == "/api/health" and app.has_tests
+
+
+def test_sequelize_migrations_and_django_environ_reads(tmp_path: Path) -> None:
+    facts = _facts(
+        tmp_path,
+        {
+            "api/package.json": _pkg(
+                {"express": "4", "sequelize": "6", "sequelize-cli": "6", "mysql2": "3"}
+            ),
+            "api/yarn.lock": "",
+            "api/migrations/20240101-create-user.js": "module.exports = { up: async (queryInterface) => {} }",
+            "api/migrations/20240202-add-email.js": "module.exports = { up: async (queryInterface) => {} }",
+            "site/settings.py": "import environ\nenv = environ.Env()\nSECRET_KEY = env('DJANGO_SECRET_KEY')\n"
+            "DEBUG = env.bool('DJANGO_DEBUG', default=False)\nX = os.getenv('PLAIN')\n",
+        },
+    )
+    [migration] = facts.migrations
+    assert (migration.tool.value, migration.app_root, migration.head, migration.count) == (
+        "sequelize",
+        "api",
+        "20240202-add-email.js",
+        2,
+    )
+    assert migration.deploy_command == "yarn sequelize-cli db:migrate"
+    got = {e.name: e.has_default_in_code for e in facts.env_vars}
+    assert got == {"DJANGO_SECRET_KEY": False, "DJANGO_DEBUG": True, "PLAIN": False}
+    [db] = facts.databases
+    assert (db.kind.value, sorted(db.clients)) == ("mysql", ["mysql2", "sequelize"])
