@@ -13,7 +13,10 @@ _RULES: tuple[tuple[AuthKind, tuple[str, ...], re.Pattern[str] | None, str], ...
     (
         A.SUPABASE,
         (),
-        re.compile(r"\.auth\.(?:signIn\w*|signUp|getSession|getUser|onAuthStateChange|signOut)\("),
+        re.compile(
+            r"\.auth\.(?:signIn\w*|signUp|getSession|getUser|onAuthStateChange|signOut"
+            r"|sign_in\w*|sign_up|get_user|get_session|sign_out)\("
+        ),
         ".auth.",
     ),
     (
@@ -95,21 +98,28 @@ def _dependency_hit(index: RepoIndex, names: tuple[str, ...]) -> Evidence | None
     return None
 
 
+_PYTHON_ONLY = frozenset({A.FLASK_LOGIN, A.DJANGO})
+_JS_ONLY = frozenset({A.NEXTAUTH, A.CLERK})
+
+
 def detect_auth(index: RepoIndex) -> list[AuthFacts]:
     found: list[AuthFacts] = []
+    python = [s for s in index.code_files if s.path.endswith(".py")]
+    js = [s for s in index.code_files if not s.path.endswith(".py")]
     for kind, packages, pattern, needle in _RULES:
+        files = python if kind in _PYTHON_ONLY else js if kind in _JS_ONLY else index.code_files
         proof: list[Evidence] = []
         hit = _dependency_hit(index, packages) if packages else None
         if hit is not None:
             proof.append(hit)
         if pattern is not None:
-            match = index.first(pattern, index.code_files, needle)
+            match = index.first(pattern, files, needle)
             if match is not None:
                 proof.append(evidence(*match, snippet=True))
         if proof:
             found.append(AuthFacts(kind=kind, evidence=proof))
     if not found:
-        match = index.first(_CLIENT_STORAGE, index.code_files, "Storage.setItem")
+        match = index.first(_CLIENT_STORAGE, js, "Storage.setItem")
         if match is not None:
             found.append(AuthFacts(kind=A.CLIENT_ONLY, evidence=[evidence(*match)]))
     return found

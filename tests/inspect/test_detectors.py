@@ -243,3 +243,11 @@ def test_sequelize_migrations_and_django_environ_reads(tmp_path: Path) -> None:
     assert got == {"DJANGO_SECRET_KEY": False, "DJANGO_DEBUG": True, "PLAIN": False}
     [db] = facts.databases
     assert (db.kind.value, sorted(db.clients)) == ("mysql", ["mysql2", "sequelize"])
+
+
+def test_supabase_auth_from_python(tmp_path: Path) -> None:
+    facts = _facts(
+        tmp_path,
+        {"app.py": "res = supabase.auth.sign_in_with_password({'email': e, 'password': p})\n"},
+    )
+    assert [(a.kind.value, a.evidence[0].line) for a in facts.auth] == [("supabase", 1)]
