@@ -98,6 +98,7 @@ class _Walker:
         self.tracked_dirs = _tracked_dirs(self.tracked)
         self.reader = reader
         self.result = WalkResult()
+        self.already_read: dict[str, bytes] = {}
 
     def warn(self, kind: WarningKind, rel: str | None, message: str) -> None:
         self.result.warnings.append(ScanWarning(kind=kind, path=rel, message=message))
@@ -147,7 +148,13 @@ class _Walker:
     def _add_gitignore(
         self, frame: _Frame, specs: tuple[tuple[str, pathspec.GitIgnoreSpec], ...]
     ) -> tuple[tuple[str, pathspec.GitIgnoreSpec], ...]:
-        text = self._read_text_quiet(Path(frame.real) / ".gitignore")
+        path = Path(frame.real) / ".gitignore"
+        try:
+            data = self.reader(path)
+        except OSError:
+            return specs  # _read reports it when the file itself comes up
+        self.already_read[str(path)] = data  # read each file once: _read reuses these bytes
+        text = data.decode("utf-8", errors="replace")
         try:
             spec = pathspec.GitIgnoreSpec.from_lines(text.splitlines())
         except (ValueError, TypeError) as exc:  # a pattern pathspec cannot compile
@@ -242,7 +249,9 @@ class _Walker:
             )
             return
         try:
-            data = self.reader(path)
+            data = self.already_read.pop(str(path), None)
+            if data is None:
+                data = self.reader(path)
         except OSError as exc:
             self.warn(WarningKind.UNREADABLE, rel, f"cannot read: {exc.strerror or exc}")
             return

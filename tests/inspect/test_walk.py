@@ -205,3 +205,22 @@ def test_missing_git_executable_is_a_warning(tmp_path: Path) -> None:
     assert [w.message for w in facts.warnings if w.kind is WarningKind.NOT_GIT] == [
         "git is not installed; scanned the folder as it is"
     ]
+
+
+def test_every_file_is_read_once(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {".gitignore": "*.log\n", "sub/.gitignore": "tmp/\n", "a.ts": "x", "sub/b.py": "y"},
+    )
+    reads: list[str] = []
+
+    def reader(path: Path) -> bytes:
+        reads.append(path.relative_to(tmp_path).as_posix())
+        return path.read_bytes()
+
+    result = walk_repository(tmp_path, reader=reader)
+    assert (
+        sorted(reads)
+        == sorted(result.paths)
+        == [".gitignore", "a.ts", "sub/.gitignore", "sub/b.py"]
+    )
