@@ -17,8 +17,10 @@ def key_policy(account_id: str, region: str) -> dict[str, Any]:
     """Account admins keep control; the AWS services that encrypt with the key may use it.
 
     CloudWatch Logs, SNS publishers (CloudWatch alarms, EventBridge) and AWS Backup
-    cannot use a customer key unless its policy names them.
+    cannot use a customer key unless its policy names them. Logs is held to this
+    account's log groups by the encryption context it always sends.
     """
+    log_groups = f"arn:aws:logs:{region}:{account_id}:log-group:*"
     use = [
         "kms:Encrypt",
         "kms:Decrypt",
@@ -37,19 +39,26 @@ def key_policy(account_id: str, region: str) -> dict[str, Any]:
                 "Resource": "*",
             },
             {
-                "Sid": "ServicesEncrypt",
+                "Sid": "LogsEncrypt",
                 "Effect": "Allow",
-                "Principal": {
-                    "Service": [
-                        f"logs.{region}.amazonaws.com",
-                        "cloudwatch.amazonaws.com",
-                        "events.amazonaws.com",
-                        "backup.amazonaws.com",
-                    ]
-                },
+                "Principal": {"Service": f"logs.{region}.amazonaws.com"},
                 "Action": use,
                 "Resource": "*",
-                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+                "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": log_groups}},
+            },
+            {
+                "Sid": "AlarmsAndEventsPublishEncrypted",
+                "Effect": "Allow",
+                "Principal": {"Service": ["cloudwatch.amazonaws.com", "events.amazonaws.com"]},
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                "Resource": "*",
+            },
+            {
+                "Sid": "BackupUsesKey",
+                "Effect": "Allow",
+                "Principal": {"Service": "backup.amazonaws.com"},
+                "Action": use,
+                "Resource": "*",
             },
         ],
     }

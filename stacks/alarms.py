@@ -38,6 +38,7 @@ class AlarmTopic(pulumi.ComponentResource):
             opts=child(self),
         )
         identity = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self))
+        account_root = pulumi.Output.concat("arn:aws:iam::", identity.account_id, ":root")
         aws.sns.TopicPolicy(
             f"{name}-policy",
             arn=self.topic.arn,
@@ -45,6 +46,20 @@ class AlarmTopic(pulumi.ComponentResource):
                 {
                     "Version": "2012-10-17",
                     "Statement": [
+                        {
+                            # A topic policy replaces SNS's default one: keep the account in charge.
+                            "Sid": "AccountManages",
+                            "Effect": "Allow",
+                            "Principal": {"AWS": account_root},
+                            "Action": [
+                                "sns:Publish",
+                                "sns:Subscribe",
+                                "sns:GetTopicAttributes",
+                                "sns:SetTopicAttributes",
+                                "sns:ListSubscriptionsByTopic",
+                            ],
+                            "Resource": self.topic.arn,
+                        },
                         {
                             "Sid": "AlarmSourcesPublish",
                             "Effect": "Allow",
@@ -56,7 +71,7 @@ class AlarmTopic(pulumi.ComponentResource):
                             "Condition": {
                                 "StringEquals": {"aws:SourceAccount": identity.account_id}
                             },
-                        }
+                        },
                     ],
                 }
             ),
