@@ -68,10 +68,8 @@ def copy(
     ref: str,
     dst: Path,
     data: dict[str, Any],
-    *,
-    skip_if_exists: Sequence[str] = (),
 ) -> None:
-    """First render: write the template at `ref` into `dst`, keeping files listed as skipped."""
+    """Render the template at `ref` into `dst` (the engine renders into empty folders)."""
     import copier
     from jinja2 import TemplateError
 
@@ -87,7 +85,6 @@ def copy(
                 defaults=True,
                 overwrite=True,
                 quiet=True,
-                skip_if_exists=literal_patterns(skip_if_exists),
                 cleanup_on_error=False,
             )
     except (copier.errors.CopierError, TemplateError, ValueError, TypeError) as exc:

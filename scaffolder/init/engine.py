@@ -81,6 +81,10 @@ def run_init(root: Path, options: InitOptions, deps: InitDeps) -> InitResult:
     with tempfile.TemporaryDirectory(prefix="scaffold-init-") as work_name:
         work = Path(work_name)
         history, tag, old_ref = _open_history(root, work, deps, previous)
+        if old_ref is not None and stored is None:
+            # .scaffold/context.json was lost: the old side is rendered with today's context.
+            fresh = build_context(facts, answers)
+            stored = StoredContext(scaffold_version=deps.version, ctx=fresh.model_dump(mode="json"))
         generated = _outputs(history.repo, old_ref, work / "old", previous, stored)
         context = build_context(facts, answers, generated=generated, previous=old_ctx)
         data = _data(answers, context, deps.version)
@@ -147,7 +151,7 @@ def _open_history(
 
 
 def _old_data(stored: StoredContext | None, data: dict[str, Any]) -> dict[str, Any]:
-    """What the last render used besides the answers; today's when it was lost."""
+    """What the last render used besides the answers."""
     if stored is None:
         return {"ctx": data["ctx"], "scaffold_version": data["scaffold_version"]}
     return {"ctx": stored.ctx, "scaffold_version": stored.scaffold_version}

@@ -257,3 +257,23 @@ def test_a_changed_repository_updates_the_files_and_keeps_edits(repo: Path, temp
     assert "scaffold_version" not in answers
     stored = json.loads((repo / ".scaffold/context.json").read_text())
     assert stored["ctx"]["env_vars"] == ["STRIPE_SECRET_KEY"]
+
+
+def test_a_lost_context_file_is_rebuilt_without_taking_over_generated_files(
+    repo: Path, template: Path
+) -> None:
+    run_init(repo, InitOptions(), tiny_deps(template))
+    with (repo / "RUNBOOK.md").open("a") as handle:
+        handle.write("\n## Ours\n")
+    (repo / ".scaffold/context.json").unlink()
+    commit(repo, "edited, context lost")
+    runbook = template / "template" / "RUNBOOK.md.jinja"
+    runbook.write_text(runbook.read_text().replace("# Runbook", "# Operations runbook"))
+
+    result = run_init(repo, InitOptions(), tiny_deps(template, version="0.2.0"))
+
+    assert result.kept == {}  # generated files stay generated, not "the user's"
+    assert result.created == [".scaffold/context.json"]
+    text = (repo / "RUNBOOK.md").read_text()
+    assert text.startswith("# Operations runbook")
+    assert "## Ours" in text
