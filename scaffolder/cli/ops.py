@@ -183,8 +183,9 @@ def secrets_set(
     json_out: bool = JSON_OPT,
 ) -> None:
     """Set one variable; the value comes from stdin when piped, else a hidden prompt."""
-    from scaffolder.ops.secrets import set_value
+    from scaffolder.ops.secrets import check_name, set_value
 
+    check_name(name)  # before asking for a value that would then be thrown away
     ctx = _context(env, project, outputs_file)
     value = _read_value(name)
     if not value:

@@ -75,8 +75,9 @@ class Probe:
                 return False
             if _code(exc) in ("403", "AccessDenied"):
                 raise CloudError(
-                    f"The bucket name {bucket} is taken by another AWS account.",
-                    hint="Choose another name with --bucket.",
+                    f"The bucket {bucket} exists but these credentials cannot read it: "
+                    "another AWS account owns the name, or your role lacks s3:ListBucket.",
+                    hint="Choose another name with --bucket, or use the account's admin role.",
                 ) from exc
             raise
         return True

@@ -135,6 +135,12 @@ def plan_rollback(
             )
         )
     if not plan.steps and not any("already running" in n for n in plan.notes):
+        if to is not None:
+            raise UsageError(
+                f"There is no release {to} in the {ctx.env} ledger.",
+                hint=f"`scaffold status {ctx.env} --json` shows the live releases; the ledger is "
+                f"s3://{ctx.outputs.artifacts_bucket_name}/releases/{ctx.env}/.",
+            )
         raise CheckFailed(
             f"There is nothing to roll back to in {ctx.env}.",
             hint="Name a release with --to RELEASE (see `scaffold status ENV`), "

@@ -120,9 +120,7 @@ def push(
     return change
 
 
-def set_value(
-    ctx: OpsContext, name: str, value: str, *, example: list[str] | None = None
-) -> SecretsChange:
+def check_name(name: str) -> str:
     from scaffolder.ops.dotenv import VALID_NAME
 
     if not VALID_NAME.match(name):
@@ -130,7 +128,13 @@ def set_value(
             f"'{name}' is not a valid variable name.",
             hint="Use letters, digits and underscores, not starting with a digit.",
         )
-    return push(ctx, {name: value}, example=example)
+    return name
+
+
+def set_value(
+    ctx: OpsContext, name: str, value: str, *, example: list[str] | None = None
+) -> SecretsChange:
+    return push(ctx, {check_name(name): value}, example=example)
 
 
 def _rank(stages: list[str]) -> int:

@@ -241,3 +241,9 @@ def test_cli_schema_mismatch_exits_8(
     )
     assert code == 8
     assert "newer database schema" in err
+
+
+def test_an_unknown_release_is_a_usage_error(world: World) -> None:
+    standard_ledger(world)
+    with pytest.raises(UsageError, match="no release z-9 in the staging ledger"):
+        plan_rollback(world.ctx, to="z-9")

@@ -258,3 +258,28 @@ def test_cli_set_reads_a_piped_value_and_never_prints_it(
     assert "added STRIPE_KEY" in result.output
     ctx = OpsContext(outputs=outputs, clients=aws)
     assert read_values(ctx)["STRIPE_KEY"] == SECRET_VALUES[0]  # the newline is not part of it
+
+
+def test_cli_set_rejects_a_bad_name_before_reading_a_value(
+    aws: MotoProvider, outputs: StackOutputs, tmp_path: Path
+) -> None:
+    from scaffolder.cli.app import app
+
+    project, outputs_file = _project(tmp_path, outputs)
+    result = CliRunner().invoke(
+        app,
+        [
+            "secrets",
+            "set",
+            "staging",
+            "BAD-NAME",
+            "--project",
+            str(project),
+            "--outputs",
+            str(outputs_file),
+        ],
+        input=SECRET_VALUES[0],
+    )
+    assert isinstance(result.exception, InputError)
+    assert "not a valid variable name" in str(result.exception)
+    _assert_no_values(result.output + str(result.exception))
