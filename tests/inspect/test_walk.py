@@ -224,3 +224,32 @@ def test_every_file_is_read_once(tmp_path: Path) -> None:
         == sorted(result.paths)
         == [".gitignore", "a.ts", "sub/.gitignore", "sub/b.py"]
     )
+
+
+def test_parseable_but_odd_manifests_never_raise(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "package.json": '{"name": 7, "scripts": ["dev"], "dependencies": ["vite"]}',
+            "index.html": "x",
+            "a/package.json": "[1, 2]",
+            "b/pyproject.toml": 'project = "x"\n[tool.poetry]\ngroup = [1]\n',
+            "c/Pipfile": "packages = 3\n",
+            ".github/workflows/odd.yml": "jobs: [1, 2]\n",
+            ".github/workflows/empty.yaml": "",
+            "docker-compose.yml": "- just\n- a list\n",
+            "drizzle.config.ts": "export default {}",
+            "prisma/schema.prisma": "model User { id Int @id }",
+            "Dockerfile": "",
+        },
+    )
+    facts = inspect_repository(tmp_path)
+    assert sorted(_kinds(facts.warnings, WarningKind.MALFORMED)) == [
+        "a/package.json",
+        "b/pyproject.toml",
+    ]
+    assert [w.path for w in facts.production.workflows] == [
+        ".github/workflows/empty.yaml",
+        ".github/workflows/odd.yml",
+    ]
+    assert facts.production.dockerfiles[0].production_grade is False
