@@ -140,3 +140,17 @@ TEXT_SUFFIXES = frozenset(
     ]
 )
 TEXT_NAMES = frozenset({"Dockerfile", "Procfile", "Makefile", "Pipfile", ".gitignore"})
+
+# Lockfiles over the size limit are skipped without a warning.
+GENERATED_LOCKFILES = frozenset(
+    {
+        "package-lock.json",
+        "npm-shrinkwrap.json",
+        "pnpm-lock.yaml",
+        "yarn.lock",
+        "bun.lock",
+        "poetry.lock",
+        "uv.lock",
+        "Pipfile.lock",
+    }
+)

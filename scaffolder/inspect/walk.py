@@ -21,6 +21,7 @@ from scaffolder.inspect.files import SourceFile
 from scaffolder.inspect.filetypes import (
     ALWAYS_SKIP_DIRS,
     BINARY_SUFFIXES,
+    GENERATED_LOCKFILES,
     TEXT_NAMES,
     TEXT_SUFFIXES,
 )
@@ -242,6 +243,8 @@ class _Walker:
             self.warn(WarningKind.UNREADABLE, rel, f"cannot stat: {exc}")
             return
         if size > self.max_file_bytes:
+            if rel.rsplit("/", 1)[-1] in GENERATED_LOCKFILES:
+                return  # machine-written and routinely large: nothing the user could act on
             self.warn(
                 WarningKind.TOO_LARGE,
                 rel,
