@@ -48,8 +48,8 @@ def _example(project: Path | None) -> list[str] | None:
     return example_names((project or Path.cwd()) / ".env.example")
 
 
-def _plain(text: str) -> None:
-    console.stdout.print(Text(text))
+def _plain(text: str, *, to_stderr: bool = False) -> None:
+    (console.stderr if to_stderr else console.stdout).print(Text(text))
 
 
 def register(app: typer.Typer) -> None:
@@ -212,6 +212,8 @@ def secrets_list(
         for entry in listing.entries:
             table.add_row(Text(entry.name), Text(entry.last_changed or "unknown"))
         console.stdout.print(table)
+        if not listing.entries:
+            console.info(f"The {env} app secret holds no variables yet.")
     if listing.missing:
         console.warn(f"in .env.example but not set in {env}: {', '.join(listing.missing)}")
 
@@ -219,7 +221,8 @@ def secrets_list(
 # --------------------------------------------------------------------------- rollback
 
 
-def _render_plan(plan: RollbackPlan) -> None:
+def _render_plan(plan: RollbackPlan, *, to_stderr: bool) -> None:
+    """The plan is the data of a text run; with --json it is a diagnostic (stderr)."""
     for step in plan.steps:
         what = (
             f"task definition {step.current.task_definition_arn} -> "
@@ -229,12 +232,16 @@ def _render_plan(plan: RollbackPlan) -> None:
         )
         _plain(
             f"{step.service}: {step.current.release_id} ({step.current.status}) -> "
-            f"{step.target.release_id} ({step.target.created_at})"
+            f"{step.target.release_id} ({step.target.created_at})",
+            to_stderr=to_stderr,
         )
-        _plain(f"  {what}")
+        _plain(f"  {what}", to_stderr=to_stderr)
         if step.shape == "server":
-            _plain(f"  image {step.current.image_digest} -> {step.target.image_digest}")
-        _plain(f"  migrations: {step.migrations}")
+            _plain(
+                f"  image {step.current.image_digest} -> {step.target.image_digest}",
+                to_stderr=to_stderr,
+            )
+        _plain(f"  migrations: {step.migrations}", to_stderr=to_stderr)
     for note in plan.notes:
         console.info(note)
 
@@ -277,7 +284,7 @@ def rollback(  # Typer passes every option by keyword.
 
     ctx = _context(env, project, outputs_file)
     plan = plan_rollback(ctx, to=to, service=service)
-    _render_plan(plan)
+    _render_plan(plan, to_stderr=json_out)
     if not plan.steps:
         console.success(f"Nothing to do: {env} already runs the requested releases.")
         return

@@ -217,7 +217,7 @@ def test_cli_yes_rolls_back_and_reports_json(
         capsys,
     )
     assert code == 0
-    payload = json.loads(out[out.index("{") :])
+    payload = json.loads(out)  # the plan went to stderr: stdout is only the JSON
     assert payload["rolled_back"] == ["site: s-3 -> s-2"]
 
 
