@@ -36,10 +36,12 @@ JSON_OPT = typer.Option(False, "--json", help="Print the result as JSON on stdou
 FROM_OPT = typer.Option(None, "--from", help="The dotenv file to push (default: .env).")
 
 
-def _context(env: str, project: Path | None, outputs_file: Path | None) -> OpsContext:
+def _context(
+    env: str, project: Path | None, outputs_file: Path | None, *, with_spec: bool = False
+) -> OpsContext:
     from scaffolder.ops.context import resolve_context
 
-    return resolve_context(env, project=project, outputs_file=outputs_file)
+    return resolve_context(env, project=project, outputs_file=outputs_file, with_spec=with_spec)
 
 
 def _example(project: Path | None) -> list[str] | None:
@@ -334,7 +336,7 @@ def status(
     """Current release, alarms, last backup and verified restore; exit 1 when unhealthy."""
     from scaffolder.ops.status import environment_status
 
-    report = environment_status(_context(env, project, outputs_file))
+    report = environment_status(_context(env, project, outputs_file, with_spec=True))
     if json_out:
         console.stdout.print_json(report.model_dump_json())
     else:

@@ -97,12 +97,17 @@ def resolve_context(
     project: Path | None = None,
     outputs_file: Path | None = None,
     clients: Callable[[str], ClientProvider] | None = None,
+    with_spec: bool = False,
 ) -> OpsContext:
-    """Build the context of a command: `clients(region)` makes the provider (default boto3)."""
+    """Build the context of a command: `clients(region)` makes the provider (default boto3).
+
+    The spec is read only when asked for: a malformed infra/Pulumi.<env>.yaml
+    must not stand between a user and an emergency rollback.
+    """
     name = check_env_name(env)
     root = (project or Path.cwd()).resolve()
     outputs = resolve_outputs(root, name, outputs_file)
-    spec = resolve_spec(root, name)
+    spec = resolve_spec(root, name) if with_spec else None
     if clients is None:
         from scaffolder.ops.clients import Boto3ClientProvider
 
