@@ -68,7 +68,9 @@ def _print_plan(plan: Plan) -> None:
     table.add_column("USD/month", justify="right")
     for resource in plan.resources:
         cost = f"{resource.monthly_usd:.2f}" if resource.monthly_usd else ""
-        table.add_row(resource.type, resource.name, cost)
+        # "aws:rds/instance:Instance" -> "rds/instance": readable in a narrow terminal.
+        short = resource.type.split(":")[1] if resource.type.count(":") == 2 else resource.type
+        table.add_row(short, resource.name, cost)
     table.add_row("", f"total ({len(plan.resources)} resources)", f"{plan.monthly_total_usd:.2f}")
     console.stdout.print(table)
     console.info(f"Prices: {plan.prices_region} list prices as of {plan.prices_as_of}.")

@@ -155,7 +155,9 @@ class StackSession:
                     secrets_provider="passphrase",
                 ),
             )
-            self._stack.set_config("aws:region", auto.ConfigValue(value=spec.region))
+            # Only when it differs: `pulumi config set` rewrites the user's stack file.
+            if backend.stack_config(self.infra_dir, self.env).get("aws:region") != spec.region:
+                self._stack.set_config("aws:region", auto.ConfigValue(value=spec.region))
         return self._stack
 
     def preview(self) -> safety.ChangeSummary:

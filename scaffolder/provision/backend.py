@@ -71,6 +71,14 @@ def ensure_local_state_dir(backend: Backend) -> None:
         Path(backend.url.removeprefix("file://")).mkdir(parents=True, exist_ok=True)
 
 
+def stack_config(infra_dir: Path, env: str) -> dict[str, object]:
+    """The `config:` mapping of infra/Pulumi.<env>.yaml ({} when absent)."""
+    path = infra_dir / f"Pulumi.{env}.yaml"
+    document = _read_yaml(path) if path.is_file() else None
+    config = document.get("config") if isinstance(document, dict) else None
+    return dict(config) if isinstance(config, dict) else {}
+
+
 def stack_uses_passphrase(infra_dir: Path, env: str) -> bool:
     """False when the stack file names a cloud KMS secrets provider instead."""
     path = infra_dir / f"Pulumi.{env}.yaml"
@@ -107,10 +115,7 @@ def creates_oidc_provider(infra_dir: Path, env: str, chosen: Backend) -> bool:
     bootstrapped project only refers to it. With local state the stack creates
     it, unless `scaffold:createOidcProvider: false` says another stack already did.
     """
-    path = infra_dir / f"Pulumi.{env}.yaml"
-    document = _read_yaml(path) if path.is_file() else None
-    config = document.get("config") if isinstance(document, dict) else None
-    value = config.get("scaffold:createOidcProvider") if isinstance(config, dict) else None
+    value = stack_config(infra_dir, env).get("scaffold:createOidcProvider")
     if isinstance(value, bool):
         return value
     if isinstance(value, str) and value.lower() in ("true", "false"):

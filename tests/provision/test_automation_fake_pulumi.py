@@ -55,7 +55,7 @@ def test_fake_pulumi_up_uses_local_backend_passphrase_and_stack_name(
     assert (
         result.outputs is not None and result.outputs.backup_bucket_name == "notes-staging-backups"
     )
-    assert {"stack select", "config set", "preview", "up", "stack output"} <= set(fake.commands())
+    assert {"stack select", "preview", "up", "stack output"} <= set(fake.commands())
     select = fake.call("stack select")
     assert "staging" in select["argv"]
     up = fake.call("up")
@@ -65,10 +65,21 @@ def test_fake_pulumi_up_uses_local_backend_passphrase_and_stack_name(
     assert up["env"]["PULUMI_CONFIG_PASSPHRASE"] == "test-passphrase"
     assert Path(up["cwd"]) == (project / "infra").resolve()
     assert "--yes" in up["argv"] and "--skip-preview" in up["argv"]
-    config = fake.call("config set")
-    assert "aws:region" in config["argv"] and "us-east-1" in config["argv"]
+    # infra/Pulumi.staging.yaml already names the region: the file is left alone.
+    assert "config set" not in fake.commands()
     # The preview ran before the update: stateful replacements are checked first.
     assert fake.commands().index("preview") < fake.commands().index("up")
+
+
+def test_fake_pulumi_sets_the_region_when_the_stack_file_lacks_it(
+    fake: FakePulumi, project: Path
+) -> None:
+    path = project / "infra" / "Pulumi.dev.yaml"
+    path.write_text(path.read_text().replace("  aws:region: us-east-1\n", ""))
+    automation.preview(project, "dev", deps(fake))
+    config = fake.call("config set")
+    assert "aws:region" in config["argv"] and "us-east-1" in config["argv"]
+    assert "dev" in config["argv"]
 
 
 def test_fake_pulumi_s3_backend_from_bootstrap_marker(fake: FakePulumi, project: Path) -> None:

@@ -36,7 +36,7 @@ def test_plan_prod_prints_resources_and_cost_quickly(tmp_path: Path) -> None:
     result = scaffold("plan", "prod", cwd=project)
     elapsed = time.monotonic() - started
     assert result.returncode == 0, result.stderr
-    assert "aws:rds/instance:Instance" in result.stdout
+    assert "rds/instance" in result.stdout and "notes-prod-db" in result.stdout
     expected = total(estimate_spec_cost(load_spec(project / "infra", "prod")))
     assert f"{expected:.2f}" in result.stdout
     assert "as of 2026-11-01" in result.stderr
