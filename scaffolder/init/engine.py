@@ -107,7 +107,7 @@ def run_init(root: Path, options: InitOptions, deps: InitDeps) -> InitResult:
                 history.repo, tag, stage, data, old_data=old_data, skip_if_exists=sorted(kept)
             )
         render.finalize_answers(stage)
-        _write_state(stage, context, deps.version, kept)
+        _write_state(stage, context, deps.version, kept, sorted(outputs))
         add_lines(stage / ".gitignore", context.gitignore_additions)
         if history.changed or not (stage / BUNDLE_FILE).is_file():
             history.write_bundle(stage / BUNDLE_FILE)
@@ -215,9 +215,11 @@ def _outputs(
     previous: dict[str, Any] | None,
     stored: StoredContext | None,
 ) -> set[str]:
-    """The paths the last run's template wrote (re-rendered from the stored inputs)."""
+    """The paths the last run's template rendered (stored; else re-rendered from its inputs)."""
     if old_ref is None or previous is None or stored is None:
         return set()
+    if stored.generated:
+        return set(stored.generated)
     data = {k: v for k, v in previous.items() if not k.startswith("_")}
     data.update(ctx=stored.ctx, scaffold_version=stored.scaffold_version)
     return set(_render_outputs(repo, old_ref, dest, data))
@@ -240,9 +242,14 @@ def _user_owned(
     return kept
 
 
-def _write_state(stage: Path, context: InitContext, version: str, kept: dict[str, str]) -> None:
+def _write_state(
+    stage: Path, context: InitContext, version: str, kept: dict[str, str], generated: list[str]
+) -> None:
     state = StoredContext(
-        scaffold_version=version, ctx=context.model_dump(mode="json"), user_owned=sorted(kept)
+        scaffold_version=version,
+        ctx=context.model_dump(mode="json"),
+        user_owned=sorted(kept),
+        generated=generated,
     )
     path = stage / CONTEXT_FILE
     path.parent.mkdir(parents=True, exist_ok=True)

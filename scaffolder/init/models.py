@@ -69,6 +69,8 @@ class StoredContext(Model):
     ctx: dict[str, Any]
     # Paths the user had before scaffold rendered them: never written by scaffold.
     user_owned: list[str] = Field(default_factory=list)
+    # Every path the template rendered last time (whether written or kept).
+    generated: list[str] = Field(default_factory=list)
 
 
 class InitResult(Model):
