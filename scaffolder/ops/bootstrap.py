@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import Field
 
-from scaffolder.errors import CloudError, InputError, UsageError
+from scaffolder.errors import CloudError, InputError, Interrupted, UsageError
 from scaffolder.models import Model
 from scaffolder.ops.bootstrap_probe import (
     GITHUB_OIDC_HOST,
@@ -262,6 +262,11 @@ def apply_bootstrap(
                 result.key_arn = key_arn = _create_key(probe)
             else:
                 _apply_step(probe, action.step, plan, key_arn)
+        except KeyboardInterrupt as exc:
+            raise Interrupted(
+                f"Bootstrap interrupted at '{action.step}'.",
+                hint="Run `scaffold bootstrap` again; it only does what is still missing.",
+            ) from exc
         except CloudError as exc:
             done = ", ".join(result.applied) or "nothing"
             raise CloudError(

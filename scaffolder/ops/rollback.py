@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from scaffolder.errors import CheckFailed, CloudError, SafetyRefusal, UsageError
+from scaffolder.errors import CheckFailed, CloudError, Interrupted, SafetyRefusal, UsageError
 from scaffolder.models import EnvName, Model, ReleaseRecord, ServiceOutputs
 from scaffolder.ops.context import OpsContext
 from scaffolder.ops.releases import Ledger, live_ref, matches, read_ledger, write_record
@@ -180,6 +180,14 @@ def apply_rollback(
                 update_ecs_service(ctx, svc, step.target, timeout_s=timeout_s)
             else:
                 point_site_at(ctx, svc, step.target)
+        except KeyboardInterrupt as exc:
+            # ECS or CloudFront may already be switching: say so instead of "nothing was done".
+            raise Interrupted(
+                f"Interrupted while rolling back {step.service} to {step.target.release_id}; "
+                "the change may already be under way.",
+                hint=f"Check `scaffold status {ctx.env}`, then re-run with --to "
+                f"{step.target.release_id} to finish (services already on it are left alone).",
+            ) from exc
         except CloudError as exc:
             done = ", ".join(result.rolled_back) or "none"
             raise CloudError(

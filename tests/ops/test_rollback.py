@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from scaffolder.errors import CheckFailed, CloudError, SafetyRefusal, UsageError
+from scaffolder.errors import CheckFailed, CloudError, Interrupted, SafetyRefusal, UsageError
 from scaffolder.ops.releases import live_ref, read_ledger
 from scaffolder.ops.rollback import apply_rollback, plan_rollback
 from tests.ops.conftest import MotoProvider
@@ -247,3 +247,28 @@ def test_an_unknown_release_is_a_usage_error(world: World) -> None:
     standard_ledger(world)
     with pytest.raises(UsageError, match="no release z-9 in the staging ledger"):
         plan_rollback(world.ctx, to="z-9")
+
+
+def test_ctrl_c_during_the_wait_says_what_state_it_left(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    standard_ledger(world)
+    monkeypatch.setenv("MOTO_ECS_SERVICE_RUNNING", "0")
+    ecs = world.ctx.clients.client("ecs")
+    ecs.delete_service(cluster="demo-staging", service="demo-staging-web", force=True)
+    ecs.create_service(
+        cluster="demo-staging",
+        serviceName="demo-staging-web",
+        taskDefinition=world.task_definitions[2],
+        desiredCount=1,
+    )
+
+    def interrupt(_seconds: float) -> None:
+        raise KeyboardInterrupt
+
+    world.ctx.sleep = interrupt
+    with pytest.raises(Interrupted) as caught:
+        apply_rollback(world.ctx, plan_rollback(world.ctx, service="web"))
+    assert caught.value.exit_code == 130
+    assert "may already be under way" in caught.value.message
+    assert "--to b-2" in caught.value.hint
