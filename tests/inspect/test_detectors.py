@@ -251,3 +251,19 @@ def test_supabase_auth_from_python(tmp_path: Path) -> None:
         {"app.py": "res = supabase.auth.sign_in_with_password({'email': e, 'password': p})\n"},
     )
     assert [(a.kind.value, a.evidence[0].line) for a in facts.auth] == [("supabase", 1)]
+
+
+def test_neon_is_decided_per_project(tmp_path: Path) -> None:
+    facts = _facts(
+        tmp_path,
+        {
+            "web/package.json": _pkg(
+                {"next": "14", "@prisma/client": "5", "@prisma/adapter-neon": "5"}
+            ),
+            "web/prisma/schema.prisma": 'datasource db {\n provider = "postgresql"\n url = env("DATABASE_URL")\n}',
+            "api/package.json": _pkg({"express": "4", "pg": "8"}),
+            "api/db.js": "const pool = new Pool({ connectionString: process.env.DATABASE_URL })",
+        },
+    )
+    got = {(d.host.value, tuple(d.clients)) for d in facts.databases}
+    assert got == {("neon", ("prisma",)), ("self", ("pg",))}
