@@ -244,32 +244,8 @@ class EnvironmentStack(pulumi.ComponentResource):
     def outputs(self) -> dict[str, Any]:
         """One value per StackOutputs field (None fields left out)."""
         spec = self.spec
-        services: list[dict[str, Any]] = []
-        for server in self.servers:
-            s = server.args_spec
-            services.append(
-                {
-                    "name": s.name,
-                    "shape": "server",
-                    "url": server.url,
-                    "health_url": pulumi.Output.concat(server.url, s.health_path),
-                    "cluster_name": self.cluster.name,
-                    "service_name": server.service.name,
-                    "task_family": server.family,
-                    "ecr_repository_url": server.repository.repository_url,
-                }
-            )
-        for site, s in zip(self.statics, catalog.static_services(spec), strict=True):
-            services.append(
-                {
-                    "name": s.name,
-                    "shape": "static",
-                    "url": site.url,
-                    "health_url": pulumi.Output.concat(site.url, "/index.html"),
-                    "site_bucket_name": site.bucket.bucket.bucket,
-                    "distribution_id": site.distribution.id,
-                }
-            )
+        services = [server.stack_output(self.cluster.name) for server in self.servers]
+        services += [site.stack_output() for site in self.statics]
         values: dict[str, Any] = {
             "project": spec.project,
             "environment": spec.environment,

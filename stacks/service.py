@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,11 +10,11 @@ import pulumi_aws as aws
 
 from scaffolder.models import ServiceSpec
 from stacks._common import child
+from stacks.service_parts import assume, cpu_autoscaling, lifecycle_policy
 
 # The first `scaffold up` runs before any image exists; deploy.yml pushes the
 # real image and registers the task definitions that follow.
 BOOTSTRAP_TAG = "bootstrap"
-KEEP_IMAGES = 30
 
 
 @dataclass
@@ -38,47 +37,6 @@ class ServerServiceArgs:
     db_secret_arn: pulumi.Input[str] | None = None
     db_environment: dict[str, pulumi.Input[str]] = field(default_factory=dict)
     deletion_protection: bool = False
-
-
-def lifecycle_policy() -> str:
-    return json.dumps(
-        {
-            "rules": [
-                {
-                    "rulePriority": 1,
-                    "description": "Drop untagged layers after a week",
-                    "selection": {
-                        "tagStatus": "untagged",
-                        "countType": "sinceImagePushed",
-                        "countUnit": "days",
-                        "countNumber": 7,
-                    },
-                    "action": {"type": "expire"},
-                },
-                {
-                    "rulePriority": 2,
-                    "description": f"Keep the newest {KEEP_IMAGES} releases",
-                    "selection": {
-                        "tagStatus": "any",
-                        "countType": "imageCountMoreThan",
-                        "countNumber": KEEP_IMAGES,
-                    },
-                    "action": {"type": "expire"},
-                },
-            ]
-        }
-    )
-
-
-def assume(service: str) -> str:
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": service}}
-            ],
-        }
-    )
 
 
 class ServerService(pulumi.ComponentResource):
@@ -138,6 +96,20 @@ class ServerService(pulumi.ComponentResource):
                 "repository_url": self.repository.repository_url,
             }
         )
+
+    def stack_output(self, cluster_name: pulumi.Input[str]) -> dict[str, Any]:
+        """This service's entry of StackOutputs.services."""
+        spec = self.args_spec
+        return {
+            "name": spec.name,
+            "shape": "server",
+            "url": self.url,
+            "health_url": pulumi.Output.concat(self.url, spec.health_path),
+            "cluster_name": cluster_name,
+            "service_name": self.service.name,
+            "task_family": self.family,
+            "ecr_repository_url": self.repository.repository_url,
+        }
 
     @property
     def url(self) -> pulumi.Output[str]:
@@ -325,29 +297,4 @@ class ServerService(pulumi.ComponentResource):
                 self, depends_on=[self.listener], ignore_changes=["taskDefinition", "desiredCount"]
             ),
         )
-        resource_id = pulumi.Output.concat("service/", args.cluster_name, "/", self.service.name)
-        target = aws.appautoscaling.Target(
-            f"{name}-scaling",
-            service_namespace="ecs",
-            scalable_dimension="ecs:service:DesiredCount",
-            resource_id=resource_id,
-            min_capacity=spec.min_count,
-            max_capacity=spec.max_count,
-            opts=child(self),
-        )
-        aws.appautoscaling.Policy(
-            f"{name}-cpu-target",
-            policy_type="TargetTrackingScaling",
-            service_namespace=target.service_namespace,
-            resource_id=target.resource_id,
-            scalable_dimension=target.scalable_dimension,
-            target_tracking_scaling_policy_configuration=(
-                aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgs(
-                    target_value=60,
-                    predefined_metric_specification=aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecificationArgs(
-                        predefined_metric_type="ECSServiceAverageCPUUtilization"
-                    ),
-                )
-            ),
-            opts=child(self),
-        )
+        cpu_autoscaling(name, self, args.cluster_name, self.service.name, spec)

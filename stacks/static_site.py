@@ -31,6 +31,7 @@ class StaticSite(pulumi.ComponentResource):
         self, name: str, args: StaticSiteArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("scaffold:service:StaticSite", name, None, opts)
+        self.service_name = args.service_name
         oac = aws.cloudfront.OriginAccessControl(
             f"{name}-oac",
             name=f"{args.prefix}-{args.service_name}",
@@ -118,6 +119,17 @@ class StaticSite(pulumi.ComponentResource):
                 "Condition": {"StringEquals": {"AWS:SourceArn": v[1]}},
             }
         )
+
+    def stack_output(self) -> dict[str, Any]:
+        """This site's entry of StackOutputs.services."""
+        return {
+            "name": self.service_name,
+            "shape": "static",
+            "url": self.url,
+            "health_url": pulumi.Output.concat(self.url, "/index.html"),
+            "site_bucket_name": self.bucket.bucket.bucket,
+            "distribution_id": self.distribution.id,
+        }
 
     @property
     def url(self) -> pulumi.Output[str]:
