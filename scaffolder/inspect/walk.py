@@ -79,6 +79,15 @@ def _ignored(specs: Iterable[tuple[str, pathspec.GitIgnoreSpec]], rel: str, is_d
     return False
 
 
+def _printable(name: str) -> str:
+    """A file name that can go into JSON: undecodable bytes become U+FFFD, as git.py does."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return name
+
+
 def _tracked_dirs(tracked: Iterable[str]) -> frozenset[str]:
     dirs: set[str] = set()
     for path in tracked:
@@ -139,7 +148,8 @@ class _Walker:
             specs = self._add_gitignore(frame, specs)
         children: list[_Frame] = []
         for entry in entries:
-            rel = f"{frame.rel}/{entry.name}" if frame.rel else entry.name
+            name = _printable(entry.name)
+            rel = f"{frame.rel}/{name}" if frame.rel else name
             child = self._scan_entry(entry, rel, frame, specs)
             if child is not None:
                 children.append(child)

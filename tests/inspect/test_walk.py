@@ -254,3 +254,13 @@ def test_parseable_but_odd_manifests_never_raise(tmp_path: Path) -> None:
         ".github/workflows/odd.yml",
     ]
     assert facts.production.dockerfiles[0].production_grade is False
+
+
+def test_undecodable_file_names_still_serialize(tmp_path: Path) -> None:
+    (tmp_path / os.fsdecode(b"caf\xe9.txt")).write_text("x = 1")
+    (tmp_path / os.fsdecode(b"bin\xff.js")).write_bytes(b"a\x00b")
+    facts = inspect_repository(tmp_path)
+    assert facts.files_scanned == 2
+    assert _kinds(facts.warnings, WarningKind.BINARY) == ["bin\ufffd.js"]
+    assert walk_repository(tmp_path).paths == ["bin\ufffd.js", "caf\ufffd.txt"]
+    assert '"bin\ufffd.js"' in facts.model_dump_json(ensure_ascii=False)
