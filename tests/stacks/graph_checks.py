@@ -311,6 +311,33 @@ def check_ci_trust(graph: ResourceGraph, spec: EnvironmentSpec) -> list[str]:
     return problems
 
 
+# Actions AWS cannot scope to a resource ARN; anything else on "*" is too broad.
+UNSCOPABLE = {
+    "ecr:GetAuthorizationToken",
+    "ecs:RegisterTaskDefinition",
+    "ecs:DescribeTaskDefinition",
+    "ecs:DescribeTasks",
+    "elasticloadbalancing:DescribeTargetHealth",
+}
+
+
+def check_iam_least_privilege(graph: ResourceGraph, spec: EnvironmentSpec) -> list[str]:
+    problems = []
+    for policy in graph.of_type("aws:iam/rolePolicy:RolePolicy"):
+        for statement in _policy(policy, "policy").get("Statement", []):
+            actions = statement.get("Action", [])
+            actions = [actions] if isinstance(actions, str) else actions
+            resources = statement.get("Resource", [])
+            resources = [resources] if isinstance(resources, str) else resources
+            if any(a == "*" or a.endswith(":*") for a in actions):
+                problems.append(f"{policy.name}: wildcard action {actions}")
+            if "*" in resources and not set(actions) <= UNSCOPABLE:
+                problems.append(f"{policy.name}: {actions} on every resource")
+            if statement.get("Effect") == "Allow" and not resources:
+                problems.append(f"{policy.name}: {actions} with no resource")
+    return problems
+
+
 def check_outputs_contract(graph: ResourceGraph, spec: EnvironmentSpec) -> list[str]:
     try:
         outputs = StackOutputs.model_validate(graph.outputs)
@@ -354,6 +381,7 @@ ALL_CHECKS: list[Check] = [
     check_alarms_notify_topic,
     check_deployments_roll_back,
     check_ci_trust,
+    check_iam_least_privilege,
     check_outputs_contract,
     check_static_sites,
 ]

@@ -98,6 +98,13 @@ def _no_tls_forced(g: ResourceGraph) -> None:
     _one(g, "aws:rds/parameterGroup:ParameterGroup").inputs["parameters"] = []
 
 
+def _deploy_role_on_everything(g: ResourceGraph) -> None:
+    policy = next(p for p in g.of_type("aws:iam/rolePolicy:RolePolicy") if "deploy" in p.name)
+    document = json.loads(policy.inputs["policy"])
+    document["Statement"][0]["Resource"] = "*"
+    policy.inputs["policy"] = json.dumps(document)
+
+
 GRAPH_REGRESSIONS: dict[str, Callable[[ResourceGraph], None]] = {
     "public-db": _public_db,
     "unencrypted-db": _unencrypted_db,
@@ -111,6 +118,7 @@ GRAPH_REGRESSIONS: dict[str, Callable[[ResourceGraph], None]] = {
     "secret-value-in-state": _secret_value_in_state,
     "unversioned-bucket": _unversioned_bucket,
     "no-tls-forced": _no_tls_forced,
+    "deploy-role-on-everything": _deploy_role_on_everything,
 }
 
 
