@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from scaffolder.models import ReleaseRecord
+from tests.render import fake_cli
 from tests.render import workflow_model as wm
 from tests.render.contexts import CONTEXTS, TEMPLATES_DIR
 
@@ -101,7 +103,7 @@ def test_server_deploy_order(rendered: dict[str, Path], name: str) -> None:
         assert build < creds < push < migrate < shift < smoke
         rollback = wm.steps(job)[wm.index_of(job, "Roll back")]
         assert rollback["if"] == "failure() && steps.smoke.outcome == 'failure'"
-        assert 'scaffold rollback "$DEPLOY_ENV" --yes' in rollback["run"]
+        assert rollback["run"].startswith('scaffold rollback "$DEPLOY_ENV" --yes')
         migrate_step = wm.steps(job)[migrate]
         ctx = CONTEXTS[name]()
         assert migrate_step["env"]["MIGRATE_COMMAND"] == ctx.migrations[0].deploy_command
@@ -226,3 +228,171 @@ def test_release_records_match_the_ledger_model(rendered: dict[str, Path], tmp_p
     assert server.task_definition_arn == env["TASKDEF_SERVER"]
     assert server.status == "healthy"
     assert server.release_id == "3f2a9c1-42-server"
+
+
+def _run_step(script: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", "-eo", "pipefail", "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.fixture
+def deploy_env(tmp_path: Path) -> dict[str, str]:
+    outputs = {
+        "artifacts_bucket_name": "artifacts",
+        "services": [
+            {
+                "name": "client",
+                "shape": "static",
+                "site_bucket_name": "mono-prod-site",
+                "distribution_id": "E123",
+                "health_url": "https://x/",
+            },
+            {
+                "name": "server",
+                "shape": "server",
+                "cluster_name": "mono-prod",
+                "service_name": "server",
+                "task_family": "mono-prod-server",
+                "ecr_repository_url": "123.dkr.ecr.eu-west-1.amazonaws.com/mono-prod-server",
+                "health_url": "https://api/healthz",
+            },
+        ],
+    }
+    (tmp_path / "outputs.json").write_text(json.dumps(outputs))
+    return {
+        **os.environ,
+        "PATH": f"{tmp_path / 'bin'}:{os.environ['PATH']}",
+        "RUNNER_TEMP": str(tmp_path),
+        "GITHUB_OUTPUT": str(tmp_path / "github_output"),
+        "GITHUB_SHA": "3f2a9c1" + "0" * 33,
+        "GITHUB_RUN_NUMBER": "42",
+        "DEPLOY_ENV": "prod",
+    }
+
+
+def _prod_job(rendered: dict[str, Path]) -> dict[str, object]:
+    return wm.load(rendered["monorepo"] / ".github/workflows/deploy.yml")["jobs"]["deploy-prod"]
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="jq is not installed")
+def test_cloudfront_is_pointed_at_the_new_prefix(
+    rendered: dict[str, Path], deploy_env: dict[str, str], tmp_path: Path
+) -> None:
+    job = _prod_job(rendered)
+    config = {
+        "ETag": "ETAG1",
+        "DistributionConfig": {
+            "Origins": {
+                "Quantity": 2,
+                "Items": [
+                    {"Id": "api", "DomainName": "api.example.com", "OriginPath": ""},
+                    {
+                        "Id": "site",
+                        "DomainName": "mono-prod-site.s3.eu-west-1.amazonaws.com",
+                        "OriginPath": "/releases/old",
+                    },
+                ],
+            },
+            "Comment": "x",
+        },
+    }
+    log = fake_cli.install(tmp_path / "bin", {"aws cloudfront get-distribution-config": config})
+    step = wm.steps(job)[wm.index_of(job, "point CloudFront")]
+    helper = wm.steps(job)[wm.index_of(job, "ledger helpers")]["run"]
+    env = {**deploy_env, **step["env"]}
+    for script in (helper, step["run"]):
+        proc = _run_step(script, env)
+        assert proc.returncode == 0, proc.stderr
+    update = next(
+        c for c in fake_cli.calls(log) if c["args"][:2] == ["cloudfront", "update-distribution"]
+    )
+    args = update["args"]
+    assert args[args.index("--if-match") + 1] == "ETAG1"
+    sent = json.loads(next(iter(update["files"].values())))
+    origins = {o["Id"]: o["OriginPath"] for o in sent["Origins"]["Items"]}
+    assert origins == {"api": "", "site": "/releases/3f2a9c1-42-client"}
+    assert sent["Comment"] == "x"  # the rest of the config is sent back unchanged
+    assert any(c["args"][:2] == ["cloudfront", "create-invalidation"] for c in fake_cli.calls(log))
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="jq is not installed")
+@pytest.mark.parametrize("exit_code", [0, 1])
+def test_migration_task_runs_before_traffic_and_its_failure_stops_the_deploy(
+    rendered: dict[str, Path], deploy_env: dict[str, str], tmp_path: Path, exit_code: int
+) -> None:
+    job = _prod_job(rendered)
+    network = {"awsvpcConfiguration": {"subnets": ["subnet-1"], "securityGroups": ["sg-1"]}}
+    log = fake_cli.install(
+        tmp_path / "bin",
+        {
+            "aws ecs describe-services": network,
+            "aws ecs describe-task-definition": "server\n",
+            "aws ecs run-task": "arn:aws:ecs:eu-west-1:1:task/mono-prod/abc\n",
+            "aws ecs describe-tasks": f"{exit_code}\n",
+        },
+    )
+    step = wm.steps(job)[wm.index_of(job, "Migrate the database")]
+    env = {**deploy_env, **{k: str(v) for k, v in step["env"].items()}}
+    env["TASK_DEFINITION"] = "arn:aws:ecs:eu-west-1:1:task-definition/mono-prod-server:8"
+    proc = _run_step(step["run"], env)
+    assert proc.returncode == exit_code
+    run_task = next(c for c in fake_cli.calls(log) if c["args"][:2] == ["ecs", "run-task"])
+    args = run_task["args"]
+    assert args[args.index("--task-definition") + 1] == env["TASK_DEFINITION"]
+    overrides = json.loads(args[args.index("--overrides") + 1])
+    assert overrides["containerOverrides"][0] == {
+        "name": "server",
+        "command": ["sh", "-c", "npx prisma migrate deploy"],
+    }
+    assert json.loads(args[args.index("--network-configuration") + 1]) == network
+    assert any(c["args"][:3] == ["ecs", "wait", "tasks-stopped"] for c in fake_cli.calls(log))
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="jq is not installed")
+def test_image_is_pushed_and_registered_by_digest(
+    rendered: dict[str, Path], deploy_env: dict[str, str], tmp_path: Path
+) -> None:
+    job = _prod_job(rendered)
+    current = {
+        "taskDefinitionArn": "arn:aws:ecs:eu-west-1:1:task-definition/mono-prod-server:7",
+        "revision": 7,
+        "status": "ACTIVE",
+        "family": "mono-prod-server",
+        "containerDefinitions": [{"name": "server", "image": "old", "secrets": []}],
+        "requiresAttributes": [],
+        "compatibilities": ["FARGATE"],
+        "registeredAt": "2026-01-01",
+        "registeredBy": "someone",
+        "cpu": "256",
+    }
+    digest = "sha256:" + "b" * 64
+    log = fake_cli.install(
+        tmp_path / "bin",
+        {
+            "aws ecr get-login-password": "token",
+            "aws ecr describe-images": digest + "\n",
+            "aws ecs describe-task-definition": current,
+            "aws ecs register-task-definition": f"{current['taskDefinitionArn'][:-1]}8\n",
+        },
+    )
+    step = wm.steps(job)[wm.index_of(job, "push the image")]
+    proc = _run_step(step["run"], {**deploy_env, **step["env"]})
+    assert proc.returncode == 0, proc.stderr
+    repo = "123.dkr.ecr.eu-west-1.amazonaws.com/mono-prod-server"
+    docker = [c["args"] for c in fake_cli.calls(log) if c["cmd"] == "docker"]
+    assert ["push", f"{repo}:{deploy_env['GITHUB_SHA']}"] in docker
+    register = next(
+        c for c in fake_cli.calls(log) if c["args"][:2] == ["ecs", "register-task-definition"]
+    )
+    sent = json.loads(next(iter(register["files"].values())))
+    assert sent["containerDefinitions"][0]["image"] == f"{repo}@{digest}"
+    assert not {"taskDefinitionArn", "revision", "status", "registeredAt"} & set(sent)
+    assert sent["cpu"] == "256"
+    outputs = (tmp_path / "github_output").read_text()
+    assert f"digest={digest}" in outputs
+    assert "task_definition=arn:aws:ecs:eu-west-1:1:task-definition/mono-prod-server:8" in outputs
