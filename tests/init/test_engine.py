@@ -277,3 +277,20 @@ def test_a_lost_context_file_is_rebuilt_without_taking_over_generated_files(
     text = (repo / "RUNBOOK.md").read_text()
     assert text.startswith("# Operations runbook")
     assert "## Ours" in text
+
+
+def test_a_file_the_template_drops_is_deleted_unless_the_user_edited_it(
+    repo: Path, template: Path
+) -> None:
+    run_init(repo, InitOptions(), tiny_deps(template))
+    with (repo / ".github/workflows/deploy.yml").open("a") as handle:
+        handle.write("      - name: Notify us\n        run: echo done\n")
+    commit(repo, "scaffold + edit")
+    (template / "template" / ".github/workflows/deploy.yml.jinja").unlink()
+    (template / "template" / "RUNBOOK.md.jinja").unlink()
+
+    result = run_init(repo, InitOptions(), tiny_deps(template, version="0.2.0"))
+
+    assert result.deleted == ["RUNBOOK.md"]
+    assert "Notify us" in (repo / ".github/workflows/deploy.yml").read_text()
+    assert "kept because you edited it" in result.kept[".github/workflows/deploy.yml"]
