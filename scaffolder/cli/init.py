@@ -97,7 +97,6 @@ def _prompt(question: Question) -> Any:
 
 
 def _print_result(result: InitResult) -> None:
-    verb = "would be" if result.pretend else "were"
     header = "First render" if result.mode == "copy" else "Update"
     version = result.template_version
     if result.previous_template_version and result.previous_template_version != version:
@@ -118,5 +117,7 @@ def _print_result(result: InitResult) -> None:
         console.stdout.print(f"  {'kept':8} {path}: {why}", highlight=False, markup=False)
     if not result.changed:
         console.success("Nothing to change: the generated files are up to date.")
-    elif not result.pretend:
-        console.success(f"Files {verb} written; review them with `git diff`, then commit.")
+    elif result.pretend:
+        console.info("Nothing was written (--pretend).")
+    else:
+        console.success("Files written; review them with `git diff`, then commit.")
