@@ -207,7 +207,11 @@ def test_record_backend_writes_the_file_provision_reads(tmp_path: Path) -> None:
     path = record_backend(tmp_path, url)
     assert path == tmp_path / "infra" / ".scaffold-backend"
     assert path.read_text() == url + "\n"
-    assert url == "s3://team-state?region=eu-west-1&awssdk=v2"
+    # The provision commands pick it up (they read this file first).
+    from scaffolder.provision.backend import resolve_backend
+
+    chosen = resolve_backend(tmp_path)
+    assert (chosen.url, chosen.kind) == ("s3://team-state?region=eu-west-1&awssdk=v2", "s3")
     assert record_backend(tmp_path, url) is None  # idempotent
     assert record_backend(tmp_path / "elsewhere", url) is None  # no infra/: nothing to record
 
