@@ -294,3 +294,16 @@ def test_a_file_the_template_drops_is_deleted_unless_the_user_edited_it(
     assert result.deleted == ["RUNBOOK.md"]
     assert "Notify us" in (repo / ".github/workflows/deploy.yml").read_text()
     assert "kept because you edited it" in result.kept[".github/workflows/deploy.yml"]
+
+
+def test_a_generated_file_the_user_deleted_is_not_brought_back(repo: Path, template: Path) -> None:
+    run_init(repo, InitOptions(), tiny_deps(template))
+    (repo / "RUNBOOK.md").unlink()
+    commit(repo, "we do not want a runbook")
+    runbook = template / "template" / "RUNBOOK.md.jinja"
+    runbook.write_text(runbook.read_text().replace("# Runbook", "# Operations runbook"))
+
+    result = run_init(repo, InitOptions(), tiny_deps(template, version="0.2.0"))
+
+    assert not (repo / "RUNBOOK.md").exists()
+    assert "RUNBOOK.md" not in result.created
