@@ -90,6 +90,11 @@ def translate_errors(env: str) -> Iterator[None]:
             hint=f"Wait for it to finish. If it crashed, run `pulumi cancel --stack {env}` "
             "in infra/ with the same backend, then retry.",
         ) from exc
+    except auto_errors.StackNotFoundError as exc:
+        raise CloudError(
+            f"There is no {env} stack in this state backend yet.",
+            hint=f"Run `scaffold up {env}` first (or check infra/Pulumi.yaml's backend).",
+        ) from exc
     except auto_errors.InvalidVersionError as exc:
         raise MissingToolError(
             f"The installed Pulumi CLI is too old: {exc}", hint=PULUMI_INSTALL_HINT
@@ -131,7 +136,8 @@ class StackSession:
             values |= backend.passphrase_env(self.deps.environ, self.deps.prompt_secret)
         return values
 
-    def stack(self) -> auto.Stack:
+    def stack(self, *, create: bool = True) -> auto.Stack:
+        """The stack; `create=False` (outputs, destroy) never creates an empty one."""
         if self._stack is not None:
             return self._stack
         from pulumi import automation as auto
@@ -144,7 +150,8 @@ class StackSession:
         create_oidc = backend.creates_oidc_provider(self.infra_dir, self.env, self.backend)
         with translate_errors(self.env):
             command = auto.PulumiCommand(root=root)
-            self._stack = auto.create_or_select_stack(
+            opener = auto.create_or_select_stack if create else auto.select_stack
+            self._stack = opener(
                 stack_name=self.env,
                 project_name=spec.project,
                 program=lambda: _run_program(program, spec, create_oidc),
@@ -182,12 +189,12 @@ class StackSession:
         return self.outputs()
 
     def destroy(self) -> None:
-        stack = self.stack()
+        stack = self.stack(create=False)
         with translate_errors(self.env):
             stack.destroy(on_output=self.deps.on_output)
 
     def outputs(self) -> StackOutputs:
-        stack = self.stack()
+        stack = self.stack(create=False)
         with translate_errors(self.env):
             raw = stack.outputs()
         values = {key: item.value for key, item in raw.items()}

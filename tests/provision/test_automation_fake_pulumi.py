@@ -245,3 +245,12 @@ def test_fake_pulumi_outputs_before_first_up(fake: FakePulumi, project: Path) ->
     with pytest.raises(CloudError) as info:
         automation.read_stack_outputs(project, "staging", deps(fake))
     assert "scaffold up staging" in info.value.hint
+
+
+def test_fake_pulumi_outputs_of_a_stack_never_created(fake: FakePulumi, project: Path) -> None:
+    fake.script({"stack select": {"exit": 255, "stderr": "error: no stack named 'prod' found\n"}})
+    with pytest.raises(CloudError) as info:
+        automation.read_stack_outputs(project, "prod", deps(fake))
+    assert "scaffold up prod" in info.value.hint
+    # Reading outputs never creates an empty stack as a side effect.
+    assert "stack init" not in fake.commands()
