@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -148,8 +149,13 @@ class StackSession:
         backend.ensure_local_state_dir(self.backend)
         spec = self.spec
         create_oidc = backend.creates_oidc_provider(self.infra_dir, self.env, self.backend)
-        with translate_errors(self.env):
+        try:
             command = auto.PulumiCommand(root=root)
+        except (OSError, subprocess.CalledProcessError) as exc:
+            raise MissingToolError(
+                f"The Pulumi CLI in {root}/bin could not be run.", hint=PULUMI_INSTALL_HINT
+            ) from exc
+        with translate_errors(self.env):
             opener = auto.create_or_select_stack if create else auto.select_stack
             self._stack = opener(
                 stack_name=self.env,

@@ -254,3 +254,14 @@ def test_fake_pulumi_outputs_of_a_stack_never_created(fake: FakePulumi, project:
     assert "scaffold up prod" in info.value.hint
     # Reading outputs never creates an empty stack as a side effect.
     assert "stack init" not in fake.commands()
+
+
+def test_broken_pulumi_cli_is_a_missing_tool_error(tmp_path: Path, project: Path) -> None:
+    broken = tmp_path / "broken" / "bin"
+    broken.mkdir(parents=True)
+    (broken / "pulumi").write_text("#!/bin/sh\nexit 3\n")
+    (broken / "pulumi").chmod(0o755)
+    environ = {"PATH": str(broken), "PULUMI_CONFIG_PASSPHRASE": "x"}
+    with pytest.raises(MissingToolError) as info:
+        automation.preview(project, "dev", ProvisionDeps(environ=environ))
+    assert "could not be run" in info.value.message
