@@ -92,7 +92,9 @@ def run_init(root: Path, options: InitOptions, deps: InitDeps) -> InitResult:
 
         stage = work / "stage"
         listed = staging.source_files(root, is_git=is_git)
-        extra = [p for p in outputs if (root / p).is_file()]  # ignored by git, still theirs
+        # Template outputs and scaffold's own files that git ignores are still needed.
+        own = (render.ANSWERS_FILE, CONTEXT_FILE, BUNDLE_FILE)
+        extra = [p for p in [*outputs, *own] if (root / p).is_file()]
         staging.build_stage(root, stage, [*listed, *extra])
         baseline = staging.files_under(stage)
         kept = _user_owned(outputs, baseline, generated, stored)

@@ -16,9 +16,25 @@ from typing import Literal
 
 from scaffolder.init.git import git, listed_files
 
-# Never copied into the staging area: VCS data and dependency or build caches
-# the template never writes into.
-SKIP_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", ".scaffold/tmp"})
+# Never copied into the staging area: VCS data and dependency or build caches the
+# template never writes into (a template output that exists is copied regardless).
+SKIP_DIRS = frozenset(
+    {
+        ".git",
+        "node_modules",
+        ".venv",
+        "venv",
+        "__pycache__",
+        ".next",
+        ".nuxt",
+        ".svelte-kit",
+        ".turbo",
+        ".cache",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+    }
+)
 BASELINE = "refs/scaffold/baseline"
 CONFLICT_MARKERS = (b"<<<<<<< before updating", b">>>>>>> after updating")
 

@@ -307,3 +307,16 @@ def test_a_generated_file_the_user_deleted_is_not_brought_back(repo: Path, templ
 
     assert not (repo / "RUNBOOK.md").exists()
     assert "RUNBOOK.md" not in result.created
+
+
+def test_works_when_the_user_ignores_scaffolds_own_folder(tmp_path: Path, template: Path) -> None:
+    repo = make_repo(tmp_path / "repo", {**PROTOTYPE, ".gitignore": ".scaffold/\n"})
+    run_init(repo, InitOptions(), tiny_deps(template))
+    commit(repo, "scaffold (its folder ignored)")
+    before = snapshot(repo)
+
+    result = run_init(repo, InitOptions(), tiny_deps(template))
+
+    assert result.mode == "update"
+    assert not result.changed
+    assert snapshot(repo) == before
