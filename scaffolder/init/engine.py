@@ -154,7 +154,9 @@ def _open_history(
     if bundle.is_file():
         history.load_bundle(bundle)
     tag = history.ensure_version(deps.template or render.template_dir(), deps.version)
-    old_ref = str(previous.get("_commit")) if previous else None
+    # No `_commit` (answers written by hand): a first render that uses those answers.
+    commit = (previous or {}).get("_commit")
+    old_ref = str(commit) if commit is not None else None
     if old_ref is not None and not history.has(old_ref):
         raise InputError(
             f"Template version {old_ref} (from .scaffold/answers.yml) is not in {BUNDLE_FILE}.",

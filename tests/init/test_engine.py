@@ -320,3 +320,16 @@ def test_works_when_the_user_ignores_scaffolds_own_folder(tmp_path: Path, templa
     assert result.mode == "update"
     assert not result.changed
     assert snapshot(repo) == before
+
+
+def test_hand_written_answers_are_used_for_a_first_render(repo: Path, template: Path) -> None:
+    (repo / ".scaffold").mkdir()
+    (repo / ".scaffold/answers.yml").write_text("project_name: storefront\naws_region: eu-west-3\n")
+    commit(repo, "answers first")
+
+    result = run_init(repo, InitOptions(), tiny_deps(template))
+
+    assert result.mode == "copy"
+    assert (result.answers.project_name, result.answers.aws_region) == ("storefront", "eu-west-3")
+    assert ".scaffold/answers.yml" in result.updated
+    assert "_commit: 0.1.0" in (repo / ".scaffold/answers.yml").read_text()
