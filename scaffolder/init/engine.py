@@ -10,29 +10,34 @@ before the apply stage, and the apply stage restores it exactly when it fails.
 
 from __future__ import annotations
 
-import json
-import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from scaffolder import __version__
 from scaffolder.errors import GitStateError, InputError
 from scaffolder.init import staging
 from scaffolder.init.answers import Ask, resolve_answers
 from scaffolder.init.context import build_context
-from scaffolder.init.git import git, is_work_tree, status_lines
+from scaffolder.init.git import is_work_tree, status_lines
 from scaffolder.init.gitignore import add_lines
 from scaffolder.init.history import TemplateHistory
 from scaffolder.init.models import InitAnswers, InitResult, StoredContext
+from scaffolder.init.outputs import (
+    CONTEXT_FILE,
+    copy_outputs,
+    keep_edited_drops,
+    previous_outputs,
+    read_stored,
+    render_outputs,
+    user_owned,
+    write_state,
+)
 from scaffolder.init.transaction import Checkpoint, apply_changes
 from scaffolder.models import InitContext, RepoFacts
 
-CONTEXT_FILE = ".scaffold/context.json"
 BUNDLE_FILE = ".scaffold/template.bundle"
 NOT_GIT_WARNING = (
     "{root} is not a git repository, so its changes cannot be told from yours; "
@@ -73,7 +78,7 @@ def run_init(root: Path, options: InitOptions, deps: InitDeps) -> InitResult:
     warnings = [] if is_git else [NOT_GIT_WARNING.format(root=root)]
     facts = deps.inspect(root)
     previous = render.read_answers(root)
-    stored = _read_stored(root) if previous is not None else None
+    stored = read_stored(root) if previous is not None else None
     answers = resolve_answers(facts, previous, options.data, deps.ask)
     old_ctx = InitContext.model_validate(stored.ctx) if stored else None
     deps.checkpoint("inspected")
@@ -85,10 +90,10 @@ def run_init(root: Path, options: InitOptions, deps: InitDeps) -> InitResult:
             # .scaffold/context.json was lost: the old side is rendered with today's context.
             fresh = build_context(facts, answers)
             stored = StoredContext(scaffold_version=deps.version, ctx=fresh.model_dump(mode="json"))
-        generated = _outputs(history.repo, old_ref, work / "old", previous, stored)
+        generated = previous_outputs(history.repo, old_ref, work / "old", previous, stored)
         context = build_context(facts, answers, generated=generated, previous=old_ctx)
         data = _data(answers, context, deps.version)
-        outputs = _render_outputs(history.repo, tag, work / "new", data)
+        outputs = render_outputs(history.repo, tag, work / "new", data)
 
         stage = work / "stage"
         listed = staging.source_files(root, is_git=is_git)
@@ -96,20 +101,22 @@ def run_init(root: Path, options: InitOptions, deps: InitDeps) -> InitResult:
         own = (render.ANSWERS_FILE, CONTEXT_FILE, BUNDLE_FILE)
         extra = [p for p in [*outputs, *own] if (root / p).is_file()]
         staging.build_stage(root, stage, [*listed, *extra])
-        baseline = staging.files_under(stage)
-        kept = _user_owned(outputs, baseline, generated, stored)
+        # Only the paths the template touches are compared: a big repository stays on disk.
+        relevant = {*outputs, *generated, *(stored.user_owned if stored else [])}
+        baseline = staging.read_files(stage, relevant)
+        kept = user_owned(outputs, baseline, generated, stored)
         deps.checkpoint("staged")
 
         if old_ref is None:
             # A first render is the fresh render minus the user's files: no second Copier run.
-            _copy_outputs(work / "new", stage, kept)
+            copy_outputs(work / "new", stage, kept)
         else:
             old_data = _old_data(stored, data)
             render.update(
                 history.repo, tag, stage, data, old_data=old_data, skip_if_exists=sorted(kept)
             )
             kept.update(
-                _keep_edited_drops(
+                keep_edited_drops(
                     history.repo,
                     old_ref,
                     dest=work / "dropped",
@@ -120,7 +127,7 @@ def run_init(root: Path, options: InitOptions, deps: InitDeps) -> InitResult:
                 )
             )
         render.finalize_answers(stage)
-        _write_state(stage, context, deps.version, kept, sorted(outputs))
+        write_state(stage, context, deps.version, kept, sorted(outputs))
         add_lines(stage / ".gitignore", context.gitignore_additions)
         if history.changed or not (stage / BUNDLE_FILE).is_file():
             history.write_bundle(stage / BUNDLE_FILE)
@@ -183,18 +190,6 @@ def _check_git(root: Path, allow_dirty: bool) -> bool:
     return True
 
 
-def _read_stored(root: Path) -> StoredContext | None:
-    path = root / CONTEXT_FILE
-    if not path.is_file():
-        return None
-    try:
-        return StoredContext.model_validate_json(path.read_text(encoding="utf-8"))
-    except (ValidationError, UnicodeDecodeError) as exc:
-        raise InputError(
-            f"{CONTEXT_FILE} is malformed.", hint="Restore it with git; scaffold writes it."
-        ) from exc
-
-
 def _data(answers: InitAnswers, context: InitContext, version: str) -> dict[str, Any]:
     """The Copier data: the answers, `ctx` and `scaffold_version` (docs/init.md)."""
     return {
@@ -202,104 +197,6 @@ def _data(answers: InitAnswers, context: InitContext, version: str) -> dict[str,
         "ctx": context.model_dump(mode="json"),
         "scaffold_version": version,
     }
-
-
-def _render_outputs(repo: Path, ref: str, dest: Path, data: dict[str, Any]) -> dict[str, bytes]:
-    """Render into an empty folder: which paths the template writes, and what into them."""
-    from scaffolder import render
-
-    render.copy(repo, ref, dest, data)
-    outputs = staging.files_under(dest)
-    outputs.pop(render.ANSWERS_FILE, None)
-    return outputs
-
-
-def _copy_outputs(rendered: Path, stage: Path, kept: dict[str, str]) -> None:
-    for path in sorted(rendered.rglob("*")):
-        rel = path.relative_to(rendered).as_posix()
-        if path.is_file() and rel not in kept:
-            target = stage / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, target)
-
-
-def _outputs(
-    repo: Path,
-    old_ref: str | None,
-    dest: Path,
-    previous: dict[str, Any] | None,
-    stored: StoredContext | None,
-) -> set[str]:
-    """The paths the last run's template rendered (stored; else re-rendered from its inputs)."""
-    if old_ref is None or previous is None or stored is None:
-        return set()
-    if stored.generated:
-        return set(stored.generated)
-    return set(_old_render(repo, old_ref, dest, previous, stored))
-
-
-def _old_render(
-    repo: Path, old_ref: str, dest: Path, previous: dict[str, Any], stored: StoredContext
-) -> dict[str, bytes]:
-    """What the last run's template rendered, re-rendered from its stored inputs."""
-    data = {k: v for k, v in previous.items() if not k.startswith("_")}
-    data.update(ctx=stored.ctx, scaffold_version=stored.scaffold_version)
-    return _render_outputs(repo, old_ref, dest, data)
-
-
-def _keep_edited_drops(
-    repo: Path,
-    old_ref: str,
-    *,
-    dest: Path,
-    previous: dict[str, Any] | None,
-    stored: StoredContext | None,
-    stage: Path,
-    baseline: dict[str, bytes],
-) -> dict[str, str]:
-    """Copier deletes files the new template no longer writes; put back those the user edited."""
-    gone = [p for p in baseline if not (stage / p).exists()]
-    if not gone or previous is None or stored is None:
-        return {}
-    old = _old_render(repo, old_ref, dest, previous, stored)
-    kept: dict[str, str] = {}
-    for path in gone:
-        if path in old and old[path] != baseline[path]:
-            git(stage, "checkout", staging.BASELINE, "--", path)
-            kept[path] = "no longer generated by the template; kept because you edited it"
-    return kept
-
-
-def _user_owned(
-    outputs: dict[str, bytes],
-    baseline: dict[str, bytes],
-    generated: set[str],
-    stored: StoredContext | None,
-) -> dict[str, str]:
-    """Paths the template writes where the user already has a file of their own."""
-    kept: dict[str, str] = {}
-    for path in stored.user_owned if stored else []:
-        if path in baseline:
-            kept[path] = "your file, there before scaffold: never overwritten"
-    for path, content in outputs.items():
-        if path in baseline and path not in generated and baseline[path] != content:
-            kept.setdefault(path, "your file, there before scaffold: never overwritten")
-    return kept
-
-
-def _write_state(
-    stage: Path, context: InitContext, version: str, kept: dict[str, str], generated: list[str]
-) -> None:
-    state = StoredContext(
-        scaffold_version=version,
-        ctx=context.model_dump(mode="json"),
-        user_owned=sorted(kept),
-        generated=generated,
-    )
-    path = stage / CONTEXT_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(state.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"
-    path.write_text(text, encoding="utf-8")
 
 
 def _result(

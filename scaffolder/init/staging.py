@@ -121,3 +121,8 @@ def files_under(folder: Path) -> dict[str, bytes]:
         if path.is_file() and not rel.startswith(".git/"):
             result[rel] = path.read_bytes()
     return result
+
+
+def read_files(folder: Path, paths: Iterable[str]) -> dict[str, bytes]:
+    """The content of those `paths` that are files under `folder`."""
+    return {p: (folder / p).read_bytes() for p in sorted(set(paths)) if (folder / p).is_file()}
