@@ -333,7 +333,14 @@ def status(
     outputs_file: Path | None = OUTPUTS_OPT,
     json_out: bool = JSON_OPT,
 ) -> None:
-    """Current release, alarms, last backup and verified restore; exit 1 when unhealthy."""
+    """Current release, alarms, last backup and verified restore; exit 1 when unhealthy.
+
+    Examples:
+
+      scaffold status prod
+
+      scaffold status staging --json
+    """
     from scaffolder.ops.status import environment_status
 
     report = environment_status(_context(env, project, outputs_file, with_spec=True))
