@@ -90,6 +90,8 @@ _TEST_NAME_RE = re.compile(r"^(?:test_.*\.py|.*_test\.py|conftest\.py|.*\.(?:tes
 # A quoted 40-character base64 string a few lines from an AWS key id is its secret.
 _AWS_SECRET_NEAR_RE = re.compile(r"['\"](?P<v>[A-Za-z0-9/+]{40})['\"]")
 _AWS_NEAR_LINES = 3
+# "${JWT_SECRET}", "{settings.secret}", "{{ secret }}", "JWT_SECRET": not literal secrets.
+_REFERENCE_RE = re.compile(r"\$\{?\w+\}?|\{\{?[^{}]*\}\}?|[A-Z][A-Z0-9]*_[A-Z0-9_]+")
 
 
 @dataclass(frozen=True)
@@ -223,8 +225,8 @@ def _accept(detector: Detector, match: re.Match[str], text: str) -> str | None:
         return None
     if detector.tier == Tier.SPECIFIC:
         return None if _known_public(name, value, text) else name
-    if value.strip() != value or re.fullmatch(r"\$\{?\w+\}?|[A-Z][A-Z0-9]*_[A-Z0-9_]+", value):
-        return None  # a reference to a variable, or the variable's name
+    if value.strip() != value or _REFERENCE_RE.fullmatch(value):
+        return None  # a reference to a variable, an interpolation, or the variable's name
     if detector.tier == Tier.GENERIC and not _accept_generic(
         _variable(detector, match, text), value
     ):

@@ -161,6 +161,8 @@ NEGATIVE = [
     ("placeholder api key", "ai.py", 'OPENAI_API_KEY = "your-api-key-here"'),
     ("storage key name", "auth.ts", "const ACCESS_TOKEN = 'accessToken';"),
     ("variable name as value", "conf.py", 'SECRET_NAME = "PROD_DB_SECRET"'),
+    ("f-string interpolation", "gen.py", "JWT_SECRET = f'{settings.jwt_secret}'"),
+    ("template interpolation", "app.js", "app.use(session({ secret: '{{ SESSION }}' }));"),
     (
         "local database",
         "docker-compose.yml",
