@@ -114,7 +114,12 @@ POSITIVE = [
 ]
 
 
-@pytest.mark.parametrize(("detector", "name", "template", "value"), POSITIVE)
+# Ids name the case, never the random value: pytest-xdist workers must collect the same ids.
+@pytest.mark.parametrize(
+    ("detector", "name", "template", "value"),
+    POSITIVE,
+    ids=[f"{case[0]}-{case[1]}-{i}" for i, case in enumerate(POSITIVE)],
+)
 def test_detector_finds_value(detector: str, name: str, template: str, value: str) -> None:
     text = (
         "// header\n" + template.format(v=value)
