@@ -418,6 +418,8 @@ class EnvironmentSpec(Model):
     ci: CiAccessSpec | None = None
     nat_gateways: int = 1
     tags: dict[str, str] = Field(default_factory=dict)
+    # AWS Budgets limit (USD/month); None: 1.5x the estimate, rounded up to 10 USD.
+    monthly_budget_usd: float | None = Field(default=None, gt=0)
 
 
 # Key under `config:` in infra/Pulumi.<env>.yaml that holds the EnvironmentSpec.

@@ -16,7 +16,7 @@ def child(parent: pulumi.Resource, **kwargs: Any) -> pulumi.ResourceOptions:
 def key_policy(account_id: str, region: str) -> dict[str, Any]:
     """Account admins keep control; the AWS services that encrypt with the key may use it.
 
-    CloudWatch Logs, SNS publishers (CloudWatch alarms, EventBridge) and AWS Backup
+    CloudWatch Logs, SNS publishers (CloudWatch alarms, EventBridge, Budgets) and AWS Backup
     cannot use a customer key unless its policy names them. Logs is held to this
     account's log groups by the encryption context it always sends.
     """
@@ -49,7 +49,13 @@ def key_policy(account_id: str, region: str) -> dict[str, Any]:
             {
                 "Sid": "AlarmsAndEventsPublishEncrypted",
                 "Effect": "Allow",
-                "Principal": {"Service": ["cloudwatch.amazonaws.com", "events.amazonaws.com"]},
+                "Principal": {
+                    "Service": [
+                        "cloudwatch.amazonaws.com",
+                        "events.amazonaws.com",
+                        "budgets.amazonaws.com",
+                    ]
+                },
                 "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
                 "Resource": "*",
             },

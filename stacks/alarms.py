@@ -64,7 +64,11 @@ class AlarmTopic(pulumi.ComponentResource):
                             "Sid": "AlarmSourcesPublish",
                             "Effect": "Allow",
                             "Principal": {
-                                "Service": ["cloudwatch.amazonaws.com", "events.amazonaws.com"]
+                                "Service": [
+                                    "cloudwatch.amazonaws.com",
+                                    "events.amazonaws.com",
+                                    "budgets.amazonaws.com",
+                                ]
                             },
                             "Action": "sns:Publish",
                             "Resource": self.topic.arn,

@@ -77,6 +77,11 @@ def all_alarm_names(spec: EnvironmentSpec) -> list[str]:
     return names
 
 
+def budget_name(spec: EnvironmentSpec) -> str:
+    """The environment's AWS Budgets budget (unique per account, like the alarms)."""
+    return f"{prefix(spec)}-monthly-cost"
+
+
 def bucket_count(spec: EnvironmentSpec) -> int:
     """Backups bucket, artifacts (release ledger) bucket, one site bucket per static app."""
     return 2 + len(static_services(spec))

@@ -13,6 +13,7 @@ import pulumi
 import pulumi_aws as aws
 
 from scaffolder.models import SPEC_CONFIG_KEY, EnvironmentSpec
+from scaffolder.provision.cost import budget_limit_usd
 from stacks import catalog
 from stacks._common import SecureBucket, SecureBucketArgs, child, environment_key
 from stacks.alarms import (
@@ -24,6 +25,7 @@ from stacks.alarms import (
     ServiceAlarmsArgs,
 )
 from stacks.backups import Backups, BackupsArgs
+from stacks.budget import STACK_TAG, CostBudget, CostBudgetArgs
 from stacks.ci_access import CiAccess, CiAccessArgs
 from stacks.database import Database, DatabaseArgs
 from stacks.network import POSTGRES_PORT, Network, NetworkArgs
@@ -50,6 +52,7 @@ class EnvironmentStack(pulumi.ComponentResource):
             **spec.tags,
             "scaffold:project": spec.project,
             "scaffold:environment": spec.environment,
+            STACK_TAG: prefix,
         }
         dev = spec.environment == "dev"
         self.key = environment_key(f"{prefix}-key", region=spec.region, tags=tags, parent=self)
@@ -65,6 +68,18 @@ class EnvironmentStack(pulumi.ComponentResource):
             opts=child(self),
         )
         topic_arn = self.topic.topic.arn
+        self.budget = CostBudget(
+            f"{prefix}-budget",
+            CostBudgetArgs(
+                name=catalog.budget_name(spec),
+                stack=prefix,
+                limit_usd=budget_limit_usd(spec),
+                topic_arn=topic_arn,
+                tags=tags,
+                email=spec.alarms.email,
+            ),
+            opts=child(self),
+        )
         self.secret = AppSecret(
             f"{prefix}-app-secret",
             AppSecretArgs(

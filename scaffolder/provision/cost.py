@@ -7,6 +7,7 @@ functions below, and a test holds the two totals equal.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from functools import lru_cache
 from importlib import resources
@@ -54,6 +55,8 @@ class MonitoringPrices(Model):
     kms_key_month: float
     secret_month: float
     alarm_month: float
+    # AWS Budgets: the first two budgets of an account are free, then $0.02 a day each.
+    budget_month: float = 0.0
 
 
 class PriceTable(Model):
@@ -164,6 +167,10 @@ def alarm(p: PriceTable, label: str) -> CostLine:
     return CostLine(resource=f"{label} (alarm)", monthly_usd=p.monitoring.alarm_month)
 
 
+def budget(p: PriceTable, label: str) -> CostLine:
+    return CostLine(resource=f"{label} (AWS Budgets budget)", monthly_usd=p.monitoring.budget_month)
+
+
 # -- the whole environment ---------------------------------------------------
 
 
@@ -191,8 +198,26 @@ def estimate_spec_cost(spec: EnvironmentSpec, prices: PriceTable | None = None) 
     lines += [bucket(p, f"{base}-bucket-{i}") for i in range(catalog.bucket_count(spec))]
     lines += [secret(p, f"{base}-secret-{i}") for i in range(catalog.secret_count(spec))]
     lines += [alarm(p, name) for name in catalog.all_alarm_names(spec)]
+    lines.append(budget(p, catalog.budget_name(spec)))
     return lines
 
 
 def total(lines: list[CostLine]) -> float:
     return _round(sum(line.monthly_usd for line in lines))
+
+
+BUDGET_HEADROOM = 1.5
+BUDGET_STEP_USD = 10
+
+
+def budget_limit_usd(spec: EnvironmentSpec, prices: PriceTable | None = None) -> float:
+    """The environment's AWS Budgets limit: the spec's, else 1.5x the estimate.
+
+    Rounded up to the next 10 USD so the number reads like a budget someone chose,
+    and never zero (AWS refuses a zero budget; a static site estimates ~1.50 USD).
+    """
+    if spec.monthly_budget_usd is not None:
+        return float(spec.monthly_budget_usd)
+    estimate = total(estimate_spec_cost(spec, prices))
+    steps = math.ceil(round(estimate * BUDGET_HEADROOM, 2) / BUDGET_STEP_USD)
+    return float(max(1, steps) * BUDGET_STEP_USD)

@@ -58,6 +58,7 @@ SIMPLE_PRICES: dict[str, Callable[[cost.PriceTable, str], CostLine]] = {
     "aws:s3/bucket:Bucket": cost.bucket,
     "aws:secretsmanager/secret:Secret": cost.secret,
     "aws:cloudwatch/metricAlarm:MetricAlarm": cost.alarm,
+    "aws:budgets/budget:Budget": cost.budget,
 }
 
 

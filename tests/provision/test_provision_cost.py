@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 
@@ -68,3 +69,18 @@ def test_cost_module_does_not_import_pulumi() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_budget_limit_is_one_and_a_half_times_the_estimate_rounded_up_to_ten() -> None:
+    from scaffolder.provision.cost import budget_limit_usd
+
+    spec = _spec("prod")
+    estimate = total(estimate_spec_cost(spec))
+    assert budget_limit_usd(spec) == math.ceil(estimate * 1.5 / 10) * 10
+    static = EnvironmentSpec(
+        project="spa", environment="dev", services=[ServiceSpec(name="web", shape="static")]
+    )
+    assert budget_limit_usd(static) == 10  # never below one step, never zero
+    assert budget_limit_usd(spec.model_copy(update={"monthly_budget_usd": 75.5})) == 75.5
+    budget_lines = [line for line in estimate_spec_cost(spec) if "Budgets" in line.resource]
+    assert [line.monthly_usd for line in budget_lines] == [0.0]

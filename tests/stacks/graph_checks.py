@@ -17,6 +17,7 @@ from scaffolder.models import (
     EnvironmentSpec,
     StackOutputs,
 )
+from scaffolder.provision.cost import budget_limit_usd
 from scaffolder.provision.mockrun import GraphResource, ResourceGraph, fake_arn
 
 Check = Callable[[ResourceGraph, EnvironmentSpec], list[str]]
@@ -269,6 +270,59 @@ def check_alarms_notify_topic(graph: ResourceGraph, spec: EnvironmentSpec) -> li
     return problems
 
 
+BUDGETS = "budgets.amazonaws.com"
+
+
+def _services_allowed(document: dict[str, Any], action: str) -> set[str]:
+    allowed: set[str] = set()
+    for statement in document.get("Statement", []):
+        actions = statement.get("Action", [])
+        actions = [actions] if isinstance(actions, str) else actions
+        if statement.get("Effect") != "Allow" or not any(action in a for a in actions):
+            continue
+        services = statement.get("Principal", {}).get("Service", [])
+        allowed.update([services] if isinstance(services, str) else services)
+    return allowed
+
+
+def _budget_problems(budget: GraphResource, topic: str, spec: EnvironmentSpec) -> list[str]:
+    i = budget.inputs
+    problems = []
+    if (i.get("budgetType"), i.get("timeUnit"), i.get("limitUnit")) != ("COST", "MONTHLY", "USD"):
+        problems.append(f"{budget.name}: not a monthly USD cost budget")
+    if float(i.get("limitAmount") or 0) != budget_limit_usd(spec):
+        problems.append(f"{budget.name}: limit is not {budget_limit_usd(spec)} USD")
+    wanted = {(80.0, "ACTUAL"), (100.0, "FORECASTED")}
+    for n in i.get("notifications", []):
+        if n.get("thresholdType") != "PERCENTAGE" or n.get("subscriberSnsTopicArns") != [topic]:
+            continue
+        if spec.alarms.email and spec.alarms.email not in n.get("subscriberEmailAddresses", []):
+            continue
+        wanted.discard((float(n.get("threshold", 0)), str(n.get("notificationType"))))
+    problems += [
+        f"{budget.name}: no {kind} {threshold:g}% notification to the alarm topic"
+        + (" and e-mail" if spec.alarms.email else "")
+        for threshold, kind in sorted(wanted)
+    ]
+    return problems
+
+
+def check_budget(graph: ResourceGraph, spec: EnvironmentSpec) -> list[str]:
+    """Every environment has a monthly cost budget that reaches the alarm topic."""
+    budgets = graph.of_type("aws:budgets/budget:Budget")
+    topics = graph.of_type(TOPIC)
+    if len(budgets) != 1 or len(topics) != 1:
+        return [f"expected one budget and one alarm topic, found {len(budgets)}, {len(topics)}"]
+    problems = _budget_problems(budgets[0], _arn(graph, topics[0]), spec)
+    policies = graph.of_type("aws:sns/topicPolicy:TopicPolicy")
+    if not any(BUDGETS in _services_allowed(_policy(p, "policy"), "Publish") for p in policies):
+        problems.append("the alarm topic's policy does not let AWS Budgets publish")
+    keys = graph.of_type("aws:kms/key:Key")
+    if not any(BUDGETS in _services_allowed(_policy(k, "policy"), "GenerateDataKey") for k in keys):
+        problems.append("AWS Budgets cannot use the key that encrypts the alarm topic")
+    return problems
+
+
 def check_deployments_roll_back(graph: ResourceGraph, spec: EnvironmentSpec) -> list[str]:
     alarm_names = {a.inputs.get("name") for a in graph.of_type(ALARM)}
     problems = []
@@ -379,6 +433,7 @@ ALL_CHECKS: list[Check] = [
     check_database_settings,
     check_backups,
     check_alarms_notify_topic,
+    check_budget,
     check_deployments_roll_back,
     check_ci_trust,
     check_iam_least_privilege,

@@ -62,3 +62,22 @@ def test_secret_names_are_recorded_on_the_secret() -> None:
     (secret,) = graph.of_type("aws:secretsmanager/secret:Secret")
     assert secret.inputs["tags"]["scaffold:secret-names"] == "SESSION_SECRET STRIPE_KEY"
     assert secret.inputs["name"] == "notes/dev/app"
+
+
+def test_budget_limit_is_the_specs_or_one_and_a_half_times_the_estimate() -> None:
+    from scaffolder.provision.cost import estimate_spec_cost, total
+
+    spec = server_spec("prod")
+    (budget,) = graph_for(spec).of_type("aws:budgets/budget:Budget")
+    estimate = total(estimate_spec_cost(spec))
+    limit = float(budget.inputs["limitAmount"])
+    assert limit % 10 == 0 and 1.5 * estimate <= limit < 1.5 * estimate + 10
+    assert budget.inputs["costFilters"] == [
+        {"name": "TagKeyValue", "values": ["user:scaffold:stack$notes-prod"]}
+    ]
+    chosen = spec.model_copy(update={"monthly_budget_usd": 120.0})
+    (budget,) = graph_for(chosen).of_type("aws:budgets/budget:Budget")
+    assert budget.inputs["limitAmount"] == "120.00"
+    # the filter only counts resources that carry the tag: every tagged resource must
+    tagged = [r for r in graph_for(spec).resources if isinstance(r.inputs.get("tags"), dict)]
+    assert tagged and all(r.inputs["tags"].get("scaffold:stack") == "notes-prod" for r in tagged)

@@ -105,7 +105,40 @@ def _deploy_role_on_everything(g: ResourceGraph) -> None:
     policy.inputs["policy"] = json.dumps(document)
 
 
+BUDGET = "aws:budgets/budget:Budget"
+
+
+def _no_budget(g: ResourceGraph) -> None:
+    g.resources = [r for r in g.resources if r.type != BUDGET]
+
+
+def _budget_to_nowhere(g: ResourceGraph) -> None:
+    for notification in _one(g, BUDGET).inputs["notifications"]:
+        notification["subscriberSnsTopicArns"] = []
+
+
+def _budget_without_forecast(g: ResourceGraph) -> None:
+    budget = _one(g, BUDGET)
+    budget.inputs["notifications"] = [
+        n for n in budget.inputs["notifications"] if n["notificationType"] != "FORECASTED"
+    ]
+
+
+def _budgets_cannot_publish(g: ResourceGraph) -> None:
+    policy = _one(g, "aws:sns/topicPolicy:TopicPolicy")
+    document = json.loads(policy.inputs["policy"])
+    for statement in document["Statement"]:
+        services = statement.get("Principal", {}).get("Service")
+        if isinstance(services, list):
+            statement["Principal"]["Service"] = [s for s in services if "budgets" not in s]
+    policy.inputs["policy"] = json.dumps(document)
+
+
 GRAPH_REGRESSIONS: dict[str, Callable[[ResourceGraph], None]] = {
+    "no-budget": _no_budget,
+    "budget-to-nowhere": _budget_to_nowhere,
+    "budget-without-forecast": _budget_without_forecast,
+    "budgets-cannot-publish": _budgets_cannot_publish,
     "public-db": _public_db,
     "unencrypted-db": _unencrypted_db,
     "bucket-public": _bucket_acls_allowed,
@@ -182,3 +215,21 @@ def test_a_static_site_served_over_http_fails() -> None:
         "viewerProtocolPolicy"
     ] = "allow-all"
     assert graph_checks.check_static_sites(graph, spec) != []
+
+
+@pytest.mark.parametrize("make", [server_spec, static_spec], ids=["server-rds", "static-supabase"])
+def test_every_environment_fails_without_its_budget(
+    make: Callable[[str], EnvironmentSpec],
+) -> None:
+    for env in ("dev", "staging", "prod"):
+        spec = make(env)
+        graph = graph_for(spec)
+        assert graph_checks.check_budget(graph, spec) == []
+        _no_budget(graph)
+        assert graph_checks.check_budget(graph, spec) != []
+
+
+def test_a_budget_other_than_the_specs_fails() -> None:
+    spec = server_spec("staging")
+    graph = graph_for(spec)
+    assert graph_checks.check_budget(graph, spec.model_copy(update={"monthly_budget_usd": 999}))
