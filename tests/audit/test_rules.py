@@ -39,7 +39,7 @@ from tests.audit.factories import (
 )
 
 # Cost reminders fire for any deployable repo; everything else must be quiet on ready_facts().
-ALWAYS_ON_FOR_SERVERS = {"COST001", "COST002", "COST003", "COST004"}
+ALWAYS_ON_FOR_SERVERS = {"COST001", "COST002", "COST003"}
 
 
 def findings(facts: RepoFacts, rule_id: str) -> list[Finding]:
@@ -158,7 +158,7 @@ FIRES: dict[str, Callable[[], RepoFacts]] = {
     "COST001": ready_facts,
     "COST002": ready_facts,
     "COST003": ready_facts,
-    "COST004": ready_facts,
+    "COST004": lambda: with_production(ready_facts(), iac=[], environments=[]),
 }
 
 

@@ -93,6 +93,20 @@ def multi_az_database(ctx: AuditContext) -> Iterator[Hit]:
         yield Hit(title=f"Multi-AZ database in {', '.join(envs)} doubles its instance cost")
 
 
+def budgeted_environments(ctx: AuditContext) -> set[str]:
+    """Environments with a Pulumi stack in the repository (infra/Pulumi.<env>.yaml).
+
+    scaffold's stacks give every environment an AWS Budgets budget (stacks/budget.py),
+    so a Pulumi stack per environment is taken as the guard rail being in place, as
+    DATA006 does for backups. A hand-written Pulumi project with the same stack names
+    passes too: the facts do not say whose program the stacks run.
+    """
+    production = ctx.facts.production
+    if "pulumi" not in production.iac:
+        return set()
+    return {env.strip().lower() for env in production.environments}
+
+
 @rule(
     id="COST004",
     dimension=COST,
@@ -103,13 +117,19 @@ def multi_az_database(ctx: AuditContext) -> Iterator[Hit]:
         "after it started."
     ),
     fix=(
-        "Create an AWS Budgets alert at about 1.5x the estimate that emails the owner "
-        "(Billing console, or `aws budgets create-budget`)."
+        "`scaffold init` writes infra/ stacks that give every environment an AWS Budgets "
+        "budget at about 1.5x its estimate (or `monthly_budget_usd` in infra/Pulumi.<env>.yaml), "
+        "alerting the alarm topic and e-mail at 80% spent and 100% forecast."
     ),
-    action="Create an AWS Budgets alert at about 1.5x the estimated monthly cost",
-    stage=Stage.MANUAL,
+    action="Give every environment a monthly cost budget that alerts",
+    stage=Stage.INIT,
+    fix_command="scaffold init",
 )
 def no_budget_alarm(ctx: AuditContext) -> Iterator[Hit]:
-    # Nothing the tool writes creates a budget yet, so any deployable repo gets this reminder.
-    if ctx.specs:
+    missing = [env for env in ctx.specs if env not in budgeted_environments(ctx)]
+    if not missing:
+        return
+    if len(missing) == len(ctx.specs):
         yield Hit()
+    else:
+        yield Hit(title=f"No budget alarm for {', '.join(missing)}")
