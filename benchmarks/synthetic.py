@@ -166,7 +166,8 @@ def _write_tree(root: Path, gen: _Gen, files: int, total_bytes: int, syn: Synthe
     for i in range(files):
         suffix, method = _KINDS[i % len(_KINDS)]
         rel = f"src/mod{i % 40:02d}/sub{(i // 40) % 25:02d}/file{i:05d}{suffix}"
-        target = min(900_000, int(gen.rnd.lognormvariate(0, 0.8) * avg))
+        # mu = -sigma^2 / 2 makes the mean size `avg`, so --mb is the tree's real size.
+        target = min(900_000, int(gen.rnd.lognormvariate(-0.32, 0.8) * avg))
         chunk = getattr(gen, method)
         parts, size = [], 0
         while size < target:

@@ -31,7 +31,7 @@ class Detector:
     name: str
     kind: SecretKind
     description: str
-    anchors: tuple[str, ...]
+    anchors: tuple[str, ...]  # () when the regex's own literal prefix is the cheaper filter
     regex: re.Pattern[str]
     tier: Tier = Tier.SPECIFIC
     code_only: bool = False  # source files only: docs and configs quote these as examples
@@ -44,6 +44,9 @@ _F = SecretKind.HARDCODED_FRAMEWORK_SECRET
 _Q = r"(?P<q>['\"`])"  # an opening quote; (?P=q) closes it
 _LIT = r"(?P<v>[^'\"`\n]+)(?P=q)"  # a one-line string literal's content
 _END = r"(?![\w-])"
+# Only variables whose name says "secret" can have a secret fallback; filtering in the
+# regex keeps `process.env.PORT || "3000"` (everywhere) out of Python.
+_ENV_NAME = r"\w*(?i:secret|passw|token|key|credential|dsn)\w*"
 # The endings of names that hold a credential: JWT_SECRET, SECRET_KEY, DB_PASSWORD, OPENAI_API_KEY.
 SECRET_WORDS = (
     r"(?:SECRET(?:_KEY)?|PASSWORD|PASSWD|TOKEN|API_KEY|APIKEY|PRIVATE_KEY"
@@ -63,7 +66,7 @@ PROVIDER_DETECTORS: tuple[Detector, ...] = (
         "aws-access-key-id",
         _P,
         "AWS access key id",
-        ("AKIA", "ASIA"),
+        (),  # the regex starts with a literal: as fast as an anchor
         _rx(r"(?P<v>A(?:KIA|SIA)[0-9A-Z]{16})(?![0-9A-Za-z])"),
     ),
     Detector(
@@ -114,7 +117,7 @@ PROVIDER_DETECTORS: tuple[Detector, ...] = (
         "groq-api-key",
         _P,
         "Groq API key",
-        ("gsk_",),
+        (),  # the regex starts with a literal: as fast as an anchor
         _rx(r"(?P<v>gsk_[A-Za-z0-9]{40,})\b"),
     ),
     Detector(
@@ -128,14 +131,14 @@ PROVIDER_DETECTORS: tuple[Detector, ...] = (
         "github-token",
         _P,
         "GitHub token",
-        ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
+        (),  # the regex starts with a literal: as fast as an anchor
         _rx(r"(?P<v>gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{60,})\b"),
     ),
     Detector(
         "slack-bot-token",
         _P,
         "Slack token",
-        ("xox",),
+        (),  # the regex starts with a literal: as fast as an anchor
         _rx(r"(?P<v>xox[baprs]-[A-Za-z0-9-]{10,})"),
     ),
     Detector(
@@ -150,14 +153,14 @@ PROVIDER_DETECTORS: tuple[Detector, ...] = (
         "google-api-key",
         _P,
         "Google API key",
-        ("AIza",),
+        (),  # the regex starts with a literal: as fast as an anchor
         _rx(rf"(?P<v>AIza[0-9A-Za-z_-]{{35}}){_END}"),
     ),
     Detector(
         "twilio-api-key",
         _P,
         "Twilio API key",
-        ("SK",),
+        (),  # the regex starts with a literal: as fast as an anchor
         _rx(r"(?P<v>SK[0-9a-f]{32})\b"),
     ),
     Detector(
@@ -176,14 +179,14 @@ PROVIDER_DETECTORS: tuple[Detector, ...] = (
         "sendgrid-api-key",
         _P,
         "SendGrid API key",
-        ("SG.",),
+        (),  # the regex starts with a literal: as fast as an anchor
         _rx(rf"(?P<v>SG\.[A-Za-z0-9_-]{{22}}\.[A-Za-z0-9_-]{{43}}){_END}"),
     ),
     Detector(
         "huggingface-token",
         _P,
         "Hugging Face token",
-        ("hf_",),
+        (),  # the regex starts with a literal: as fast as an anchor
         _rx(r"(?P<v>hf_[A-Za-z0-9]{34,})\b"),
     ),
     Detector(
@@ -301,7 +304,8 @@ FRAMEWORK_DETECTORS: tuple[Detector, ...] = (
         _FALLBACK_TEXT,
         ("process.env",),
         _rx(
-            r"process\.env(?:\.(?P<name>\w+)|\[[ \t]*['\"](?P<name2>\w+)['\"][ \t]*\])"
+            rf"process\.env(?:\.(?P<name>{_ENV_NAME})"
+            rf"|\[[ \t]*['\"](?P<name2>{_ENV_NAME})['\"][ \t]*\])"
             rf"[ \t]*(?:\|\||\?\?)[ \t]*{_Q}{_LIT}"
         ),
         tier=Tier.GENERIC,
@@ -312,7 +316,7 @@ FRAMEWORK_DETECTORS: tuple[Detector, ...] = (
         _FALLBACK,
         _FALLBACK_TEXT,
         ("import.meta.env",),
-        _rx(rf"import\.meta\.env\.(?P<name>\w+)[ \t]*(?:\|\||\?\?)[ \t]*{_Q}{_LIT}"),
+        _rx(rf"import\.meta\.env\.(?P<name>{_ENV_NAME})[ \t]*(?:\|\||\?\?)[ \t]*{_Q}{_LIT}"),
         tier=Tier.GENERIC,
         code_only=True,
     ),
@@ -322,7 +326,7 @@ FRAMEWORK_DETECTORS: tuple[Detector, ...] = (
         _FALLBACK_TEXT,
         ("getenv(",),
         _rx(
-            r"getenv\([ \t]*['\"](?P<name>\w+)['\"][ \t]*"
+            rf"getenv\([ \t]*['\"](?P<name>{_ENV_NAME})['\"][ \t]*"
             rf"(?:,[ \t]*(?:default[ \t]*=[ \t]*)?|\)[ \t]+or[ \t]+)[rbRB]?{_Q}{_LIT}"
         ),
         tier=Tier.GENERIC,
@@ -334,7 +338,7 @@ FRAMEWORK_DETECTORS: tuple[Detector, ...] = (
         _FALLBACK_TEXT,
         ("environ.get(",),
         _rx(
-            r"environ\.get\([ \t]*['\"](?P<name>\w+)['\"][ \t]*"
+            rf"environ\.get\([ \t]*['\"](?P<name>{_ENV_NAME})['\"][ \t]*"
             rf"(?:,[ \t]*(?:default[ \t]*=[ \t]*)?|\)[ \t]+or[ \t]+)[rbRB]?{_Q}{_LIT}"
         ),
         boundary=False,

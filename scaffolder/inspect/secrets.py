@@ -243,6 +243,15 @@ def _key_body(body: str) -> str:
     return body.replace("\\n", "\n").strip()
 
 
+def _any_present(anchors: tuple[str, ...], haystack: str, present: dict[str, bool]) -> bool:
+    for anchor in anchors:
+        if anchor not in present:
+            present[anchor] = anchor in haystack
+        if present[anchor]:
+            return True
+    return False
+
+
 def _detector_hits(path: str, text: str) -> list[_Hit]:
     code = _suffix(path) in CODE_SUFFIXES and not is_test_path(path)
     lowered: str | None = None
@@ -256,12 +265,7 @@ def _detector_hits(path: str, text: str) -> list[_Hit]:
             haystack = lowered
         else:
             haystack = text
-        for anchor in detector.anchors:
-            if anchor not in present:
-                present[anchor] = anchor in haystack
-            if present[anchor]:
-                break
-        else:
+        if detector.anchors and not _any_present(detector.anchors, haystack, present):
             continue
         for match in detector.regex.finditer(text):
             name = _accept(detector, match, text)
