@@ -82,6 +82,42 @@ def budget_name(spec: EnvironmentSpec) -> str:
     return f"{prefix(spec)}-monthly-cost"
 
 
+# -- what a server task's environment holds (docs/provision.md, "How the app
+# reaches its database") ---------------------------------------------------
+
+# Plain variables set by the task definition; never read from the app secret.
+PLAIN_ENV_NAMES = ("HOST", "NODE_ENV", "PORT")
+# Not secrets and owned by the container runtime: never injected from the app secret.
+RUNTIME_ENV_NAMES = frozenset({"HOSTNAME"})
+# With RDS: DB_HOST/DB_PORT/DB_NAME plain, DB_USER/DB_PASSWORD from the RDS-managed secret.
+DB_PLAIN_NAMES = ("DB_HOST", "DB_NAME", "DB_PORT")
+DB_SECRET_KEYS = {"DB_USER": "username", "DB_PASSWORD": "password"}
+# With RDS the container composes DATABASE_URL from the DB_* variables at start.
+COMPOSED_NAMES = frozenset({"DATABASE_URL"})
+
+
+def plain_environment(service: ServiceSpec) -> dict[str, str]:
+    """The plain (non-secret) variables every task of `service` gets."""
+    # All interfaces of the task's own ENI: the ALB reaches it there, and the
+    # security group admits only the ALB. Apps bound to localhost fail health checks.
+    bind_all = "0.0.0.0"  # noqa: S104
+    return {"HOST": bind_all, "NODE_ENV": "production", "PORT": str(service.port)}
+
+
+def reserved_env_names(spec: EnvironmentSpec) -> frozenset[str]:
+    """Names the platform sets, which the app secret may not shadow."""
+    names = set(PLAIN_ENV_NAMES) | RUNTIME_ENV_NAMES
+    if spec.database is not None:
+        names |= set(DB_PLAIN_NAMES) | set(DB_SECRET_KEYS) | COMPOSED_NAMES
+    return frozenset(names)
+
+
+def injected_secret_names(spec: EnvironmentSpec) -> list[str]:
+    """The `secret_names` tasks read from the app secret (the platform's own left out)."""
+    reserved = reserved_env_names(spec)
+    return sorted({name for name in spec.secret_names if name not in reserved})
+
+
 def bucket_count(spec: EnvironmentSpec) -> int:
     """Backups bucket, artifacts (release ledger) bucket, one site bucket per static app."""
     return 2 + len(static_services(spec))

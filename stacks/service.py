@@ -10,6 +10,7 @@ import pulumi_aws as aws
 
 from scaffolder.models import ServiceSpec
 from stacks._common import child
+from stacks.catalog import DB_SECRET_KEYS
 from stacks.service_parts import assume, cpu_autoscaling, lifecycle_policy
 
 # The first `scaffold up` runs before any image exists; deploy.yml pushes the
@@ -36,6 +37,8 @@ class ServerServiceArgs:
     region: str
     db_secret_arn: pulumi.Input[str] | None = None
     db_environment: dict[str, pulumi.Input[str]] = field(default_factory=dict)
+    # PORT, HOST, NODE_ENV (stacks.catalog.plain_environment); PORT is the service's port.
+    plain_environment: dict[str, str] = field(default_factory=dict)
     deletion_protection: bool = False
 
 
@@ -169,18 +172,11 @@ class ServerService(pulumi.ComponentResource):
         ]
         if args.db_secret_arn:
             secrets += [
-                {
-                    "name": "DB_USER",
-                    "valueFrom": pulumi.Output.concat(args.db_secret_arn, ":username::"),
-                },
-                {
-                    "name": "DB_PASSWORD",
-                    "valueFrom": pulumi.Output.concat(args.db_secret_arn, ":password::"),
-                },
+                {"name": name, "valueFrom": pulumi.Output.concat(args.db_secret_arn, f":{key}::")}
+                for name, key in sorted(DB_SECRET_KEYS.items())
             ]
-        environment = [{"name": "PORT", "value": str(spec.port)}] + [
-            {"name": k, "value": v} for k, v in sorted(args.db_environment.items())
-        ]
+        plain = {"PORT": str(spec.port), **args.plain_environment, **args.db_environment}
+        environment = [{"name": k, "value": v} for k, v in sorted(plain.items())]
         container = {
             "name": spec.name,
             "image": pulumi.Output.concat(self.repository.repository_url, ":", BOOTSTRAP_TAG),

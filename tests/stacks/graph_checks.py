@@ -323,6 +323,45 @@ def check_budget(graph: ResourceGraph, spec: EnvironmentSpec) -> list[str]:
     return problems
 
 
+def _container_problems(
+    task: GraphResource, spec: EnvironmentSpec, app_secret: str, db_secret: str | None
+) -> list[str]:
+    (container,) = json.loads(task.inputs["containerDefinitions"])
+    plain = {e["name"]: e["value"] for e in container.get("environment", [])}
+    secret = {e["name"]: e["valueFrom"] for e in container.get("secrets", [])}
+    problems = [
+        f"{task.name}: {n} is both plain and secret" for n in sorted(set(plain) & set(secret))
+    ]
+    ports = [str(m["containerPort"]) for m in container.get("portMappings", [])]
+    if [plain.get("PORT")] != ports:
+        problems.append(f"{task.name}: PORT is not the container port")
+    if plain.get("HOST") != "0.0.0.0" or plain.get("NODE_ENV") != "production":
+        problems.append(f"{task.name}: HOST/NODE_ENV not set for production")
+    from_app = {n for n, ref in secret.items() if ref.startswith(f"{app_secret}:")}
+    for name in sorted(from_app & {"PORT", "HOST", "HOSTNAME", "NODE_ENV", "DATABASE_URL"}):
+        if name != "DATABASE_URL" or spec.database is not None:
+            problems.append(f"{task.name}: {name} read from the app secret")
+    if spec.database is not None:
+        if not {"DB_HOST", "DB_PORT", "DB_NAME"} <= set(plain):
+            problems.append(f"{task.name}: DB_HOST/DB_PORT/DB_NAME missing")
+        expected = {"DB_USER": "username", "DB_PASSWORD": "password"}
+        for name, key in expected.items():
+            if secret.get(name) != f"{db_secret}:{key}::":
+                problems.append(f"{task.name}: {name} is not the RDS-managed secret's {key}")
+    return problems
+
+
+def check_task_environment(graph: ResourceGraph, spec: EnvironmentSpec) -> list[str]:
+    """The container contract of docs/provision.md ("How the app reaches its database")."""
+    app_secret = graph.outputs.get("app_secret_arn")
+    db_secret = graph.outputs.get("db_secret_arn")
+    return [
+        problem
+        for task in graph.of_type("aws:ecs/taskDefinition:TaskDefinition")
+        for problem in _container_problems(task, spec, str(app_secret), db_secret)
+    ]
+
+
 def check_deployments_roll_back(graph: ResourceGraph, spec: EnvironmentSpec) -> list[str]:
     alarm_names = {a.inputs.get("name") for a in graph.of_type(ALARM)}
     problems = []
@@ -434,6 +473,7 @@ ALL_CHECKS: list[Check] = [
     check_backups,
     check_alarms_notify_topic,
     check_budget,
+    check_task_environment,
     check_deployments_roll_back,
     check_ci_trust,
     check_iam_least_privilege,

@@ -81,3 +81,33 @@ def test_budget_limit_is_the_specs_or_one_and_a_half_times_the_estimate() -> Non
     # the filter only counts resources that carry the tag: every tagged resource must
     tagged = [r for r in graph_for(spec).resources if isinstance(r.inputs.get("tags"), dict)]
     assert tagged and all(r.inputs["tags"].get("scaffold:stack") == "notes-prod" for r in tagged)
+
+
+def test_platform_names_in_secret_names_are_not_read_from_the_app_secret() -> None:
+    import json
+
+    names = ["DATABASE_URL", "DB_PASSWORD", "NODE_ENV", "PORT", "SESSION_SECRET", "HOSTNAME"]
+    spec = server_spec("prod").model_copy(update={"secret_names": names})
+    graph = graph_for(spec)
+    assert graph_checks.problems(graph, spec) == []
+    (task,) = graph.of_type("aws:ecs/taskDefinition:TaskDefinition")
+    (container,) = json.loads(task.inputs["containerDefinitions"])
+    from_app = sorted(
+        s["name"]
+        for s in container["secrets"]
+        if s["valueFrom"].startswith(graph.outputs["app_secret_arn"])
+    )
+    assert from_app == ["SESSION_SECRET"]
+    plain = {e["name"]: e["value"] for e in container["environment"]}
+    assert plain["PORT"] == "3000" and plain["NODE_ENV"] == "production"
+    (secret,) = graph.of_type("aws:secretsmanager/secret:Secret")
+    assert secret.inputs["tags"]["scaffold:secret-names"] == "SESSION_SECRET"
+
+
+def test_without_rds_database_url_comes_from_the_app_secret() -> None:
+    from stacks import catalog
+
+    spec = static_spec("prod").model_copy(update={"secret_names": ["DATABASE_URL", "PORT"]})
+    assert catalog.injected_secret_names(spec) == ["DATABASE_URL"]
+    rds = server_spec("prod").model_copy(update={"secret_names": ["DATABASE_URL", "PORT"]})
+    assert catalog.injected_secret_names(rds) == []

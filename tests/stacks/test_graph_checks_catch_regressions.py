@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -134,7 +135,42 @@ def _budgets_cannot_publish(g: ResourceGraph) -> None:
     policy.inputs["policy"] = json.dumps(document)
 
 
+TASK = "aws:ecs/taskDefinition:TaskDefinition"
+
+
+def _edit_container(g: ResourceGraph, edit: Callable[[dict[str, Any]], None]) -> None:
+    task = _one(g, TASK)
+    (container,) = json.loads(task.inputs["containerDefinitions"])
+    edit(container)
+    task.inputs["containerDefinitions"] = json.dumps([container])
+
+
+def _database_url_from_app_secret(g: ResourceGraph) -> None:
+    app_secret = g.outputs["app_secret_arn"]
+    _edit_container(
+        g,
+        lambda c: c["secrets"].append(
+            {"name": "DATABASE_URL", "valueFrom": f"{app_secret}:DATABASE_URL::"}
+        ),
+    )
+
+
+def _password_in_plain_sight(g: ResourceGraph) -> None:
+    def edit(container: dict[str, Any]) -> None:
+        container["secrets"] = [s for s in container["secrets"] if s["name"] != "DB_PASSWORD"]
+        container["environment"].append({"name": "DB_PASSWORD", "value": "hunter2"})
+
+    _edit_container(g, edit)
+
+
+def _port_differs_from_container_port(g: ResourceGraph) -> None:
+    _edit_container(g, lambda c: c["portMappings"][0].update(containerPort=8080))
+
+
 GRAPH_REGRESSIONS: dict[str, Callable[[ResourceGraph], None]] = {
+    "database-url-from-app-secret": _database_url_from_app_secret,
+    "password-in-plain-sight": _password_in_plain_sight,
+    "port-differs-from-container-port": _port_differs_from_container_port,
     "no-budget": _no_budget,
     "budget-to-nowhere": _budget_to_nowhere,
     "budget-without-forecast": _budget_without_forecast,
