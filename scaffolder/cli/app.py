@@ -13,7 +13,7 @@ import click
 import typer
 
 from scaffolder import __version__, console
-from scaffolder.cli import audit, backup, init, ops, provision
+from scaffolder.cli import audit, backup, init, ops, provision, rollback, secrets
 from scaffolder.errors import Interrupted, ScaffoldError
 
 app = typer.Typer(
@@ -53,6 +53,8 @@ audit.register(app)
 init.register(app)
 provision.register(app)
 ops.register(app)
+secrets.register(app)
+rollback.register(app)
 backup.register(app)
 
 

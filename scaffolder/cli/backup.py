@@ -3,7 +3,6 @@ scaffolder.ops.backup, renders the model it returns."""
 
 from __future__ import annotations
 
-import importlib
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,61 +12,18 @@ from rich.table import Table
 from rich.text import Text
 
 from scaffolder import console
-from scaffolder.envspec import check_env_name, load_spec, spec_path
-from scaffolder.errors import InputError, UsageError
-from scaffolder.models import EnvironmentSpec, StackOutputs
+from scaffolder.cli.options import ENV_ARG, JSON_OPT, OUTPUTS_OPT, PROJECT_OPT, ops_context
 
 if TYPE_CHECKING:
     from scaffolder.ops.backup import BackupContext, VerificationReport
 
-ENV_ARG = typer.Argument(..., help="Environment: dev, staging or prod.")
-PROJECT_OPT = typer.Option(None, "--project", help="Project directory (default: current).")
-OUTPUTS_OPT = typer.Option(
-    None, "--outputs", help="Stack outputs as a JSON file, instead of reading the Pulumi stack."
-)
-JSON_OPT = typer.Option(False, "--json", help="Print the result as JSON on stdout.")
-
-
-def _outputs(project: Path, env: str, outputs_file: Path | None) -> StackOutputs:
-    if outputs_file is not None:
-        try:
-            return StackOutputs.model_validate_json(outputs_file.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise InputError(f"Cannot read {outputs_file}: {exc.strerror}.") from exc
-        except ValueError as exc:
-            raise InputError(
-                f"{outputs_file} is not a valid stack outputs JSON document.",
-                hint="Write it with `scaffold outputs ENV --json`.",
-            ) from exc
-    # The provision package owns reading the Pulumi stack; import it only when needed.
-    try:
-        reader = importlib.import_module("scaffolder.provision.automation").read_stack_outputs
-    except (ImportError, AttributeError) as exc:
-        raise UsageError(
-            "This installation cannot read the Pulumi stack outputs.",
-            hint="Pass --outputs FILE with the JSON of `scaffold outputs ENV --json`.",
-        ) from exc
-    outputs: StackOutputs = reader(project, env)
-    return outputs
-
 
 def _context(env: str, project: Path | None, outputs_file: Path | None) -> BackupContext:
     from scaffolder.ops.backup import BackupContext
-    from scaffolder.ops.clients import Boto3ClientProvider
 
-    name = check_env_name(env)
-    root = (project or Path.cwd()).resolve()
-    spec: EnvironmentSpec | None = None
-    if outputs_file is None or spec_path(root / "infra", name).is_file():
-        spec = load_spec(root / "infra", name)
-    outputs = _outputs(root, name, outputs_file)
-    if outputs.environment != name:
-        raise UsageError(
-            f"The stack outputs are for {outputs.environment}, not {name}.",
-            hint="Pass the outputs file of the environment you named.",
-        )
-    return BackupContext(
-        outputs=outputs, spec=spec, clients=Boto3ClientProvider(region=outputs.region)
+    # Without --outputs the Pulumi stack is read, which needs infra/Pulumi.<env>.yaml.
+    return BackupContext.of(
+        ops_context(env, project, outputs_file, with_spec=True, spec_required=outputs_file is None)
     )
 
 

@@ -98,16 +98,20 @@ def resolve_context(
     outputs_file: Path | None = None,
     clients: Callable[[str], ClientProvider] | None = None,
     with_spec: bool = False,
+    spec_required: bool = False,
 ) -> OpsContext:
     """Build the context of a command: `clients(region)` makes the provider (default boto3).
 
     The spec is read only when asked for: a malformed infra/Pulumi.<env>.yaml
-    must not stand between a user and an emergency rollback.
+    must not stand between a user and an emergency rollback. `spec_required`
+    makes a missing spec an error (read first: the stack cannot be found without it).
     """
     name = check_env_name(env)
     root = (project or Path.cwd()).resolve()
+    spec = load_spec(root / "infra", name) if spec_required else None
     outputs = resolve_outputs(root, name, outputs_file)
-    spec = resolve_spec(root, name) if with_spec else None
+    if spec is None and with_spec:
+        spec = resolve_spec(root, name)
     if clients is None:
         from scaffolder.ops.clients import Boto3ClientProvider
 

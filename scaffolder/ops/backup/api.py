@@ -7,44 +7,43 @@ without (Supabase, Neon) gets logical dumps of the URL in its app secret.
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, fields
 
 from scaffolder.errors import CheckFailed, InputError
-from scaffolder.models import EnvironmentSpec, StackOutputs
+from scaffolder.ops.backup.checks import CONNECT_CHECK, RUN_INSIDE_VPC
 from scaffolder.ops.backup.models import BackupRunResult, SweepResult, VerificationReport
 from scaffolder.ops.backup.rds import Waiting
 from scaffolder.ops.backup.report import summary
 from scaffolder.ops.backup.scratch import Connect, connect_postgres, parse_url
-from scaffolder.ops.clients import ClientProvider, aws_errors
+from scaffolder.ops.clients import aws_errors
+from scaffolder.ops.context import OpsContext
 from scaffolder.ops.pgcluster import Runner, run_command
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 @dataclass
-class BackupContext:
-    """Everything a backup operation needs; tests swap any part."""
+class BackupContext(OpsContext):
+    """An OpsContext plus what backups also run: pg_dump/pg_restore and Postgres connections."""
 
-    outputs: StackOutputs
-    clients: ClientProvider
-    spec: EnvironmentSpec | None = None
-    clock: Callable[[], datetime] = utc_now
-    sleep: Callable[[float], None] = time.sleep
     runner: Runner = run_command
     connect: Connect = field(default=connect_postgres)
+
+    @classmethod
+    def of(cls, ctx: OpsContext) -> BackupContext:
+        """The backup context of a resolved OpsContext (same outputs, clients, clock...)."""
+        return cls(**{f.name: getattr(ctx, f.name) for f in fields(ctx)})
 
     @property
     def is_rds(self) -> bool:
         return bool(self.outputs.db_instance_identifier)
 
     def waiting(self, timeout_s: float = 3600.0, interval_s: float = 30.0) -> Waiting:
+        # Long RDS waits poll describe calls: throttled polls back off through the retry policy.
         return Waiting(
-            clock=self.clock, sleep=self.sleep, timeout_s=timeout_s, interval_s=interval_s
+            clock=self.clock,
+            sleep=self.sleep,
+            timeout_s=timeout_s,
+            interval_s=interval_s,
+            retry=self.retry,
         )
 
 
@@ -154,8 +153,7 @@ def raise_if_failed(report: VerificationReport) -> None:
     """A failed check is a failed verification: exit 1 with the failed checks named."""
     if not report.passed:
         where = f" The report is at {report.report_uri}." if report.report_uri else ""
-        raise CheckFailed(
-            summary(report),
-            hint="Read each failed check's detail above and fix the backup "
-            f"before relying on it.{where}",
-        )
+        hint = "Read each failed check's detail above and fix the backup before relying on it."
+        if any(check.name == CONNECT_CHECK for check in report.failed_checks()):
+            hint = RUN_INSIDE_VPC.format(env=report.environment)
+        raise CheckFailed(summary(report), hint=hint + where)

@@ -17,6 +17,22 @@ from scaffolder.ops.backup.dump import RestoreOutcome
 from scaffolder.ops.backup.models import BackupManifest, CatalogFacts, CheckResult
 
 MAX_LISTED = 5
+CONNECT_CHECK = "connect"
+# A restored RDS copy is private (no public address); where verify runs decides
+# whether it can be reached at all, so the failure says where to run it instead.
+RUN_INSIDE_VPC = (
+    "Run `scaffold backup verify {env}` from inside the VPC: a self-hosted runner or a "
+    "one-off task in the environment's VPC; a GitHub-hosted runner or a laptop cannot reach "
+    "the private restored instance."
+)
+
+
+def unreachable_detail(error: str) -> str:
+    """The detail of a failed `connect` check: what failed and why it usually does."""
+    return (
+        f"{error} (the restored instance is private: verify must run where the VPC's "
+        "private subnets are reachable)"
+    )
 
 
 def _listed(items: list[str]) -> str:

@@ -19,6 +19,7 @@ from scaffolder.ops.backup.sweep import (
     TAG_PURPOSE,
 )
 from scaffolder.ops.clients import ClientProvider, aws_errors
+from scaffolder.ops.retry import Retry
 
 Clock = Callable[[], datetime]
 Sleep = Callable[[float], None]
@@ -32,6 +33,11 @@ class Waiting:
     sleep: Sleep
     timeout_s: float = 3600.0
     interval_s: float = 30.0
+    # Throttled polls back off and try again instead of ending an hour-long wait.
+    retry: Retry | None = None
+
+    def policy(self) -> Retry:
+        return self.retry or Retry(sleep=self.sleep)
 
 
 def require_rds(outputs: StackOutputs) -> str:
@@ -84,11 +90,17 @@ def wait_for(
     probe: Callable[[], dict[str, Any]],
     ready: Callable[[dict[str, Any]], bool],
     waiting: Waiting,
+    *,
+    action: str = "check on RDS",
 ) -> tuple[bool, dict[str, Any]]:
-    """Poll `probe` until `ready`, or until the timeout: (ready?, last state)."""
+    """Poll `probe` until `ready`, or until the timeout: (ready?, last state).
+
+    `action` completes "could not ..." when AWS keeps throttling the polls.
+    """
     deadline = waiting.clock() + timedelta(seconds=waiting.timeout_s)
+    policy = waiting.policy()
     while True:
-        state = probe()
+        state = policy.call(action, probe)
         if ready(state):
             return True, state
         if waiting.clock() >= deadline:
@@ -178,5 +190,6 @@ def reset_master_password(rds: Any, instance_id: str, password: str, waiting: Wa
             and "MasterUserPassword" not in (s.get("PendingModifiedValues") or {})
         ),
         waiting,
+        action=f"check the RDS instance {instance_id}",
     )
     return ready

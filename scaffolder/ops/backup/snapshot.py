@@ -17,7 +17,12 @@ from scaffolder.errors import CloudError
 from scaffolder.models import StackOutputs
 from scaffolder.ops.backup import store
 from scaffolder.ops.backup.catalog import PLATFORM_SCHEMAS, read_facts
-from scaffolder.ops.backup.checks import compare_facts, run_probe
+from scaffolder.ops.backup.checks import (
+    CONNECT_CHECK,
+    compare_facts,
+    run_probe,
+    unreachable_detail,
+)
 from scaffolder.ops.backup.models import (
     BackupManifest,
     BackupRunResult,
@@ -39,7 +44,7 @@ from scaffolder.ops.backup.rds import (
 )
 from scaffolder.ops.backup.report import finish, publish
 from scaffolder.ops.backup.scratch import Connect, connect_postgres
-from scaffolder.ops.backup.sweep import delete_instance, sweep_restore_instances
+from scaffolder.ops.backup.sweep import remove_restore_instance, sweep_restore_instances
 from scaffolder.ops.clients import ClientProvider, aws_errors
 
 
@@ -87,7 +92,12 @@ def run_snapshot(
             ][0]
         return found
 
-    ready, state = wait_for(snapshot_state, lambda s: s.get("Status") == "available", waiting)
+    ready, state = wait_for(
+        snapshot_state,
+        lambda s: s.get("Status") == "available",
+        waiting,
+        action=f"check the snapshot {snapshot_id}",
+    )
     if not ready:
         raise CloudError(
             f"The snapshot {snapshot_id} was not available after "
@@ -193,7 +203,7 @@ def verify_snapshot(
             growth_pct=growth_pct,
         )
     finally:
-        report.notes.append(_cleanup(rds, temp_id))
+        report.notes.append(remove_restore_instance(rds, temp_id))
     finish(report, waiting.clock())
     if publish_result:
         publish(report, outputs=outputs, clients=clients, now=waiting.clock())
@@ -217,6 +227,7 @@ def _check_restored(
         lambda: describe_instance(rds, temp_id),
         lambda s: s.get("DBInstanceStatus") == "available",
         waiting,
+        action=f"check the RDS instance {temp_id}",
     )
     minutes = f"{waiting.timeout_s / 60:.0f} minutes"
     if not ready:
@@ -250,11 +261,7 @@ def _check_restored(
     except CloudError as exc:
         # Unreachable restored copy: a failed verification (metric 0), not a crash.
         report.checks.append(
-            CheckResult(
-                name="connect",
-                passed=False,
-                detail=f"{exc.message} (verify must run where the private subnets are reachable)",
-            )
+            CheckResult(name=CONNECT_CHECK, passed=False, detail=unreachable_detail(exc.message))
         )
         return
     with conn:
@@ -274,22 +281,3 @@ def _check_restored(
         else:
             report.checks += compare_facts(manifest, restored, exact=False, growth_pct=growth_pct)
         report.checks.append(run_probe(conn, probe_sql))
-
-
-def _cleanup(rds: Any, temp_id: str) -> str:
-    """Delete the temporary instance; never raise over the error already in flight."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    try:
-        delete_instance(rds, temp_id)
-    except ClientError as exc:
-        code = exc.response.get("Error", {}).get("Code", "")
-        if code in {"DBInstanceNotFound", "DBInstanceNotFoundFault"}:
-            return f"{temp_id} was never created; nothing to delete"
-        return (
-            f"could not delete {temp_id} ({code}); the next verify sweeps it after its "
-            "expires-at tag"
-        )
-    except BotoCoreError as exc:
-        return f"could not delete {temp_id} ({exc}); the next verify sweeps it"
-    return f"deleted {temp_id} (no final snapshot)"

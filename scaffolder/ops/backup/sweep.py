@@ -58,3 +58,22 @@ def _expired(tags: dict[str, str], now: datetime) -> bool:
     except ValueError:
         return True  # a restore-test instance with no readable expiry is a leftover
     return expires <= now
+
+
+def remove_restore_instance(rds: Any, temp_id: str) -> str:
+    """Delete the temporary instance; never raise over the error already in flight."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        delete_instance(rds, temp_id)
+    except ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code", "")
+        if code in {"DBInstanceNotFound", "DBInstanceNotFoundFault"}:
+            return f"{temp_id} was never created; nothing to delete"
+        return (
+            f"could not delete {temp_id} ({code}); the next verify sweeps it after its "
+            "expires-at tag"
+        )
+    except BotoCoreError as exc:
+        return f"could not delete {temp_id} ({exc}); the next verify sweeps it"
+    return f"deleted {temp_id} (no final snapshot)"
