@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from scaffolder.models import StackOutputs
+from scaffolder.models import ServiceOutputs, StackOutputs
 from scaffolder.ops.pgcluster import EphemeralCluster
 from tests.ops import pg
 
@@ -73,21 +73,57 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[MotoProvider]:
         yield MotoProvider()
 
 
-@pytest.fixture
-def outputs(aws: MotoProvider) -> StackOutputs:
-    """The stack outputs of a provisioned environment, with a real (moto) bucket and key."""
-    key_arn = aws.client("kms").create_key(Description="backups")["KeyMetadata"]["Arn"]
-    aws.client("s3").create_bucket(Bucket="demo-staging-backups")
-    secret = aws.client("secretsmanager").create_secret(Name="demo/staging/app", SecretString="{}")
+def provision_outputs(
+    aws: MotoProvider,
+    *,
+    buckets: tuple[str, ...] = ("demo-staging-backups",),
+    secret_string: str | None = "{}",
+    services: list[ServiceOutputs] | None = None,
+) -> StackOutputs:
+    """The outputs of a provisioned demo staging: a real (moto) KMS key, buckets and
+    app secret (with no value at all when `secret_string` is None)."""
+    key_arn = aws.client("kms").create_key(Description="env")["KeyMetadata"]["Arn"]
+    for bucket in buckets:
+        aws.client("s3").create_bucket(Bucket=bucket)
+    extra = {} if secret_string is None else {"SecretString": secret_string}
+    secret = aws.client("secretsmanager").create_secret(Name="demo/staging/app", **extra)
     return StackOutputs(
         project="demo",
         environment="staging",
         region=REGION,
+        services=services or [],
         backup_bucket_name="demo-staging-backups",
         artifacts_bucket_name="demo-staging-artifacts",
         kms_key_arn=key_arn,
         app_secret_arn=secret["ARN"],
         alarm_topic_arn=f"arn:aws:sns:{REGION}:123456789012:demo-staging-alarms",
+    )
+
+
+@pytest.fixture
+def outputs(aws: MotoProvider) -> StackOutputs:
+    """The stack outputs of a provisioned environment, with a real (moto) bucket and key."""
+    return provision_outputs(aws)
+
+
+def restore_test_instance(
+    aws: MotoProvider, name: str, env: str, expires: datetime, *, project: str | None = "demo"
+) -> None:
+    """An RDS instance tagged as a restore test of `env` that expires at `expires`."""
+    tags = {
+        "scaffold:purpose": "restore-test",
+        "scaffold:environment": env,
+        "scaffold:project": project,
+        "scaffold:expires-at": expires.isoformat(),
+    }
+    aws.client("rds").create_db_instance(
+        DBInstanceIdentifier=name,
+        Engine="postgres",
+        DBInstanceClass="db.t4g.micro",
+        AllocatedStorage=20,
+        MasterUsername="postgres",
+        MasterUserPassword="placeholder-1",
+        Tags=[{"Key": k, "Value": v} for k, v in tags.items() if v is not None],
     )
 
 

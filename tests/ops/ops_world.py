@@ -16,7 +16,7 @@ from scaffolder.models import ReleaseRecord, ServiceOutputs, StackOutputs
 from scaffolder.ops.context import OpsContext
 from scaffolder.ops.releases import write_record
 from scaffolder.ops.retry import Retry
-from tests.ops.conftest import REGION, Clock, MotoProvider
+from tests.ops.conftest import Clock, MotoProvider, provision_outputs
 
 START = datetime(2026, 1, 22, 3, 0, tzinfo=UTC)
 
@@ -30,22 +30,10 @@ class World:
     slept: list[float] = field(default_factory=list)
 
 
-def _outputs(aws: MotoProvider, services: list[ServiceOutputs]) -> StackOutputs:
-    key = aws.client("kms").create_key(Description="env")["KeyMetadata"]["Arn"]
-    for bucket in ("demo-staging-backups", "demo-staging-artifacts", "demo-staging-site"):
-        aws.client("s3").create_bucket(Bucket=bucket)
-    secret = aws.client("secretsmanager").create_secret(Name="demo/staging/app")
-    return StackOutputs(
-        project="demo",
-        environment="staging",
-        region=REGION,
-        services=services,
-        backup_bucket_name="demo-staging-backups",
-        artifacts_bucket_name="demo-staging-artifacts",
-        kms_key_arn=key,
-        app_secret_arn=secret["ARN"],
-        alarm_topic_arn=f"arn:aws:sns:{REGION}:123456789012:demo-staging-alarms",
-    )
+def _env_outputs(aws: MotoProvider, services: list[ServiceOutputs]) -> StackOutputs:
+    # The app secret starts with no value at all, as a freshly provisioned one does.
+    buckets = ("demo-staging-backups", "demo-staging-artifacts", "demo-staging-site")
+    return provision_outputs(aws, buckets=buckets, secret_string=None, services=services)
 
 
 def _ecs(aws: MotoProvider) -> list[str]:
@@ -146,7 +134,7 @@ def build_world(aws: MotoProvider, monkeypatch: pytest.MonkeyPatch) -> World:
         ),
     ]
     clock = Clock(START + timedelta(days=1))
-    world = World(ctx=OpsContext(outputs=_outputs(aws, services), clients=aws), clock=clock)
+    world = World(ctx=OpsContext(outputs=_env_outputs(aws, services), clients=aws), clock=clock)
     world.ctx.clock = clock
     world.ctx.sleep = clock.sleep
     world.ctx.retry = Retry(sleep=world.slept.append, jitter=lambda: 1.0)

@@ -4,6 +4,7 @@ moto for AWS (the CLI's own boto3 provider inside mock_aws), a real Postgres."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from scaffolder.cli.app import main
 from scaffolder.envspec import render_spec_yaml
 from scaffolder.models import EnvironmentSpec, ExternalDatabaseSpec, StackOutputs
 from scaffolder.ops.pgcluster import EphemeralCluster
-from tests.ops.conftest import MotoProvider
+from tests.ops.conftest import MotoProvider, restore_test_instance
 
 pytestmark = pytest.mark.postgres
 
@@ -153,18 +154,8 @@ def test_sweep_only_for_rds(
         }
     )
     (project / "outputs.json").write_text(rds_outputs.model_dump_json())
-    aws.client("rds").create_db_instance(
-        DBInstanceIdentifier="demo-staging-restore-x",
-        Engine="postgres",
-        DBInstanceClass="db.t4g.micro",
-        AllocatedStorage=20,
-        MasterUsername="postgres",
-        MasterUserPassword="placeholder-1",
-        Tags=[
-            {"Key": "scaffold:purpose", "Value": "restore-test"},
-            {"Key": "scaffold:environment", "Value": "staging"},
-            {"Key": "scaffold:expires-at", "Value": "2020-01-01T00:00:00+00:00"},
-        ],
+    restore_test_instance(
+        aws, "demo-staging-restore-x", "staging", datetime(2020, 1, 1, tzinfo=UTC), project=None
     )
 
     code = _scaffold(["backup", "verify", "staging", *_common(project), "--sweep-only"])

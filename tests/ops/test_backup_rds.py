@@ -19,7 +19,7 @@ from scaffolder.ops.backup.snapshot import run_snapshot, verify_snapshot
 from scaffolder.ops.backup.sweep import sweep_restore_instances
 from scaffolder.ops.pgcluster import EphemeralCluster
 from tests.ops import pg
-from tests.ops.conftest import Clock, MotoProvider
+from tests.ops.conftest import Clock, MotoProvider, restore_test_instance
 
 pytestmark = pytest.mark.postgres
 
@@ -297,31 +297,14 @@ def test_snapshot_without_manifest_is_restored_but_fails(
     assert list(_instances(aws)) == [SOURCE]
 
 
-def _restore_test_instance(aws: MotoProvider, name: str, env: str, expires: datetime) -> None:
-    aws.client("rds").create_db_instance(
-        DBInstanceIdentifier=name,
-        Engine="postgres",
-        DBInstanceClass="db.t4g.micro",
-        AllocatedStorage=20,
-        MasterUsername="postgres",
-        MasterUserPassword="placeholder-1",
-        Tags=[
-            {"Key": "scaffold:purpose", "Value": "restore-test"},
-            {"Key": "scaffold:environment", "Value": env},
-            {"Key": "scaffold:project", "Value": "demo"},
-            {"Key": "scaffold:expires-at", "Value": expires.isoformat()},
-        ],
-    )
-
-
 def test_sweep_deletes_only_expired_restore_tests_of_the_environment(
     rds_outputs: StackOutputs,
     aws: MotoProvider,
 ) -> None:
     now = datetime(2026, 1, 22, 12, 0, tzinfo=UTC)
-    _restore_test_instance(aws, "demo-staging-restore-old", "staging", now - timedelta(hours=1))
-    _restore_test_instance(aws, "demo-staging-restore-new", "staging", now + timedelta(hours=1))
-    _restore_test_instance(aws, "demo-prod-restore-old", "prod", now - timedelta(hours=1))
+    restore_test_instance(aws, "demo-staging-restore-old", "staging", now - timedelta(hours=1))
+    restore_test_instance(aws, "demo-staging-restore-new", "staging", now + timedelta(hours=1))
+    restore_test_instance(aws, "demo-prod-restore-old", "prod", now - timedelta(hours=1))
 
     result = sweep_restore_instances(aws, project="demo", environment="staging", now=now)
 
@@ -337,7 +320,7 @@ def test_verify_sweeps_leftovers_first(
     connector: LocalConnector,
 ) -> None:
     run_snapshot(outputs=rds_outputs, clients=aws, waiting=_waiting(clock), connect=connector)
-    _restore_test_instance(
+    restore_test_instance(
         aws, "demo-staging-restore-crashed", "staging", clock.now - timedelta(hours=1)
     )
 
