@@ -100,7 +100,9 @@ def _head_blobs(git: _Git) -> set[str]:
 
 
 def _plan(git: _Git, limits: HistoryLimits) -> _Plan | None:
-    code, listing = git.run(["rev-list", "--objects", "--all"])
+    # Clones made with a partial or broken object store (Replit exports, shallow
+    # imports) lack some blobs; without --missing the whole listing fails.
+    code, listing = git.run(["rev-list", "--objects", "--all", "--missing=allow-any"])
     if code != 0:
         return None
     fmt = "--batch-check=%(objectname) %(objecttype) %(objectsize) %(rest)"

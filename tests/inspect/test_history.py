@@ -148,3 +148,20 @@ def test_git_missing(repo: Path) -> None:
     assert findings == []
     assert [w.kind for w in warnings] == [WarningKind.NOT_GIT]
     assert "not installed" in warnings[0].message
+
+
+def test_a_missing_blob_does_not_skip_the_whole_history(repo: Path) -> None:
+    """Real exports (a Replit import) lack some blobs; the rest must still be scanned."""
+    key = openai_key()
+    commit(repo, "start", {"app.py": "print('hi')\n", "notes.txt": "lost to a broken clone\n"})
+    commit(repo, "add env", {".env.production": f"OPENAI_API_KEY={key}\n"})
+    commit(repo, "clean up", {}, delete=(".env.production", "notes.txt"))
+    lost = git(repo, "rev-parse", "HEAD~2:notes.txt")
+    (repo / ".git" / "objects" / lost[:2] / lost[2:]).unlink()
+    with pytest.raises(subprocess.CalledProcessError):
+        git(repo, "rev-list", "--objects", "--all")  # the trap is real
+
+    findings, warnings = scan_history_secrets(repo, set())
+
+    assert warnings == []
+    assert [(f.detector, f.path) for f in findings] == [("openai-api-key", ".env.production")]
