@@ -115,4 +115,7 @@ def status(
     else:
         _render_status(report)
     if not report.healthy:
-        raise CheckFailed(f"{env} is unhealthy: {'; '.join(report.problems)}.", hint="")
+        raise CheckFailed(
+            f"{env} is unhealthy: {'; '.join(report.problems)}.",
+            hint=f"Fix what is listed, then run `scaffold status {env}` again.",
+        )

@@ -52,7 +52,10 @@ def _confirm(env: str) -> None:
             hint="Re-run with --yes once you have read the plan.",
         )
     if not typer.confirm(f"Roll back {env} as shown?", default=False):
-        raise SafetyRefusal("Rollback cancelled; nothing was changed.", hint="")
+        raise SafetyRefusal(
+            "Rollback cancelled; nothing was changed.",
+            hint=f"Run `scaffold rollback {env}` again when ready.",
+        )
 
 
 def rollback(  # Typer passes every option by keyword.

@@ -294,5 +294,9 @@ def record_backend(project_dir: Path, url: str) -> Path | None:
             return None
         path.write_text(url + "\n", encoding="utf-8")
     except OSError as exc:
-        raise InputError(f"Cannot write {path}: {exc.strerror}.") from exc
+        raise InputError(
+            f"Cannot write {path}: {exc.strerror}.",
+            hint="The state backend exists; fix the folder's permissions and run "
+            "`scaffold bootstrap` again to record it.",
+        ) from exc
     return path

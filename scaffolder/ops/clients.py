@@ -108,6 +108,12 @@ def aws_errors(action: str) -> Iterator[None]:
                 hint="Wait a minute and run the command again; nothing was left half-done.",
             ) from exc
         message = exc.response.get("Error", {}).get("Message", str(exc))
-        raise CloudError(f"AWS refused to {action}: {code}: {message}") from exc
+        raise CloudError(
+            f"AWS refused to {action}: {code}: {message}",
+            hint="Fix what AWS names, then run the command again.",
+        ) from exc
     except BotoCoreError as exc:
-        raise CloudError(f"Could not reach AWS to {action}: {exc}") from exc
+        raise CloudError(
+            f"Could not reach AWS to {action}: {exc}",
+            hint="Check the network and the AWS region, then run the command again.",
+        ) from exc

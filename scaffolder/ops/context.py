@@ -48,7 +48,10 @@ def read_outputs_file(path: Path) -> StackOutputs:
     try:
         return StackOutputs.model_validate_json(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise InputError(f"Cannot read {path}: {exc.strerror}.") from exc
+        raise InputError(
+            f"Cannot read {path}: {exc.strerror}.",
+            hint="Write it with `scaffold outputs ENV --json > FILE`, or leave out --outputs.",
+        ) from exc
     except ValueError as exc:
         raise InputError(
             f"{path} is not a valid stack outputs JSON document.",

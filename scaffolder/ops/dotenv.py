@@ -96,7 +96,9 @@ def read_dotenv(path: Path) -> dict[str, str]:
     except UnicodeDecodeError as exc:
         raise InputError(f"{path} is not UTF-8 text.", hint="Save it as UTF-8.") from exc
     except OSError as exc:
-        raise InputError(f"Cannot read {path}: {exc.strerror}.") from exc
+        raise InputError(
+            f"Cannot read {path}: {exc.strerror}.", hint="Check the file's permissions."
+        ) from exc
     return parse_dotenv(text, source=str(path))
 
 

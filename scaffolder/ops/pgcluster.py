@@ -57,7 +57,11 @@ def run_command(
     except FileNotFoundError as exc:
         raise MissingToolError(f"{args[0]} is not installed.", hint=POSTGRES_TOOL_HINT) from exc
     except subprocess.TimeoutExpired as exc:
-        raise CloudError(f"{Path(args[0]).name} did not finish within {timeout:.0f}s.") from exc
+        raise CloudError(
+            f"{Path(args[0]).name} did not finish within {timeout:.0f}s.",
+            hint="Postgres was slow to reach or to start from here; run the command again, "
+            "or from closer to the database.",
+        ) from exc
 
 
 def find_pg_tool(name: str) -> str | None:

@@ -90,7 +90,10 @@ def site_origin(config: dict[str, Any], bucket: str | None) -> dict[str, Any]:
     if not items:
         from scaffolder.errors import CloudError
 
-        raise CloudError("The CloudFront distribution has no origin to point at a release.")
+        raise CloudError(
+            "The CloudFront distribution has no origin to point at a release.",
+            hint="Run `scaffold up ENV` to restore the site's distribution.",
+        )
     for origin in items:
         if bucket and str(origin.get("DomainName", "")).startswith(f"{bucket}."):
             return origin

@@ -100,7 +100,11 @@ def plan_rollback(
     plan.notes.extend(f"skipped an unreadable ledger record: {key}" for key in ledger.skipped)
     services = [s for s in ctx.outputs.services if service is None or s.name == service]
     if not services:
-        raise UsageError(f"The {ctx.env} environment has no service named {service!r}.")
+        names = ", ".join(s.name for s in ctx.outputs.services) or "none"
+        raise UsageError(
+            f"The {ctx.env} environment has no service named {service!r}.",
+            hint=f"Its services: {names}.",
+        )
     for svc in services:
         records = ledger.for_service(svc.name)
         if not records:
@@ -120,7 +124,8 @@ def plan_rollback(
             continue
         if not _deployable(target, svc.shape):
             raise CheckFailed(
-                f"Release {target.release_id} of {svc.name} records nothing to redeploy."
+                f"Release {target.release_id} of {svc.name} records nothing to redeploy.",
+                hint="Name another release with --to RELEASE (see `scaffold status ENV`).",
             )
         mismatch, sentence = _migrations(records, target, current)
         plan.steps.append(

@@ -61,7 +61,10 @@ def external_database(ctx: BackupContext, database_url: str | None) -> dict[str,
     try:
         url = json.loads(value.get("SecretString") or "{}").get(key)
     except (ValueError, AttributeError) as exc:
-        raise InputError("The app secret is not a JSON object of variables.") from exc
+        raise InputError(
+            "The app secret is not a JSON object of variables.",
+            hint="Overwrite it with `scaffold secrets push ENV`, or pass --database-url.",
+        ) from exc
     if not url:
         raise InputError(
             f"The {ctx.outputs.environment} app secret has no {key}.",

@@ -59,7 +59,9 @@ def master_credentials(clients: ClientProvider, secret_arn: str) -> tuple[str, s
         return str(data["username"]), str(data["password"])
     except (KeyError, TypeError, ValueError) as exc:
         raise InputError(
-            "The database master user secret does not hold a username and password."
+            "The database master user secret does not hold a username and password.",
+            hint="RDS manages that secret: check the instance's master user secret in the RDS "
+            "console, or run `scaffold up ENV` to restore it.",
         ) from exc
 
 
@@ -75,7 +77,11 @@ def conninfo_for(instance: dict[str, Any], user: str, password: str, dbname: str
     """Connection parameters for an RDS instance; SSL is required, never optional."""
     endpoint = instance.get("Endpoint") or {}
     if not endpoint.get("Address"):
-        raise CloudError(f"The RDS instance {instance['DBInstanceIdentifier']} has no endpoint.")
+        raise CloudError(
+            f"The RDS instance {instance['DBInstanceIdentifier']} has no endpoint.",
+            hint="It may still be creating or modifying: wait until it is available, then "
+            "run the command again.",
+        )
     return {
         "host": str(endpoint["Address"]),
         "port": str(endpoint.get("Port", 5432)),

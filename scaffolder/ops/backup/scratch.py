@@ -31,7 +31,11 @@ def connect_postgres(info: Mapping[str, str]) -> Connection[Any]:
         host, port = info.get("host", "localhost"), info.get("port", "5432")
         where = f"{host}:{port}/{info.get('dbname', '')}"
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else "connection failed"
-        raise CloudError(f"Could not connect to Postgres at {where}: {first}") from exc
+        raise CloudError(
+            f"Could not connect to Postgres at {where}: {first}",
+            hint="Check that the database is running and reachable from this machine, and "
+            "that the URL's user and password are right.",
+        ) from exc
 
 
 def parse_url(url: str, *, flag: str) -> dict[str, str]:

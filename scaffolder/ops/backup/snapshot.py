@@ -162,7 +162,11 @@ def verify_snapshot(
     manifests = _manifests(clients, outputs)
     snapshot = latest_snapshot(rds, instance_id, {snapshot_id} if snapshot_id else set(manifests))
     if snapshot_id and snapshot["DBSnapshotIdentifier"] != snapshot_id:
-        raise CloudError(f"There is no available snapshot {snapshot_id} of {instance_id}.")
+        raise CloudError(
+            f"There is no available snapshot {snapshot_id} of {instance_id}.",
+            hint="Leave out --snapshot to verify the newest one, or take one with "
+            "`scaffold backup run ENV`.",
+        )
     chosen = str(snapshot["DBSnapshotIdentifier"])
     manifest_key = manifests.get(chosen)
     now = waiting.clock()
