@@ -156,7 +156,7 @@ def test_existing_dev_dockerfile_is_left_alone(rendered: dict[str, Path]) -> Non
     # flask_poetry's engine decision: ours goes to Dockerfile.production.
     assert not (rendered["flask_poetry"] / "Dockerfile").exists()
     assert (
-        'docker build --file "Dockerfile.production"'
+        "docker build --file 'Dockerfile.production'"
         in (rendered["flask_poetry"] / ".github/workflows/deploy.yml").read_text()
     )
 

@@ -81,4 +81,4 @@ def test_users_own_files_are_left_alone(initialized: dict[str, Path]) -> None:
     assert "uses: ./.github/workflows/ci.yml" not in deploy
     # Their dev Dockerfile stays; ours goes next to it.
     assert (repo / "Dockerfile.production").is_file()
-    assert '--file "Dockerfile.production"' in deploy
+    assert "--file 'Dockerfile.production'" in deploy

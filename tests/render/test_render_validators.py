@@ -104,3 +104,21 @@ def test_env_example_lists_every_name_without_values(rendered: dict[str, Path], 
     for private in set(ctx.env_vars) - set(ctx.public_env_vars):
         index = lines.index(f"{private}=")
         assert not lines[index - 1].startswith("# public"), text
+
+
+def test_odd_names_and_no_apps_still_give_valid_workflows(tmp_path: Path) -> None:
+    """A scoped, upper-case app name must be quoted; a repo with no app has no empty needs."""
+    from tests.render.contexts import answers_for, express_pg, render, streamlit_app
+
+    odd = express_pg()
+    odd.apps[0].name = "@Acme/Web_API"
+    empty = streamlit_app()
+    empty.apps = []
+    for name, ctx in {"odd": odd, "empty": empty}.items():
+        render(ctx, tmp_path / name, answers_for(ctx))
+    workflows = sorted(tmp_path.glob("*/.github/workflows/*.yml"))
+    assert validators.check_jsonschema(workflows) == []
+    assert validators.yamllint(workflows) == []
+    assert validators.zizmor(workflows) == []
+    deploy = (tmp_path / "odd/.github/workflows/deploy.yml").read_text()
+    assert '--tag "acme-web-api:${GITHUB_SHA}"' in deploy

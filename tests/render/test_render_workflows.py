@@ -133,8 +133,8 @@ def test_static_supabase_deploy(rendered: dict[str, Path]) -> None:
     supabase = wm.steps(job)[wm.index_of(job, "Supabase")]
     assert supabase["env"]["SUPABASE_PROJECT_REF"] == "${{ secrets.SUPABASE_PROJECT_REF }}"
     assert "db push" in supabase["run"]
-    assert 'functions deploy "send-email"' in supabase["run"]
-    assert 'functions deploy "stripe-webhook"' in supabase["run"]
+    assert "functions deploy 'send-email'" in supabase["run"]
+    assert "functions deploy 'stripe-webhook'" in supabase["run"]
     upload = wm.index_of(job, "upload the site")
     assert "releases/" in wm.steps(job)[upload]["run"]
     assert wm.index_of(job, "Back up") < wm.index_of(job, "Supabase")
