@@ -111,3 +111,25 @@ def test_without_rds_database_url_comes_from_the_app_secret() -> None:
     assert catalog.injected_secret_names(spec) == ["DATABASE_URL"]
     rds = server_spec("prod").model_copy(update={"secret_names": ["DATABASE_URL", "PORT"]})
     assert catalog.injected_secret_names(rds) == []
+
+
+@pytest.mark.parametrize("make", [server_spec, static_spec], ids=["server-rds", "static-supabase"])
+def test_every_priced_resource_carries_the_tag_the_budget_counts(make: object) -> None:
+    from scaffolder.provision.plan import SIMPLE_PRICES
+
+    spec = make("prod")  # type: ignore[operator]
+    billed = set(SIMPLE_PRICES) | {
+        "aws:rds/instance:Instance",
+        "aws:ecs/service:Service",
+        "aws:ec2/eip:Eip",
+        "aws:cloudfront/distribution:Distribution",
+        "aws:cloudwatch/logGroup:LogGroup",
+    }
+    resources = [r for r in graph_for(spec).resources if r.custom and r.type in billed]
+    assert resources
+    untagged = [
+        r.name
+        for r in resources
+        if (r.inputs.get("tags") or {}).get("scaffold:stack") != f"{spec.project}-prod"
+    ]
+    assert untagged == []
