@@ -112,6 +112,11 @@ def price_graph(graph: ResourceGraph, spec: EnvironmentSpec, p: cost.PriceTable)
         "Usage-driven charges (traffic, CloudFront, log ingestion, extra ALB capacity) "
         "are not included.",
     ]
+    limit = cost.budget_limit_usd(spec, p)
+    notes.append(
+        f"AWS Budgets alerts at 80% of ${limit:,.2f} spent and at a forecast above it "
+        "(set monthly_budget_usd to change the limit)."
+    )
     if spec.region != p.region:
         notes.append(f"Prices are {p.region} list prices; {spec.region} differs slightly.")
     return Plan(

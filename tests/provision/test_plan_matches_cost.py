@@ -30,3 +30,10 @@ def test_plan_lists_every_resource_with_its_cost() -> None:
     assert by_type["aws:ec2/vpc:Vpc"].monthly_usd == 0
     assert not any(r.type.startswith("scaffold:") for r in plan.resources)
     assert plan.prices_as_of == "2026-11-01"
+
+
+def test_plan_names_the_budget_limit() -> None:
+    spec = server_spec("staging").model_copy(update={"monthly_budget_usd": 250})
+    plan = plan_spec(spec)
+    assert any("$250.00" in note for note in plan.notes)
+    assert "aws:budgets/budget:Budget" in {r.type for r in plan.resources}
