@@ -76,20 +76,8 @@ def run_dump(
         dump_sha256=sha256,
         dump_size=size,
     )
-    # The manifest goes last: a manifest in the bucket means its dump is complete.
-    manifest_uri = store.put_json(
-        clients, outputs, base + store.MANIFEST_SUFFIX, manifest.model_dump_json(indent=2)
-    )
-    return BackupRunResult(
-        project=outputs.project,
-        environment=outputs.environment,
-        kind="dump",
-        location=dump_uri,
-        manifest_uri=manifest_uri,
-        created_at=now.isoformat(),
-        size_bytes=size,
-        tables=len(facts.tables),
-        total_rows=sum(t.rows for t in facts.tables),
+    return store.record_backup(
+        clients, outputs, manifest, key=base + store.MANIFEST_SUFFIX, location=dump_uri
     )
 
 

@@ -113,21 +113,12 @@ def run_snapshot(
         excluded_schemas=list(PLATFORM_SCHEMAS),
         snapshot_id=snapshot_id,
     )
-    manifest_uri = store.put_json(
+    return store.record_backup(
         clients,
         outputs,
-        f"{_prefix(outputs)}{stamp}-{snapshot_id}{store.MANIFEST_SUFFIX}",
-        manifest.model_dump_json(indent=2),
-    )
-    return BackupRunResult(
-        project=outputs.project,
-        environment=outputs.environment,
-        kind="snapshot",
+        manifest,
+        key=f"{_prefix(outputs)}{stamp}-{snapshot_id}{store.MANIFEST_SUFFIX}",
         location=snapshot_id,
-        manifest_uri=manifest_uri,
-        created_at=now.isoformat(),
-        tables=len(facts.tables),
-        total_rows=sum(t.rows for t in facts.tables),
     )
 
 

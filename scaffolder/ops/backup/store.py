@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from scaffolder.errors import InputError
 from scaffolder.models import StackOutputs
-from scaffolder.ops.backup.models import BackupManifest
+from scaffolder.ops.backup.models import BackupManifest, BackupRunResult
 from scaffolder.ops.clients import ClientProvider, aws_errors
 
 MANIFEST_SUFFIX = ".manifest.json"
@@ -48,6 +48,33 @@ def put_json(clients: ClientProvider, outputs: StackOutputs, key: str, body: str
             **_sse(outputs),
         )
     return s3_uri(bucket, key)
+
+
+def record_backup(
+    clients: ClientProvider,
+    outputs: StackOutputs,
+    manifest: BackupManifest,
+    *,
+    key: str,
+    location: str,
+) -> BackupRunResult:
+    """Store the manifest of a backup that is complete, and say what was taken.
+
+    The manifest goes last: a manifest in the bucket means its backup is whole.
+    """
+    manifest_uri = put_json(clients, outputs, key, manifest.model_dump_json(indent=2))
+    tables = manifest.facts.tables
+    return BackupRunResult(
+        project=manifest.project,
+        environment=manifest.environment,
+        kind=manifest.kind,
+        location=location,
+        manifest_uri=manifest_uri,
+        created_at=manifest.created_at,
+        size_bytes=manifest.dump_size,
+        tables=len(tables),
+        total_rows=sum(t.rows for t in tables),
+    )
 
 
 def upload_file(clients: ClientProvider, outputs: StackOutputs, path: Path, key: str) -> str:
