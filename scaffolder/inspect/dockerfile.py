@@ -57,7 +57,9 @@ def _install_problems(text: str) -> list[str]:
     for match in _NODE_INSTALL.finditer(text):
         tool, verb, rest = match.groups()
         frozen = verb == "ci" or "--frozen-lockfile" in rest or "--immutable" in rest
-        if verb in {"install", "i"} and not frozen and not rest.strip().startswith("-g"):
+        # A global install puts a tool (pnpm, a CLI) on the PATH; it has no lockfile.
+        is_global = bool({"-g", "--global"} & set(rest.split()))
+        if verb in {"install", "i"} and not frozen and not is_global:
             problems.append(
                 f"installs with `{tool} {verb}` instead of the lockfile ({tool} ci / frozen)"
             )

@@ -364,7 +364,12 @@ ALL_DETECTORS: tuple[Detector, ...] = PROVIDER_DETECTORS + FRAMEWORK_DETECTORS
 
 # Database URLs with a user:password part. The scheme decides the detector name.
 # Found from "://" (a literal, fast to find); the scheme is read backwards in Python.
-DB_URL_RE = re.compile(r"://(?P<user>[^:@/\s'\"`]*):(?P<v>[^@/\s'\"`]+)@(?P<host>[^/:\s'\"`?,]+)")
+# The host is a bracketed IPv6 literal or has no regex syntax in it: a secret-scanner
+# pattern such as `postgresql://[^:]+:[^@]+@` is documentation, not a URL.
+DB_URL_RE = re.compile(
+    r"://(?P<user>[^:@/\s'\"`]*):(?P<v>[^@/\s'\"`]+)@"
+    r"(?P<host>\[[0-9A-Fa-f:.]+\]|[^/:\s'\"`?,\[\]^+*()|\\]+)"
+)
 DB_SCHEME_RE = re.compile(
     r"(?:^|[^\w+])(?P<scheme>postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?)"
     r"(?:\+[a-z0-9]+)?$"
@@ -408,10 +413,11 @@ CODE_SUFFIXES = frozenset(
 
 # Values nobody would ship: empty markers, "your-key-here", references to a variable.
 PLACEHOLDER_RE = re.compile(
-    r"^(?:<[^>]*>|\$\{\{?[^}]*\}\}?|\$\(.*\)|\$[A-Za-z_]\w*|\{\{.*\}\}|%\(?\w+\)?s?%?"
+    r"^(?:<[^>]*>|\[[^\]]*\]|\$\{\{?[^}]*\}\}?|\$\(.*\)|\$[A-Za-z_]\w*|\{\{.*\}\}|%\(?\w+\)?s?%?"
     r"|[x*.#_-]{3,}|.*(?:x{4,}|X{4,}|\.\.\.|\*{3,}).*|(?:your|my|insert|enter|put|add|paste)[-_ ].*"
     r"|.*[-_ ](?:here|goes[-_ ]here)|replace[-_ ]?(?:me|this|with).*|todo|tbd|fixme|none|null|nil"
-    r"|undefined|example|.*[-_]example|example[-_].*|placeholder.*|.*[-_]placeholder|sk-\.\.\."
+    r"|undefined|example|.*[-_]example|example[-_].*|placeholder.*|.*[-_]placeholder(?:[-_].*)?"
+    r"|sk-\.\.\."
     r"|(?:sk|pk|rk)_test_.*|true|false)$",
     re.IGNORECASE,
 )

@@ -190,12 +190,22 @@ def _variable(detector: Detector, match: re.Match[str], text: str) -> str:
     return groups.get("name") or groups.get("name2") or ""
 
 
+_AUTH_PROVIDER_SECRET_RE = re.compile(r"(?:^|_)AUTH_[A-Z0-9]+_SECRET$")
+
+
 def _accept_generic(var: str, value: str) -> bool:
     if not SECRET_NAME_RE.search(var) or _name_echo(var, value):
         return False
-    # A signing secret works with any literal (so it ships); an API key or a
-    # password that is a placeholder simply does not work.
-    return "SECRET" in var.upper() or not is_placeholder(value)
+    # A signing secret works with any literal (so it ships); an API key, a password
+    # or an OAuth client secret (GOOGLE_CLIENT_SECRET, Auth.js's AUTH_GOOGLE_SECRET)
+    # that is a placeholder simply does not work.
+    return _signing_secret(var) or not is_placeholder(value)
+
+
+def _signing_secret(var: str) -> bool:
+    upper = var.upper()
+    oauth_client = "CLIENT_SECRET" in upper or bool(_AUTH_PROVIDER_SECRET_RE.search(upper))
+    return "SECRET" in upper and not oauth_client
 
 
 def _known_public(name: str, value: str, text: str) -> bool:

@@ -19,7 +19,12 @@ _CLIENT_RE = re.compile(
 )
 _VITE_CONFIG_RE = re.compile(r"(?:^|/)vite\.config\.[cm]?[jt]s$")
 _USE_CLIENT_RE = re.compile(r"""\A(?:\s|//[^\n]*\n|/\*.*?\*/)*['"]use client['"]""", re.DOTALL)
-_SERVICE_ROLE_NAME_RE = re.compile(r"\b[A-Z0-9_]*SERVICE_ROLE[A-Z0-9_]*\b")
+# The name as it is read (process.env.X, env["X"], Deno.env.get("X"), getenv("X")): a
+# setup page that only prints "SUPABASE_SERVICE_ROLE=<your key>" reaches no key.
+_SERVICE_ROLE_NAME_RE = re.compile(
+    r"(?:\benv\s*(?:\.\s*|\[\s*['\"`])|\bget(?:env)?\(\s*['\"`])"
+    r"(?P<name>[A-Z0-9_]*SERVICE_ROLE[A-Z0-9_]*)\b"
+)
 # Bundlers inline these prefixes into the browser bundle, whatever file reads them.
 _PUBLIC_SERVICE_ROLE_RE = re.compile(
     r"\b(?:VITE_|NEXT_PUBLIC_|PUBLIC_|NUXT_PUBLIC_|REACT_APP_|EXPO_PUBLIC_)[A-Z0-9_]*SERVICE_ROLE\w*"
@@ -27,6 +32,12 @@ _PUBLIC_SERVICE_ROLE_RE = re.compile(
 _SECRET_KEY_RE = re.compile(r"\bsb_secret_[A-Za-z0-9_-]{20,}")
 _PUBLISHABLE_RE = re.compile(r"\bsb_publishable_[A-Za-z0-9_-]{20,}")
 _CODE_SUFFIXES = (".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".vue", ".svelte", ".astro")
+_USE_SUFFIXES = (*_CODE_SUFFIXES, ".py", ".dart", ".json", ".toml", ".yaml", ".yml")
+
+
+def _can_use_supabase(path: str) -> bool:
+    """Code, manifests and env files; a README or an agent's notes naming Supabase use nothing."""
+    return path.endswith(_USE_SUFFIXES) or is_env_file_name(path)
 
 
 def _project_dir(paths: Iterable[str]) -> str | None:
@@ -126,7 +137,8 @@ def _service_role_exposure(source: SourceFile, browser: bool) -> Evidence | None
             return Evidence(path=source.path, line=_line(text, secret.start()))
         named = _SERVICE_ROLE_NAME_RE.search(text)
         if named:
-            return Evidence(path=source.path, line=_line(text, named.start()), snippet=named[0])
+            start = named.start("name")
+            return Evidence(path=source.path, line=_line(text, start), snippet=named["name"])
     public = _PUBLIC_SERVICE_ROLE_RE.search(text)
     if public:
         return Evidence(path=source.path, line=_line(text, public.start()), snippet=public[0])
@@ -144,7 +156,8 @@ def inspect_supabase(files: list[SourceFile]) -> tuple[SupabaseFacts, list[ScanW
     paths = [f.path for f in files]
     project_dir = _project_dir(paths)
     used = project_dir is not None or any(
-        "supabase" in f.text and _CLIENT_RE.search(f.text) for f in files
+        _can_use_supabase(f.path) and "supabase" in f.text and _CLIENT_RE.search(f.text)
+        for f in files
     )
     facts = SupabaseFacts(used=used, project_dir=project_dir)
     if project_dir:

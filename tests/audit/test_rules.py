@@ -414,3 +414,15 @@ def test_fix_commands_and_plan_steps_name_real_commands() -> None:
         assert words[0] == "scaffold" and words[1] in DESIGN_COMMANDS, command
         if words[1] in {"plan", "up", "destroy", "secrets", "backup"}:
             assert words[-1] in {"dev", "staging", "prod"}, command
+
+
+def test_a_fallback_default_only_in_history_is_not_a_leak() -> None:
+    """A Replit app once had `SESSION_SECRET || "dev-secret-..."`; the code no longer has it."""
+    old_default = secret(
+        kind=SecretKind.FALLBACK_SECRET,
+        detector="fallback-secret",
+        in_working_tree=False,
+        in_history=True,
+        commit="abcdef1234567890",
+    )
+    assert findings(ready_facts(secrets=[old_default]), "SEC002") == []

@@ -99,7 +99,12 @@ def committed_secret(ctx: AuditContext) -> Iterator[Hit]:
     fix_command="scaffold secrets push staging",
 )
 def history_secret(ctx: AuditContext) -> Iterator[Hit]:
-    history = [s for s in ctx.facts.secrets if s.in_history and not s.in_working_tree]
+    # A fallback default the code no longer has is no credential: nothing to rotate.
+    history = [
+        s
+        for s in ctx.facts.secrets
+        if s.in_history and not s.in_working_tree and s.kind != SecretKind.FALLBACK_SECRET
+    ]
     for secret in _distinct(history):
         yield Hit(
             evidence=(_secret_evidence(secret),),
