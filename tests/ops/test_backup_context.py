@@ -4,20 +4,21 @@ instance cannot be reached from where it runs."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
-from scaffolder.errors import CheckFailed, CloudError
+from scaffolder.errors import CheckFailed, CloudError, InputError
 from scaffolder.models import StackOutputs
 from scaffolder.ops.backup import BackupContext, CheckResult, VerificationReport, raise_if_failed
 from scaffolder.ops.backup.checks import CONNECT_CHECK, unreachable_detail
 from scaffolder.ops.backup.rds import Waiting, wait_for
 from scaffolder.ops.clients import aws_errors
-from scaffolder.ops.context import OpsContext
+from scaffolder.ops.context import OpsContext, resolve_context
 from scaffolder.ops.retry import Retry
-from tests.ops.conftest import Clock
+from tests.ops.conftest import Clock, MotoProvider
 
 
 def _error(code: str) -> ClientError:
@@ -136,3 +137,26 @@ def test_other_failed_checks_keep_the_general_hint() -> None:
 
     assert failed.value.hint.startswith("Read each failed check's detail above")
     assert "VPC" not in failed.value.hint
+
+
+def test_a_required_spec_is_read_before_the_stack(tmp_path: Path) -> None:
+    # Without --outputs, scaffold backup finds the stack through infra/Pulumi.<env>.yaml.
+    with pytest.raises(InputError) as caught:
+        resolve_context("staging", project=tmp_path, spec_required=True)
+
+    assert caught.value.exit_code == 3
+    assert "Pulumi.staging.yaml does not exist" in caught.value.message
+    assert "scaffold init" in caught.value.hint
+
+
+def test_an_optional_spec_may_be_missing_with_an_outputs_file(
+    tmp_path: Path, outputs: StackOutputs
+) -> None:
+    path = tmp_path / "outputs.json"
+    path.write_text(outputs.model_dump_json())
+
+    ctx = resolve_context(
+        "staging", project=tmp_path, outputs_file=path, clients=MotoProvider, with_spec=True
+    )
+
+    assert ctx.spec is None and ctx.outputs == outputs
