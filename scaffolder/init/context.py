@@ -16,6 +16,7 @@ from typing import Literal
 
 from scaffolder.envspec import default_spec, render_spec_yaml
 from scaffolder.init.apps import runner, template_app
+from scaffolder.init.envnames import owner_supplied
 from scaffolder.init.models import InitAnswers
 from scaffolder.models import (
     AppFacts,
@@ -177,6 +178,8 @@ def _env_vars(
     secret: set[str] = set()
     public: set[str] = set()
     for var in facts.env_vars:
+        if not owner_supplied(var):
+            continue
         paths = [e.path for e in var.evidence]
         if paths and all(p in generated for p in paths) and var.name not in known:
             continue

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shlex
+import tomllib
 
 from scaffolder.inspect.files import SourceFile
 from scaffolder.inspect.index import RepoIndex, basename, exposed_port, own_code, under
@@ -131,7 +133,45 @@ def _module(path: str, folder: str) -> str:
     return rel.removesuffix(".py").replace("/", ".").removesuffix(".__init__")
 
 
+# Folders of pasted copies and scratch files: Replit's agent saves every file the
+# user attaches to attached_assets/, often an older copy of the real app module.
+_SIDE_FOLDERS = frozenset({"attached_assets", "archive", "backup", "backups", "old", "examples"})
+_PYTHON_RUN = re.compile(r"^python3?\s+(?:-u\s+)?([\w./-]+\.py)\b")
+
+
+def _preferred(source: SourceFile) -> tuple[bool, int, str]:
+    parts = source.path.split("/")
+    return (bool(_SIDE_FOLDERS.intersection(parts[:-1])), len(parts), source.path)
+
+
+def replit_run(folder: str, index: RepoIndex) -> str | None:
+    """The command Replit deploys with (`[deployment] run`, else `run`), unwrapped from sh -c."""
+    text = index.text(join(folder, ".replit"))
+    if not text:
+        return None
+    try:
+        config = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+    deployment = config.get("deployment")
+    run = deployment.get("run") if isinstance(deployment, dict) else None
+    run = run or config.get("run")
+    if isinstance(run, list) and all(isinstance(a, str) for a in run):
+        run = run[2] if len(run) == 3 and run[1] == "-c" else shlex.join(run)
+    return run.strip() if isinstance(run, str) and run.strip() else None
+
+
+def _replit_python_start(folder: str, index: RepoIndex) -> str | None:
+    """`python main.py` from .replit when that file exists: it may start more than the web app."""
+    run = replit_run(folder, index)
+    match = _PYTHON_RUN.match(run) if run else None
+    if match and index.exists(join(folder, match.group(1))):
+        return run
+    return None
+
+
 def _entrypoint(app: AppFacts, code: list[SourceFile]) -> str | None:
+    code = sorted(code, key=_preferred)
     pattern = _APP_OBJECT.get(app.kind)
     if pattern is not None:
         for source in code:
@@ -199,7 +239,7 @@ def fill_python_app(app: AppFacts, index: RepoIndex) -> None:
     app.entrypoint = _entrypoint(app, code)
     procfile = _procfile_web(folder, index)
     app.port = _port(app, code, procfile, index)
-    app.start_command = procfile or _start(app)
+    app.start_command = procfile or _replit_python_start(folder, index) or _start(app)
     app.django_rest_framework = "djangorestframework" in deps or any(
         "rest_framework" in s.text for s in code
     )

@@ -300,3 +300,36 @@ def test_a_rerun_is_a_fixed_point_over_its_own_output() -> None:
         rerun_facts, ANSWERS, exists=only(*generated), generated=generated, previous=first
     )
     assert again == first
+
+
+def test_platform_terminal_and_test_only_names_are_not_asked_for() -> None:
+    """A v0 workspace read TERM_PROGRAM and CI in a CLI plugin and E2E_* in Playwright specs."""
+    names = {
+        "CI": ["scripts/build.ts"],
+        "NODE_ENV": ["src/lib/env.ts"],
+        "PORT": ["server.ts"],
+        "TERM_PROGRAM": ["plugin/src/setup.ts"],
+        "VERCEL_ENV": ["src/lib/env.ts"],
+        "NEXT_PUBLIC_VERCEL_URL": ["src/app/layout.tsx"],
+        "GITHUB_SHA": ["src/lib/version.ts"],
+        "REPLIT_DEPLOYMENT": ["main.py"],
+        "E2E_BASE_URL": ["tests/e2e/login.spec.ts", "playwright.config.ts"],
+        "TEST_USER_PASSWORD": ["e2e/auth.setup.ts"],
+        "GITHUB_TOKEN": ["src/lib/github.ts"],
+        "OPENAI_API_KEY": ["src/lib/ai.ts", "tests/ai.test.ts"],
+        "NEXT_PUBLIC_SUPABASE_URL": ["src/lib/supabase.ts"],
+    }
+    repo = facts(
+        app(AppKind.NEXTJS),
+        env_vars=[
+            EnvVarFacts(
+                name=n,
+                public=n.startswith("NEXT_PUBLIC_"),
+                evidence=[Evidence(path=p) for p in paths],
+            )
+            for n, paths in names.items()
+        ],
+    )
+    ctx = build_context(repo, ANSWERS, exists=nothing)
+    assert ctx.env_vars == ["GITHUB_TOKEN", "OPENAI_API_KEY"]
+    assert ctx.public_env_vars == ["NEXT_PUBLIC_SUPABASE_URL"]

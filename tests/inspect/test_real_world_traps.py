@@ -6,6 +6,9 @@ no code from those repositories is copied here.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from scaffolder.inspect import inspect_repository
 from scaffolder.inspect.dockerfile import inspect_dockerfile
 from scaffolder.inspect.files import SourceFile
 from scaffolder.inspect.patterns import is_placeholder
@@ -121,3 +124,69 @@ def test_a_global_tool_install_is_not_an_unlocked_install() -> None:
     assert not inspect_dockerfile(
         SourceFile(path="Dockerfile", text=loose, size=1)
     ).production_grade
+
+
+def _write(root: Path, tree: dict[str, str]) -> Path:
+    for rel, text in tree.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+_DASHBOARD = (
+    "from flask import Flask\n"
+    "app = Flask(__name__)\n"
+    "app.secret_key = os.environ['SECRET_KEY']\n"
+    "@app.route('/healthz')\n"
+    "def healthz():\n"
+    "    return 'ok'\n"
+)
+
+
+def test_replit_attached_copies_do_not_become_the_entrypoint(tmp_path: Path) -> None:
+    """Replit's agent keeps pasted copies of the app in attached_assets/ (sorted first)."""
+    repo = _write(
+        tmp_path,
+        {
+            "pyproject.toml": '[project]\nname = "bot"\ndependencies = ["flask>=3"]\n',
+            "attached_assets/web_dashboard_1752767174296.py": _DASHBOARD,
+            "web_dashboard.py": _DASHBOARD,
+        },
+    )
+    [app] = inspect_repository(repo, scan_history=False).apps
+    assert app.entrypoint == "web_dashboard:app"
+    assert app.start_command == "gunicorn --bind 0.0.0.0:5000 web_dashboard:app"
+
+
+def test_replit_deployment_run_is_the_python_start_command(tmp_path: Path) -> None:
+    """main.py starts the trading loop and the dashboard thread: gunicorn alone would not."""
+    repo = _write(
+        tmp_path,
+        {
+            "pyproject.toml": '[project]\nname = "bot"\ndependencies = ["flask>=3"]\n',
+            ".replit": (
+                'entrypoint = "main.py"\nrun = "python main.py --dev"\n\n'
+                '[deployment]\nrun = ["sh", "-c", "python main.py"]\n'
+                'deploymentTarget = "gce"\n'
+            ),
+            "main.py": "from web_dashboard import app\napp.run(host='0.0.0.0', port=5000)\n",
+            "web_dashboard.py": _DASHBOARD,
+        },
+    )
+    [app] = inspect_repository(repo, scan_history=False).apps
+    assert app.start_command == "python main.py"
+    assert app.port == 5000
+
+
+def test_a_replit_run_naming_a_missing_file_is_ignored(tmp_path: Path) -> None:
+    repo = _write(
+        tmp_path,
+        {
+            "requirements.txt": "flask\n",
+            ".replit": '[deployment]\nrun = ["python", "gone.py"]\n',
+            "web_dashboard.py": _DASHBOARD,
+        },
+    )
+    [app] = inspect_repository(repo, scan_history=False).apps
+    assert app.start_command == "gunicorn --bind 0.0.0.0:5000 web_dashboard:app"
