@@ -269,6 +269,13 @@ class _Walker:
             self.warn(WarningKind.UNREADABLE, rel, f"cannot read: {exc.strerror or exc}")
             return
         self.result.bytes_read += len(data)
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            # UTF-16 with a BOM (PowerShell's `>` writes it: `supabase gen types > x.ts`,
+            # `echo KEY=... > .env`): text, full of NUL bytes, that must still be scanned.
+            text = _utf16(data)
+            if text is not None:
+                self.result.files.append(SourceFile(path=rel, text=text, size=size))
+                return
         if b"\0" in data[:BINARY_SNIFF_BYTES]:
             self.result.binary_files += 1
             if is_text_named(rel):
@@ -283,6 +290,13 @@ class _Walker:
             self.warn(WarningKind.NOT_UTF8, rel, "not valid UTF-8; read as Latin-1")
             text = data.decode("latin-1")
         return text.removeprefix("\ufeff")
+
+
+def _utf16(data: bytes) -> str | None:
+    try:
+        return data.decode("utf-16")
+    except UnicodeDecodeError:
+        return None
 
 
 def walk_repository(

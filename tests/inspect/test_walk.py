@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import os
 import subprocess
 import time
@@ -264,3 +265,23 @@ def test_undecodable_file_names_still_serialize(tmp_path: Path) -> None:
     assert _kinds(facts.warnings, WarningKind.BINARY) == ["bin\ufffd.js"]
     assert walk_repository(tmp_path).paths == ["bin\ufffd.js", "caf\ufffd.txt"]
     assert '"bin\ufffd.js"' in facts.model_dump_json(ensure_ascii=False)
+
+
+def test_utf16_with_a_bom_is_text_and_scanned(tmp_path: Path) -> None:
+    """Real Lovable repos hold UTF-16 files written by PowerShell's `>` (generated types)."""
+    text = "export type Json = string;\r\nconst key = 'abc';\r\n"
+    write(
+        tmp_path,
+        {
+            "src/types/supabase-generated.ts": "\ufeff".encode("utf-16-le")
+            + text.encode("utf-16-le"),
+            "be.txt": codecs.BOM_UTF16_BE + "hello".encode("utf-16-be"),
+            "broken.txt": b"\xff\xfe\x00",  # odd length: not UTF-16 after all
+        },
+    )
+    result = walk_repository(tmp_path)
+    by_path = {f.path: f.text for f in result.files}
+    assert by_path["src/types/supabase-generated.ts"] == text
+    assert by_path["be.txt"] == "hello"
+    assert "broken.txt" not in by_path
+    assert _kinds(result.warnings, WarningKind.BINARY) == ["broken.txt"]
