@@ -106,8 +106,13 @@ def plain_environment(service: ServiceSpec) -> dict[str, str]:
 
 def reserved_env_names(spec: EnvironmentSpec) -> frozenset[str]:
     """Names the platform sets, which the app secret may not shadow."""
+    return reserved_env_names_for(self_hosted_database=spec.database is not None)
+
+
+def reserved_env_names_for(*, self_hosted_database: bool) -> frozenset[str]:
+    """The same, for callers that know only whether the environment runs RDS."""
     names = set(PLAIN_ENV_NAMES) | RUNTIME_ENV_NAMES
-    if spec.database is not None:
+    if self_hosted_database:
         names |= set(DB_PLAIN_NAMES) | set(DB_SECRET_KEYS) | COMPOSED_NAMES
     return frozenset(names)
 

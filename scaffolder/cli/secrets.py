@@ -61,6 +61,10 @@ def _render_change(change: SecretsChange, json_out: bool) -> None:
         ]
         verdict = "written" if change.written else "nothing changed"
         console.success(f"{change.environment} app secret: {'; '.join(parts)} ({verdict}).")
+    if change.platform_set:
+        console.warn(
+            f"not stored, {change.environment} sets these itself: {', '.join(change.platform_set)}"
+        )
     if change.unknown:
         console.warn(f"not in .env.example: {', '.join(change.unknown)}")
     if change.missing:

@@ -28,6 +28,9 @@ class SecretsChange(Model):
     unchanged: list[str] = Field(default_factory=list)
     unknown: list[str] = Field(default_factory=list)  # pushed, but not in .env.example
     missing: list[str] = Field(default_factory=list)  # in .env.example, absent from the secret
+    # Names the platform sets itself in this environment (PORT, and DATABASE_URL
+    # where RDS runs): storing them would be ignored by the tasks, so they are not.
+    platform_set: list[str] = Field(default_factory=list)
     written: bool = False  # False when nothing changed: no new secret version was made
 
 
@@ -93,8 +96,17 @@ def push(
     ctx: OpsContext, values: dict[str, str], *, example: list[str] | None = None
 ) -> SecretsChange:
     """Merge `values` into the app secret; write a new version only if something changed."""
+    from stacks.catalog import reserved_env_names_for
+
+    platform = reserved_env_names_for(
+        self_hosted_database=ctx.outputs.db_instance_identifier is not None
+    )
+    ignored = sorted(name for name in values if name in platform)
+    values = {name: value for name, value in values.items() if name not in platform}
     current = read_values(ctx)
-    change = SecretsChange(environment=ctx.env, secret_arn=ctx.outputs.app_secret_arn)
+    change = SecretsChange(
+        environment=ctx.env, secret_arn=ctx.outputs.app_secret_arn, platform_set=ignored
+    )
     for name, value in values.items():
         if name not in current:
             change.added.append(name)
@@ -116,7 +128,7 @@ def push(
         change.written = True
     if example is not None:
         change.unknown = sorted(set(values) - set(example))
-        change.missing = sorted(set(example) - set(merged))
+        change.missing = sorted(set(example) - set(merged) - platform)
     return change
 
 

@@ -283,3 +283,28 @@ def test_cli_set_rejects_a_bad_name_before_reading_a_value(
     assert isinstance(result.exception, InputError)
     assert "not a valid variable name" in str(result.exception)
     _assert_no_values(result.output + str(result.exception))
+
+
+def test_push_leaves_out_names_the_platform_sets(ctx: OpsContext) -> None:
+    """PORT is always the task's own; with RDS, DATABASE_URL is composed from DB_*."""
+    rds = OpsContext(
+        outputs=ctx.outputs.model_copy(update={"db_instance_identifier": "app-staging-db"}),
+        clients=ctx.clients,
+        retry=ctx.retry,
+    )
+    change = push(
+        rds,
+        {"PORT": "3000", "DATABASE_URL": SECRET_VALUES[2], "STRIPE_KEY": SECRET_VALUES[0]},
+        example=["DATABASE_URL", "PORT", "STRIPE_KEY"],
+    )
+    assert change.platform_set == ["DATABASE_URL", "PORT"]
+    assert change.added == ["STRIPE_KEY"]
+    assert change.missing == []
+    assert set(_secret(rds)) == {"STRIPE_KEY"}
+
+
+def test_push_keeps_database_url_where_the_database_is_external(ctx: OpsContext) -> None:
+    assert ctx.outputs.db_instance_identifier is None
+    change = push(ctx, {"DATABASE_URL": SECRET_VALUES[2], "PORT": "3000"})
+    assert change.platform_set == ["PORT"]
+    assert set(_secret(ctx)) == {"DATABASE_URL"}
