@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from scaffolder.inspect.apps import app_for_path
-from scaffolder.inspect.index import RepoIndex, evidence, own_code
+from scaffolder.inspect.index import RepoIndex, evidence, own_code, preference
 from scaffolder.inspect.production import is_test_file
 from scaffolder.models import AppFacts, AppKind, ProductionPieces
 
@@ -20,7 +20,7 @@ _NOT_ENVIRONMENTS = frozenset({"example", "sample", "template", "local", "defaul
 
 
 def attach_app_facts(apps: list[AppFacts], production: ProductionPieces, index: RepoIndex) -> None:
-    for endpoint in production.health_endpoints:
+    for endpoint in sorted(production.health_endpoints, key=lambda e: preference(e.path)):
         app = app_for_path(apps, endpoint.path)
         if app is not None and app.health_path is None and endpoint.snippet:
             app.health_path = endpoint.snippet

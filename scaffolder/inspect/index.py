@@ -143,3 +143,14 @@ def exposed_port(index: RepoIndex, folder: str) -> tuple[int, str] | None:
         if text and (match := _EXPOSE.search(text)):
             return int(match.group(1)), path
     return None
+
+
+# Folders of pasted copies and scratch files: Replit's agent saves every file the
+# user attaches to attached_assets/, often an older copy of the real app module.
+SIDE_FOLDERS = frozenset({"attached_assets", "archive", "backup", "backups", "old", "examples"})
+
+
+def preference(path: str) -> tuple[bool, int, str]:
+    """Sort key: the real module before pasted copies, shallow before deep."""
+    parts = path.split("/")
+    return (bool(SIDE_FOLDERS.intersection(parts[:-1])), len(parts), path)

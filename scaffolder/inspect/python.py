@@ -7,7 +7,14 @@ import shlex
 import tomllib
 
 from scaffolder.inspect.files import SourceFile
-from scaffolder.inspect.index import RepoIndex, basename, exposed_port, own_code, under
+from scaffolder.inspect.index import (
+    RepoIndex,
+    basename,
+    exposed_port,
+    own_code,
+    preference,
+    under,
+)
 from scaffolder.inspect.manifests import join
 from scaffolder.models import AppFacts, AppKind, PackageManager
 
@@ -133,15 +140,7 @@ def _module(path: str, folder: str) -> str:
     return rel.removesuffix(".py").replace("/", ".").removesuffix(".__init__")
 
 
-# Folders of pasted copies and scratch files: Replit's agent saves every file the
-# user attaches to attached_assets/, often an older copy of the real app module.
-_SIDE_FOLDERS = frozenset({"attached_assets", "archive", "backup", "backups", "old", "examples"})
 _PYTHON_RUN = re.compile(r"^python3?\s+(?:-u\s+)?([\w./-]+\.py)\b")
-
-
-def _preferred(source: SourceFile) -> tuple[bool, int, str]:
-    parts = source.path.split("/")
-    return (bool(_SIDE_FOLDERS.intersection(parts[:-1])), len(parts), source.path)
 
 
 def replit_run(folder: str, index: RepoIndex) -> str | None:
@@ -171,7 +170,7 @@ def _replit_python_start(folder: str, index: RepoIndex) -> str | None:
 
 
 def _entrypoint(app: AppFacts, code: list[SourceFile]) -> str | None:
-    code = sorted(code, key=_preferred)
+    code = sorted(code, key=lambda s: preference(s.path))
     pattern = _APP_OBJECT.get(app.kind)
     if pattern is not None:
         for source in code:
