@@ -42,6 +42,8 @@ GITIGNORE_ADDITIONS = [
     "*.sqlite3",
     ".pulumi/",
     "infra/.pulumi/",
+    # The virtualenv Pulumi creates for infra/requirements.txt.
+    "infra/venv/",
     ".scaffold/tmp/",
 ]
 
