@@ -98,6 +98,29 @@ def inspect_workflow(source: SourceFile) -> tuple[WorkflowFacts, list[ScanWarnin
     return facts, []
 
 
+# Triggers that never run on a change: a cron job or a button is not a check.
+_NOT_CHANGE_TRIGGERS = frozenset({"schedule", "workflow_dispatch", "repository_dispatch"})
+
+
+def scheduled_only(source: SourceFile) -> bool:
+    """True for a workflow no push or pull request triggers (a data-collector cron job)."""
+    try:
+        data = YAML(typ="safe", pure=True).load(source.text)
+    except YAMLError:
+        return False
+    if not isinstance(data, dict):
+        return False
+    # YAML 1.1 readers turn the `on` key into True.
+    triggers = data.get("on", data.get(True))
+    if isinstance(triggers, str):
+        names = {triggers}
+    elif isinstance(triggers, (list, dict)):
+        names = {str(t) for t in triggers}
+    else:
+        return False
+    return bool(names) and names <= _NOT_CHANGE_TRIGGERS
+
+
 def yaml_problem(source: SourceFile) -> ScanWarning | None:
     """A MALFORMED warning when a YAML file we rely on does not parse."""
     try:

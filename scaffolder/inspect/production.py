@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from scaffolder.inspect.ci import OTHER_CI, inspect_workflow, yaml_problem
+from scaffolder.inspect.ci import OTHER_CI, inspect_workflow, scheduled_only, yaml_problem
 from scaffolder.inspect.dockerfile import inspect_dockerfile, is_dockerfile
 from scaffolder.inspect.index import CODE_SUFFIXES, RepoIndex, basename, evidence, suffix
 from scaffolder.models import Evidence, ProductionPieces, ScanWarning
@@ -125,8 +125,10 @@ def detect_production(index: RepoIndex) -> tuple[ProductionPieces, list[ScanWarn
             warnings.extend([problem] if problem else [])
         elif source.path.startswith(".github/workflows/") and name.endswith((".yml", ".yaml")):
             workflow, problems = inspect_workflow(source)
-            pieces.workflows.append(workflow)
             warnings.extend(problems)
+            if scheduled_only(source) and not (workflow.runs_tests or workflow.deploys):
+                continue  # a cron job (scrapers, data collectors), not CI
+            pieces.workflows.append(workflow)
     paths = index.paths
     pieces.other_ci = [p for p in OTHER_CI if p in index.path_set]
     pieces.test_files = sum(1 for p in paths if is_test_file(p))

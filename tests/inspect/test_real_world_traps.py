@@ -190,3 +190,32 @@ def test_a_replit_run_naming_a_missing_file_is_ignored(tmp_path: Path) -> None:
     )
     [app] = inspect_repository(repo, scan_history=False).apps
     assert app.start_command == "gunicorn --bind 0.0.0.0:5000 web_dashboard:app"
+
+
+def test_cron_data_collectors_are_not_ci(tmp_path: Path) -> None:
+    """A Streamlit app's workflows scrape prices every 5 minutes: that is not CI."""
+    cron = (
+        "name: Collect data\non:\n  schedule:\n    - cron: '*/5 * * * *'\n"
+        "  workflow_dispatch:\njobs:\n  run:\n    runs-on: ubuntu-latest\n"
+        "    steps:\n      - run: python collector.py\n"
+    )
+    ci = (
+        "name: CI\non: [push, pull_request]\njobs:\n  t:\n    runs-on: x\n"
+        "    steps:\n      - run: pytest\n"
+    )
+    nightly = cron.replace("python collector.py", "pytest")
+    repo = _write(
+        tmp_path,
+        {
+            "requirements.txt": "streamlit\n",
+            "app.py": "import streamlit as st\n",
+            ".github/workflows/collector.yml": cron,
+            ".github/workflows/nightly.yml": nightly,
+            ".github/workflows/ci.yml": ci,
+        },
+    )
+    workflows = inspect_repository(repo, scan_history=False).production.workflows
+    assert sorted(w.path for w in workflows) == [
+        ".github/workflows/ci.yml",
+        ".github/workflows/nightly.yml",
+    ]
