@@ -537,6 +537,9 @@ class InitContext(Model):
     supabase_functions: list[str] = Field(default_factory=list)
     env_vars: list[str] = Field(default_factory=list)  # names only, never values
     public_env_vars: list[str] = Field(default_factory=list)
+    # Names only Supabase edge functions read (Deno.env.get): set with `supabase secrets
+    # set`, never in AWS Secrets Manager or the app's .env.example.
+    supabase_function_env_vars: list[str] = Field(default_factory=list)
     environment_specs: dict[str, str] = Field(default_factory=dict)  # env -> Pulumi.<env>.yaml text
     skipped: dict[str, str] = Field(default_factory=dict)  # path -> why it was not written
     gitignore_additions: list[str] = Field(default_factory=list)

@@ -22,6 +22,7 @@ from scaffolder.models import (
     AppFacts,
     DatabaseHost,
     DatabaseKind,
+    EnvVarFacts,
     InitContext,
     MigrationFacts,
     MigrationTool,
@@ -91,6 +92,7 @@ def build_context(
         for path, why in previous.skipped.items():
             skipped.setdefault(path, why)
     database = database_choice(facts)
+    function_vars = _supabase_function_vars(facts)
     secret_vars, public_vars = _env_vars(facts, generated_set, previous)
     context = InitContext(
         project=answers.project_name,
@@ -100,6 +102,7 @@ def build_context(
         supabase_functions=sorted(facts.supabase.edge_functions),
         env_vars=secret_vars,
         public_env_vars=public_vars,
+        supabase_function_env_vars=function_vars,
         skipped=dict(sorted(skipped.items())),
         gitignore_additions=list(GITIGNORE_ADDITIONS),
     )
@@ -172,6 +175,29 @@ def _default_deploy_command(migration: MigrationFacts, facts: RepoFacts) -> str 
     return pattern.format(run=run).strip()
 
 
+# Supabase gives every edge function these itself.
+_SUPABASE_PROVIDED = frozenset(
+    {"SUPABASE_URL", "SUPABASE_ANON_KEY", "SUPABASE_SERVICE_ROLE_KEY", "SUPABASE_DB_URL"}
+)
+
+
+def _supabase_function_vars(facts: RepoFacts) -> list[str]:
+    """Names read only inside supabase/functions/: the functions' secrets, not the app's."""
+    return sorted(
+        var.name
+        for var in facts.env_vars
+        if _only_in_functions(var, facts)
+        and var.name not in _SUPABASE_PROVIDED
+        and owner_supplied(var)
+    )
+
+
+def _only_in_functions(var: EnvVarFacts, facts: RepoFacts) -> bool:
+    project = facts.supabase.project_dir
+    prefix = f"{project}/functions/"
+    return bool(project and var.evidence) and all(e.path.startswith(prefix) for e in var.evidence)
+
+
 def _env_vars(
     facts: RepoFacts, generated: set[str], previous: InitContext | None
 ) -> tuple[list[str], list[str]]:
@@ -180,7 +206,7 @@ def _env_vars(
     secret: set[str] = set()
     public: set[str] = set()
     for var in facts.env_vars:
-        if not owner_supplied(var):
+        if not owner_supplied(var) or _only_in_functions(var, facts):
             continue
         paths = [e.path for e in var.evidence]
         if paths and all(p in generated for p in paths) and var.name not in known:

@@ -333,3 +333,27 @@ def test_platform_terminal_and_test_only_names_are_not_asked_for() -> None:
     ctx = build_context(repo, ANSWERS, exists=nothing)
     assert ctx.env_vars == ["GITHUB_TOKEN", "OPENAI_API_KEY"]
     assert ctx.public_env_vars == ["NEXT_PUBLIC_SUPABASE_URL"]
+
+
+def test_edge_function_settings_are_supabase_secrets_not_aws_ones() -> None:
+    """A Lovable CRM: 60 edge functions read AXIOM_API_KEY etc. through Deno.env.get."""
+    fn = "supabase/functions/import-leads/index.ts"
+    repo = facts(
+        app(AppKind.VITE_SPA),
+        supabase=SupabaseFacts(used=True, project_dir="supabase", edge_functions=["import-leads"]),
+        env_vars=[
+            EnvVarFacts(name="AXIOM_API_KEY", evidence=[Evidence(path=fn)]),
+            EnvVarFacts(name="SUPABASE_SERVICE_ROLE_KEY", evidence=[Evidence(path=fn)]),
+            EnvVarFacts(
+                name="OPENAI_API_KEY",
+                evidence=[Evidence(path=fn), Evidence(path="server/ai.ts")],
+            ),
+            EnvVarFacts(
+                name="VITE_SUPABASE_URL", public=True, evidence=[Evidence(path="src/x.ts")]
+            ),
+        ],
+    )
+    ctx = build_context(repo, ANSWERS, exists=nothing)
+    assert ctx.supabase_function_env_vars == ["AXIOM_API_KEY"]
+    assert ctx.env_vars == ["OPENAI_API_KEY"]
+    assert ctx.public_env_vars == ["VITE_SUPABASE_URL"]
