@@ -92,7 +92,7 @@ def build_context(
         for path, why in previous.skipped.items():
             skipped.setdefault(path, why)
     database = database_choice(facts)
-    function_vars = _supabase_function_vars(facts)
+    function_vars = _supabase_function_vars(facts, generated_set)
     secret_vars, public_vars = _env_vars(facts, generated_set, previous)
     context = InitContext(
         project=answers.project_name,
@@ -181,21 +181,24 @@ _SUPABASE_PROVIDED = frozenset(
 )
 
 
-def _supabase_function_vars(facts: RepoFacts) -> list[str]:
+def _supabase_function_vars(facts: RepoFacts, generated: set[str]) -> list[str]:
     """Names read only inside supabase/functions/: the functions' secrets, not the app's."""
     return sorted(
         var.name
         for var in facts.env_vars
-        if _only_in_functions(var, facts)
+        if _only_in_functions(var, facts, generated)
         and var.name not in _SUPABASE_PROVIDED
         and owner_supplied(var)
     )
 
 
-def _only_in_functions(var: EnvVarFacts, facts: RepoFacts) -> bool:
+def _only_in_functions(var: EnvVarFacts, facts: RepoFacts, generated: set[str]) -> bool:
+    # Files scaffold wrote (.env.example lists function names too) are not evidence,
+    # or a re-run would see the name "outside" the functions and move it.
     project = facts.supabase.project_dir
     prefix = f"{project}/functions/"
-    return bool(project and var.evidence) and all(e.path.startswith(prefix) for e in var.evidence)
+    paths = [e.path for e in var.evidence if e.path not in generated]
+    return bool(project and paths) and all(path.startswith(prefix) for path in paths)
 
 
 def _env_vars(
@@ -206,7 +209,7 @@ def _env_vars(
     secret: set[str] = set()
     public: set[str] = set()
     for var in facts.env_vars:
-        if not owner_supplied(var) or _only_in_functions(var, facts):
+        if not owner_supplied(var) or _only_in_functions(var, facts, generated):
             continue
         paths = [e.path for e in var.evidence]
         if paths and all(p in generated for p in paths) and var.name not in known:

@@ -9,7 +9,7 @@ from ruamel.yaml import YAML
 
 from scaffolder.envspec import parse_spec
 from tests.render import validators
-from tests.render.contexts import CONTEXTS
+from tests.render.contexts import CONTEXTS, render
 
 
 def _files(rendered: dict[str, Path], pattern: str) -> list[Path]:
@@ -93,17 +93,42 @@ def test_pulumi_env_files_parse_as_environment_specs(rendered: dict[str, Path], 
 
 @pytest.mark.parametrize("name", sorted(CONTEXTS))
 def test_env_example_lists_every_name_without_values(rendered: dict[str, Path], name: str) -> None:
+    """Server-side names first, then the public (browser) ones under their own warning,
+    then the names only Supabase edge functions read; never a value."""
     ctx = CONTEXTS[name]()
     lines = (rendered[name] / ".env.example").read_text().splitlines()
     settings = [line for line in lines if line and not line.startswith("#")]
-    assert settings == [f"{n}=" for n in ctx.env_vars]
+    public = list(ctx.public_env_vars)
+    server = [n for n in ctx.env_vars if n not in public]
+    expected = [*server, *public, *ctx.supabase_function_env_vars]
+    assert settings == [f"{n}=" for n in expected]
     text = "\n".join(lines)
-    for public in ctx.public_env_vars:
-        index = lines.index(f"{public}=")
-        assert lines[index - 1].startswith("# public"), text
-    for private in set(ctx.env_vars) - set(ctx.public_env_vars):
-        index = lines.index(f"{private}=")
-        assert not lines[index - 1].startswith("# public"), text
+    if public:
+        header = next(i for i, line in enumerate(lines) if line.startswith("# Public"))
+        assert all(lines.index(f"{n}=") > header for n in public), text
+        assert all(lines.index(f"{n}=") < header for n in server), text
+    else:
+        assert "# Public" not in text
+
+
+def test_env_example_of_a_supabase_spa_keeps_its_browser_and_function_names(
+    tmp_path: Path,
+) -> None:
+    """A Vite SPA on Supabase reads only public names in the browser: they must be listed."""
+    ctx = CONTEXTS[sorted(CONTEXTS)[0]]().model_copy(
+        update={
+            "env_vars": [],
+            "public_env_vars": ["VITE_SUPABASE_ANON_KEY", "VITE_SUPABASE_URL"],
+            "supabase_function_env_vars": ["OPENAI_API_KEY"],
+        }
+    )
+    out = render(ctx, tmp_path / "spa")
+    settings = [
+        line
+        for line in (out / ".env.example").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
+    assert settings == ["VITE_SUPABASE_ANON_KEY=", "VITE_SUPABASE_URL=", "OPENAI_API_KEY="]
 
 
 def test_odd_names_and_no_apps_still_give_valid_workflows(tmp_path: Path) -> None:
