@@ -252,7 +252,10 @@ def test_runbook_is_tailored(rendered: dict[str, Path]) -> None:
         assert f"| {alarm} |" in rds, alarm
     assert "Required reviewers" in rds
     assert "restore-db-instance" in rds
+    _assert_rds_restore_procedure(rds)
+    assert "SCAFFOLD_VPC_RUNNER_PROD" in rds and "authorize-security-group-ingress" in rds
     supabase = (rendered["vite_supabase"] / "docs/RUNBOOK.md").read_text()
+    assert "SCAFFOLD_VPC_RUNNER" not in supabase  # dumps restore on GitHub's runner
     assert "SUPABASE_ACCESS_TOKEN" in supabase
     assert "supabase db push" in supabase
     assert "RDS CPU" not in supabase
@@ -263,3 +266,24 @@ def test_runbook_is_tailored(rendered: dict[str, Path]) -> None:
     assert "backup job failed" not in streamlit
     django = (rendered["django"] / "docs/RUNBOOK.md").read_text()
     assert "ALLOWED_HOSTS" in django
+
+
+def _assert_rds_restore_procedure(runbook: str) -> None:
+    """RDS: final snapshot, restore beside the live instance, check, copy back, clean up."""
+    procedure = runbook[runbook.index("### Restore a backup") : runbook.index("## Rotate a secret")]
+    steps = [
+        "--desired-count 0",
+        "create-db-snapshot",
+        "db-snapshot-available",
+        "restore-db-instance-from-db-snapshot",
+        "--manage-master-user-password",
+        "pg_dump --host",
+        "--single-transaction restore.dump",
+        "delete-db-instance",
+    ]
+    positions = [procedure.index(step) for step in steps]
+    assert positions == sorted(positions), steps
+    # DATABASE_URL is composed from DB_* in RDS environments: a secret cannot switch it.
+    assert "does **not** switch the app" in procedure
+    assert "then redeploy" not in procedure.split("does **not**")[1]
+    assert "PGPASSWORD=$(" in procedure and "echo" not in procedure  # never printed

@@ -160,8 +160,13 @@ def test_backup_verify_restores_external_dumps_into_a_service_container(
     assert job["services"]["postgres"]["image"].startswith("postgres:15")
     assert "--target-url" in wm.steps(job)[-1]["run"]
     assert external["on"]["schedule"]
+    assert job["runs-on"].startswith("ubuntu-")  # the dump is fetched from S3, not the VPC
     rds = wm.load(rendered["express_pg"] / ".github/workflows/backup-verify.yml")
     assert "services" not in rds["jobs"]["verify-prod"]
+    # RDS is private: backup run and verify both run on a runner inside the env's VPC.
+    for env in ("dev", "staging", "prod"):
+        label = f"${{{{ vars.SCAFFOLD_VPC_RUNNER_{env.upper()} || 'scaffold-vpc-{env}' }}}}"
+        assert rds["jobs"][f"verify-{env}"]["runs-on"] == ["self-hosted", label]
     assert "--target-url" not in "\n".join(wm.run_blocks(rds))
     assert "dev" in rds["jobs"]["verify-dev"]["if"]  # dev verifies on demand only
     assert "workflow_dispatch" in rds["jobs"]["verify-dev"]["if"]
