@@ -1,8 +1,16 @@
 """scaffold: turn an AI-built prototype into a production system."""
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-try:
-    __version__ = version("scaffold-prod")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+unknown"
+
+def __getattr__(name: str) -> str:
+    # The version is read from the installed metadata only when asked for:
+    # importlib.metadata costs ~30 ms, and `scaffold --help` must stay fast.
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("scaffold-prod")
+        except PackageNotFoundError:  # a source tree that was never installed
+            return "0.0.0+unknown"
+    raise AttributeError(f"module 'scaffolder' has no attribute {name!r}")

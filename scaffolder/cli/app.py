@@ -12,7 +12,8 @@ import traceback
 import click
 import typer
 
-from scaffolder import __version__, console
+import scaffolder
+from scaffolder import console
 from scaffolder.cli import audit, backup, init, ops, provision, rollback, secrets
 from scaffolder.errors import Interrupted, ScaffoldError
 
@@ -35,7 +36,7 @@ app = typer.Typer(
 
 def _version_callback(value: bool) -> None:
     if value:
-        console.stdout.print(f"scaffold {__version__}", highlight=False)
+        console.stdout.print(f"scaffold {scaffolder.__version__}", highlight=False)
         raise typer.Exit()
 
 

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from scaffolder import console
-from scaffolder.audit.formats import ReportFormat
 from scaffolder.errors import CheckFailed, UsageError
+from scaffolder.report_format import ReportFormat
 
 if TYPE_CHECKING:
     from scaffolder.models import ReadinessReport

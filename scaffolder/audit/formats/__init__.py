@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from scaffolder.audit.formats.json_report import to_json
 from scaffolder.audit.formats.markdown import to_markdown
 from scaffolder.audit.formats.sarif import to_sarif
 from scaffolder.models import ReadinessReport
+from scaffolder.report_format import ReportFormat
 
 __all__ = ["ReportFormat", "render", "to_json", "to_markdown", "to_sarif"]
-
-
-class ReportFormat(StrEnum):
-    TEXT = "text"
-    JSON = "json"
-    MARKDOWN = "markdown"
-    SARIF = "sarif"
 
 
 def render(report: ReadinessReport, fmt: ReportFormat) -> str:
