@@ -521,6 +521,7 @@ class TemplateMigrations(Model):
     tool: MigrationTool
     app_root: str = "."
     deploy_command: str  # run as a one-off task before traffic shifts
+    directory: str | None = None  # MigrationFacts.directory: deploy.yml reads the head there
 
 
 class InitContext(Model):

@@ -159,7 +159,10 @@ def _migrations(facts: RepoFacts) -> list[TemplateMigrations]:
         if command:
             result.append(
                 TemplateMigrations(
-                    tool=migration.tool, app_root=migration.app_root, deploy_command=command
+                    tool=migration.tool,
+                    app_root=migration.app_root,
+                    deploy_command=command,
+                    directory=migration.directory,
                 )
             )
     return result
