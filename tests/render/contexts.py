@@ -107,7 +107,9 @@ def express_pg() -> InitContext:
         database="rds",
         migrations=[
             TemplateMigrations(
-                tool=MigrationTool.DRIZZLE_KIT, deploy_command="npx drizzle-kit migrate"
+                tool=MigrationTool.DRIZZLE_KIT,
+                deploy_command="npx drizzle-kit migrate",
+                directory="drizzle",
             )
         ],
         env_vars=["DATABASE_URL", "SESSION_SECRET"],
@@ -140,7 +142,9 @@ def nextjs_standalone() -> InitContext:
         database="rds",
         migrations=[
             TemplateMigrations(
-                tool=MigrationTool.PRISMA_MIGRATE, deploy_command="npx prisma migrate deploy"
+                tool=MigrationTool.PRISMA_MIGRATE,
+                deploy_command="npx prisma migrate deploy",
+                directory="prisma/migrations",
             )
         ],
         env_vars=["DATABASE_URL", "NEXTAUTH_SECRET", "STRIPE_SECRET_KEY"],
@@ -201,7 +205,11 @@ def fastapi_alembic() -> InitContext:
         [app],
         database="rds",
         migrations=[
-            TemplateMigrations(tool=MigrationTool.ALEMBIC, deploy_command="alembic upgrade head")
+            TemplateMigrations(
+                tool=MigrationTool.ALEMBIC,
+                deploy_command="alembic upgrade head",
+                directory="alembic/versions",
+            )
         ],
         env_vars=["DATABASE_URL", "JWT_SECRET", "OPENAI_API_KEY"],
     )
@@ -321,6 +329,7 @@ def monorepo() -> InitContext:
                 tool=MigrationTool.PRISMA_MIGRATE,
                 app_root="server",
                 deploy_command="npx prisma migrate deploy",
+                directory="server/prisma/migrations",
             )
         ],
         env_vars=["DATABASE_URL", "JWT_SECRET"],
