@@ -110,7 +110,9 @@ def test_server_deploy_order(rendered: dict[str, Path], name: str) -> None:
         assert "aws ecs run-task" in migrate_step["run"]
     backup = wm.index_of(prod, "Back up the database")
     assert backup < wm.index_of(prod, "Migrate the database")
-    assert "scaffold backup run" in wm.steps(prod)[backup]["run"]
+    # RDS is private: the pre-migration backup is a snapshot through the AWS API.
+    assert "aws rds create-db-snapshot" in wm.steps(prod)[backup]["run"]
+    assert "scaffold backup run" not in wm.steps(prod)[backup]["run"]
     assert not any("Back up" in n for n in wm.step_names(staging))
 
 
@@ -401,3 +403,32 @@ def test_image_is_pushed_and_registered_by_digest(
     outputs = (tmp_path / "github_output").read_text()
     assert f"digest={digest}" in outputs
     assert "task_definition=arn:aws:ecs:eu-west-1:1:task-definition/mono-prod-server:8" in outputs
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="jq is not installed")
+def test_rds_prod_deploy_snapshots_before_migrating(
+    rendered: dict[str, Path], deploy_env: dict[str, str], tmp_path: Path
+) -> None:
+    prod = wm.load(rendered["express_pg"] / ".github/workflows/deploy.yml")["jobs"]["deploy-prod"]
+    step = wm.steps(prod)[wm.index_of(prod, "Back up the database")]
+    (tmp_path / "outputs.json").write_text('{"db_instance_identifier": "express-pg-prod"}')
+    log = fake_cli.install(tmp_path / "bin", {})
+    proc = _run_step(str(step["run"]), {**deploy_env, "GITHUB_RUN_ATTEMPT": "2"})
+    assert proc.returncode == 0, proc.stderr
+    calls = [[str(a) for a in c["args"]] for c in fake_cli.calls(log)]  # type: ignore[attr-defined]
+    snapshot = "express-pg-prod-predeploy-3f2a9c1-42-2"
+    assert calls[0][:2] == ["rds", "create-db-snapshot"]
+    assert calls[0][calls[0].index("--db-instance-identifier") + 1] == "express-pg-prod"
+    assert calls[0][calls[0].index("--db-snapshot-identifier") + 1] == snapshot
+    assert "Key=scaffold:environment,Value=prod" in calls[0]
+    assert calls[1] == [
+        "rds",
+        "wait",
+        "db-snapshot-available",
+        "--db-snapshot-identifier",
+        snapshot,
+    ]
+    # An external database (no RDS) still gets scaffold's logical dump.
+    mono = wm.load(rendered["monorepo"] / ".github/workflows/deploy.yml")["jobs"]["deploy-prod"]
+    dump = wm.steps(mono)[wm.index_of(mono, "Back up the database")]
+    assert str(dump["run"]).startswith("scaffold backup run")
