@@ -515,6 +515,9 @@ class TemplateApp(Model):
     dockerfile_path: str = "Dockerfile"  # relative to the repo root
     write_health_file: bool = False  # no health endpoint exists and the framework allows one
     health_file_path: str | None = None  # relative to the repo root
+    # Docker build context, repo-relative; None means the app root. A JS workspace member
+    # whose lockfile sits higher up is built from the folder holding that lockfile.
+    build_context: str | None = None
 
 
 class TemplateMigrations(Model):

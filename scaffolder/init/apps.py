@@ -167,6 +167,24 @@ def dockerfile_plan(
     return True, path, {}
 
 
+def build_context(app: AppFacts) -> str | None:
+    """The folder to build the image from, or None for the app root.
+
+    A member of a JS workspace (pnpm, npm or yarn) has no lockfile of its own: it
+    shares the one at the workspace root, so the image must be built from there.
+    """
+    # Next.js standalone output nests the member's server inside .next/standalone: not handled.
+    if app.language is not Language.NODE or app.nextjs_standalone:
+        return None
+    if app.root == "." or not app.lockfiles:
+        return None
+    inside = [lock for lock in app.lockfiles if join(lock).startswith(app.root + "/")]
+    if inside:
+        return None
+    folder = posixpath.dirname(join(app.lockfiles[0])) or "."
+    return folder if folder != app.root else None
+
+
 def health_plan(app: AppFacts, exists: Exists) -> tuple[bool, str | None, str]:
     """(write a health file?, its path, the health path to probe)."""
     if app.health_path:
@@ -246,6 +264,7 @@ def template_app(
             dockerfile_path=dockerfile_path,
             write_health_file=write_health,
             health_file_path=health_file if write_health else None,
+            build_context=build_context(app),
         ),
         skipped,
     )
