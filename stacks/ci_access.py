@@ -8,6 +8,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from scaffolder.models import RESTORE_METRIC_NAMESPACE
 from stacks._common import child
 
 GITHUB_OIDC_HOST = "token.actions.githubusercontent.com"
@@ -48,6 +49,11 @@ class CiAccessArgs:
     task_family_prefix: str = ""
     pass_role_arns: list[pulumi.Input[str]] = field(default_factory=list)
     distribution_arns: list[pulumi.Input[str]] = field(default_factory=list)
+    # backup-verify.yml and the pre-migration snapshot in deploy.yml run as this role:
+    # they snapshot the database, restore it into `<prefix>-restore-*` instances,
+    # read the secrets they connect with, and publish the verification metric.
+    db_instance_arn: pulumi.Input[str] | None = None
+    secret_arns: list[pulumi.Input[str]] = field(default_factory=list)
     # One OIDC provider per AWS account: the second environment in an account
     # refers to the first one's by its fixed ARN instead of creating it.
     create_provider: bool = True
@@ -186,4 +192,76 @@ class CiAccess(pulumi.ComponentResource):
                     ],
                 }
             )
+        statements += _backup_statements(args, identity)
         return {"Version": "2012-10-17", "Statement": statements}
+
+
+def _backup_statements(args: CiAccessArgs, identity: Any) -> list[Any]:
+    """What `scaffold backup run|verify` needs when CI runs it as this role."""
+    statements: list[Any] = []
+    if args.secret_arns:
+        statements.append(
+            {
+                "Sid": "ReadConnectionSecrets",
+                "Effect": "Allow",
+                "Action": ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+                "Resource": args.secret_arns,
+            }
+        )
+    statements.append(
+        {
+            "Sid": "RestoreVerifiedMetric",
+            "Effect": "Allow",
+            "Action": "cloudwatch:PutMetricData",
+            "Resource": "*",  # PutMetricData has no resource; the namespace bounds it
+            "Condition": {"StringEquals": {"cloudwatch:namespace": RESTORE_METRIC_NAMESPACE}},
+        }
+    )
+    if args.db_instance_arn is None:
+        return statements
+
+    def rds_arn(kind: str, name: str) -> pulumi.Output[str]:
+        arn: pulumi.Output[str] = identity.account_id.apply(
+            lambda a: f"arn:aws:rds:*:{a}:{kind}:{name}"
+        )
+        return arn
+
+    restore_instances = rds_arn("db", f"{args.task_family_prefix}-restore-*")
+    statements += [
+        {
+            "Sid": "DatabaseSnapshots",
+            "Effect": "Allow",
+            "Action": [
+                "rds:CreateDBSnapshot",
+                "rds:DescribeDBSnapshots",
+                "rds:AddTagsToResource",
+                "rds:ListTagsForResource",
+            ],
+            "Resource": [args.db_instance_arn, rds_arn("snapshot", "*")],
+        },
+        {
+            # The sweep lists instances to find leftover restore tests.
+            "Sid": "DescribeInstances",
+            "Effect": "Allow",
+            "Action": "rds:DescribeDBInstances",
+            "Resource": rds_arn("db", "*"),
+        },
+        {
+            "Sid": "RestoreTests",
+            "Effect": "Allow",
+            "Action": [
+                "rds:RestoreDBInstanceFromDBSnapshot",
+                "rds:ModifyDBInstance",
+                "rds:DeleteDBInstance",
+                "rds:AddTagsToResource",
+            ],
+            "Resource": [
+                restore_instances,
+                rds_arn("snapshot", "*"),
+                rds_arn("subgrp", "*"),
+                rds_arn("pg", "*"),
+                rds_arn("og", "*"),
+            ],
+        },
+    ]
+    return statements

@@ -252,6 +252,11 @@ class EnvironmentStack(pulumi.ComponentResource):
                     r.arn for s in self.servers for r in (s.task_role, s.execution_role)
                 ],
                 distribution_arns=[site.distribution.arn for site in self.statics],
+                db_instance_arn=self.database.instance.arn if self.database else None,
+                secret_arns=[
+                    self.secret.secret.arn,
+                    *([self.database.master_secret_arn] if self.database else []),
+                ],
                 create_provider=create_provider,
             ),
             opts=child(self),

@@ -411,6 +411,7 @@ UNSCOPABLE = {
     "ecs:DescribeTaskDefinition",
     "ecs:DescribeTasks",
     "elasticloadbalancing:DescribeTargetHealth",
+    "cloudwatch:PutMetricData",  # bounded by a cloudwatch:namespace condition instead
 }
 
 
@@ -428,6 +429,46 @@ def check_iam_least_privilege(graph: ResourceGraph, spec: EnvironmentSpec) -> li
                 problems.append(f"{policy.name}: {actions} on every resource")
             if statement.get("Effect") == "Allow" and not resources:
                 problems.append(f"{policy.name}: {actions} with no resource")
+    return problems
+
+
+def _deploy_statements(graph: ResourceGraph) -> list[dict[str, Any]]:
+    return [
+        statement
+        for policy in graph.of_type("aws:iam/rolePolicy:RolePolicy")
+        if policy.name.endswith("-deploy")
+        for statement in _policy(policy, "policy").get("Statement", [])
+    ]
+
+
+def _actions(statement: dict[str, Any]) -> list[str]:
+    actions = statement.get("Action", [])
+    return [actions] if isinstance(actions, str) else list(actions)
+
+
+def check_ci_can_verify_backups(graph: ResourceGraph, spec: EnvironmentSpec) -> list[str]:
+    """backup-verify.yml runs as the deploy role: it must be able to do its job, and no more."""
+    if spec.ci is None:
+        return []
+    statements = _deploy_statements(graph)
+    problems = []
+    metric = [s for s in statements if "cloudwatch:PutMetricData" in _actions(s)]
+    namespace = {
+        s.get("Condition", {}).get("StringEquals", {}).get("cloudwatch:namespace") for s in metric
+    }
+    if namespace != {RESTORE_METRIC_NAMESPACE}:
+        problems.append("deploy role cannot publish the restore metric, or beyond its namespace")
+    if spec.database is None:
+        return problems
+    needed = {"rds:CreateDBSnapshot", "rds:RestoreDBInstanceFromDBSnapshot", "rds:DeleteDBInstance"}
+    granted = {a for s in statements for a in _actions(s)}
+    if missing := needed - granted:
+        problems.append(f"deploy role cannot {sorted(missing)}")
+    for statement in statements:
+        if "rds:DeleteDBInstance" in _actions(statement):
+            instances = [r for r in statement["Resource"] if ":db:" in str(r)]
+            if any(not str(r).endswith("-restore-*") for r in instances):
+                problems.append("deploy role may delete instances other than restore tests")
     return problems
 
 
@@ -464,6 +505,7 @@ def check_static_sites(graph: ResourceGraph, spec: EnvironmentSpec) -> list[str]
 
 
 ALL_CHECKS: list[Check] = [
+    check_ci_can_verify_backups,
     check_database_private,
     check_buckets_private,
     check_database_reachable_only_from_service,
