@@ -8,7 +8,7 @@ guards each one so a bug in one rule cannot take the whole report down.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
 
@@ -145,6 +145,15 @@ def app_evidence(app: AppFacts) -> Evidence:
     if app.evidence:
         return app.evidence[0]
     return Evidence(path=app.root or ".")
+
+
+def apps_hit(apps: list[AppFacts], title: str) -> Iterator[Hit]:
+    """One hit naming every app in `apps`, none when it is empty: "<title> a, b and c"."""
+    if apps:
+        yield Hit(
+            evidence=tuple(app_evidence(a) for a in apps),
+            title=f"{title} {joined(app_label(a) for a in apps)}",
+        )
 
 
 def unique_evidence(items: Iterable[Evidence]) -> tuple[Evidence, ...]:

@@ -8,8 +8,8 @@ from scaffolder.audit.rules.base import (
     AuditContext,
     Hit,
     Stage,
-    app_evidence,
     app_label,
+    apps_hit,
     joined,
     rule,
     unique_evidence,
@@ -60,11 +60,7 @@ def no_tests(ctx: AuditContext) -> Iterator[Hit]:
 )
 def no_lockfile(ctx: AuditContext) -> Iterator[Hit]:
     missing = [a for a in ctx.facts.apps if not a.lockfiles]
-    if missing:
-        yield Hit(
-            evidence=tuple(app_evidence(a) for a in missing),
-            title=f"No lockfile for {joined(app_label(a) for a in missing)}",
-        )
+    yield from apps_hit(missing, "No lockfile for")
 
 
 @rule(
@@ -110,11 +106,7 @@ def conflicting_lockfiles(ctx: AuditContext) -> Iterator[Hit]:
 )
 def runtime_not_pinned(ctx: AuditContext) -> Iterator[Hit]:
     unpinned = [a for a in ctx.facts.apps if not a.runtime_version]
-    if unpinned:
-        yield Hit(
-            evidence=tuple(app_evidence(a) for a in unpinned),
-            title=f"Runtime version not pinned for {joined(app_label(a) for a in unpinned)}",
-        )
+    yield from apps_hit(unpinned, "Runtime version not pinned for")
 
 
 @rule(

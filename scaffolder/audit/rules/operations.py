@@ -8,9 +8,7 @@ from scaffolder.audit.rules.base import (
     AuditContext,
     Hit,
     Stage,
-    app_evidence,
-    app_label,
-    joined,
+    apps_hit,
     rule,
     server_apps,
     unique_evidence,
@@ -51,11 +49,7 @@ def _in_app(path: str, app: AppFacts) -> bool:
 def no_dockerfile(ctx: AuditContext) -> Iterator[Hit]:
     roots = {d.app_root.strip("/") or "." for d in ctx.facts.production.dockerfiles}
     missing = [a for a in server_apps(ctx.facts) if (a.root.strip("/") or ".") not in roots]
-    if missing:
-        yield Hit(
-            evidence=tuple(app_evidence(a) for a in missing),
-            title=f"No Dockerfile for {joined(app_label(a) for a in missing)}",
-        )
+    yield from apps_hit(missing, "No Dockerfile for")
 
 
 @rule(
@@ -147,11 +141,7 @@ def _has_health(app: AppFacts, facts: RepoFacts) -> bool:
 )
 def no_health_endpoint(ctx: AuditContext) -> Iterator[Hit]:
     missing = [a for a in server_apps(ctx.facts) if not _has_health(a, ctx.facts)]
-    if missing:
-        yield Hit(
-            evidence=tuple(app_evidence(a) for a in missing),
-            title=f"No health endpoint in {joined(app_label(a) for a in missing)}",
-        )
+    yield from apps_hit(missing, "No health endpoint in")
 
 
 @rule(
