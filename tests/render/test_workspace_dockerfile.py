@@ -85,7 +85,7 @@ def test_hand_built_npm_workspace_context(tmp_path: Path) -> None:
     _assert_workspace_image(repo, "server/Dockerfile", ".")
     text = (repo / "server" / "Dockerfile").read_text()
     assert "RUN npm ci\n" in text
-    assert "RUN npm run build && npm prune --omit=dev\n" in text
+    assert "RUN npm run build\n" in text
 
 
 def test_single_app_dockerfile_is_unchanged(tmp_path: Path) -> None:
