@@ -19,6 +19,24 @@ from tests.ops.conftest import Clock, MotoProvider
 pytestmark = pytest.mark.postgres
 
 
+def _verify_into(
+    pg_cluster: EphemeralCluster,
+    outputs: StackOutputs,
+    aws: MotoProvider,
+    clock: Clock,
+    *,
+    probe_sql: str = "SELECT 1",
+) -> VerificationReport:
+    """Verify the latest dump by restoring it into the session's scratch cluster."""
+    return verify_dump(
+        outputs=outputs,
+        clients=aws,
+        clock=clock,
+        probe_sql=probe_sql,
+        target_url=_server_url(pg_cluster),
+    )
+
+
 def _server_url(cluster: EphemeralCluster) -> str:
     return f"postgresql://postgres:{cluster.password}@127.0.0.1:{cluster.port}/postgres"
 
@@ -80,12 +98,12 @@ def test_good_dump_verifies_into_target_url_and_publishes(
 ) -> None:
     _take_dump(source_db, outputs, aws, clock)
 
-    report = verify_dump(
-        outputs=outputs,
-        clients=aws,
-        clock=clock,
+    report = _verify_into(
+        pg_cluster,
+        outputs,
+        aws,
+        clock,
         probe_sql="SELECT 1 FROM public.users WHERE email LIKE 'user1@%'",
-        target_url=_server_url(pg_cluster),
     )
 
     assert report.passed, report.checks
@@ -152,13 +170,7 @@ def test_truncated_dump_fails(
     data = _dump_bytes(aws, outputs, manifest)
     _replace_dump(aws, outputs, manifest, data[: len(data) // 2])
 
-    report = verify_dump(
-        outputs=outputs,
-        clients=aws,
-        clock=clock,
-        probe_sql="SELECT 1",
-        target_url=_server_url(pg_cluster),
-    )
+    report = _verify_into(pg_cluster, outputs, aws, clock)
 
     checks = _checks(report)
     assert not report.passed
@@ -197,13 +209,7 @@ def test_corrupted_dump_fails_even_when_the_manifest_agrees(
         Bucket=outputs.backup_bucket_name, Key=key, Body=manifest.model_dump_json().encode()
     )
 
-    report = verify_dump(
-        outputs=outputs,
-        clients=aws,
-        clock=clock,
-        probe_sql="SELECT 1",
-        target_url=_server_url(pg_cluster),
-    )
+    report = _verify_into(pg_cluster, outputs, aws, clock)
 
     checks = _checks(report)
     assert checks["dump integrity"] is True
@@ -223,13 +229,7 @@ def test_corrupted_dump_in_the_bucket_fails_integrity(
     data = _dump_bytes(aws, outputs, manifest)
     _replace_dump(aws, outputs, manifest, _flip_bytes(data, len(data) // 2, 4))
 
-    report = verify_dump(
-        outputs=outputs,
-        clients=aws,
-        clock=clock,
-        probe_sql="SELECT 1",
-        target_url=_server_url(pg_cluster),
-    )
+    report = _verify_into(pg_cluster, outputs, aws, clock)
 
     assert not report.passed
     assert _checks(report)["dump integrity"] is False
@@ -251,13 +251,7 @@ def test_table_missing_from_the_dump_fails(
         Bucket=outputs.backup_bucket_name, Key=key, Body=manifest.model_dump_json().encode()
     )
 
-    report = verify_dump(
-        outputs=outputs,
-        clients=aws,
-        clock=clock,
-        probe_sql="SELECT 1",
-        target_url=_server_url(pg_cluster),
-    )
+    report = _verify_into(pg_cluster, outputs, aws, clock)
 
     assert not report.passed
     failed = {c.name: c.detail for c in report.failed_checks()}
@@ -281,13 +275,7 @@ def test_changed_counts_schema_and_migration_fail(
         Bucket=outputs.backup_bucket_name, Key=key, Body=manifest.model_dump_json().encode()
     )
 
-    report = verify_dump(
-        outputs=outputs,
-        clients=aws,
-        clock=clock,
-        probe_sql="SELECT 1",
-        target_url=_server_url(pg_cluster),
-    )
+    report = _verify_into(pg_cluster, outputs, aws, clock)
 
     assert {c.name for c in report.failed_checks()} == {
         "row counts",
@@ -318,13 +306,7 @@ def test_probe(
 ) -> None:
     _take_dump(source_db, outputs, aws, clock)
 
-    report = verify_dump(
-        outputs=outputs,
-        clients=aws,
-        clock=clock,
-        probe_sql=probe,
-        target_url=_server_url(pg_cluster),
-    )
+    report = _verify_into(pg_cluster, outputs, aws, clock, probe_sql=probe)
 
     probe_check = next(c for c in report.checks if c.name == "probe")
     assert probe_check.passed is passed
