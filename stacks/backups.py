@@ -26,6 +26,10 @@ class BackupsArgs:
     topic_arn: pulumi.Input[str]
     tags: dict[str, str]
     db_arn: pulumi.Input[str] | None = None
+    # Where AWS Backup's restore tests put the instance: the environment's own
+    # subnets and database security group (the default VPC may not exist).
+    db_subnet_group_name: pulumi.Input[str] | None = None
+    db_security_group_id: pulumi.Input[str] | None = None
     point_in_time_recovery: bool = False
     force_destroy_bucket: bool = False
 
@@ -190,8 +194,20 @@ class Backups(pulumi.ComponentResource):
             protected_resource_arns=[db_arn],
             iam_role_arn=role_arn,
             validation_window_hours=2,
+            restore_metadata_overrides=self._restore_overrides(args),
             opts=child(self),
         )
+
+    @staticmethod
+    def _restore_overrides(args: BackupsArgs) -> dict[str, pulumi.Input[str]] | None:
+        """Without these, AWS Backup infers the default VPC (or fails where there is none)."""
+        overrides: dict[str, pulumi.Input[str]] = {}
+        if args.db_subnet_group_name is not None:
+            overrides["dbSubnetGroupName"] = args.db_subnet_group_name
+        if args.db_security_group_id is not None:
+            # AWS Backup's RDS restore metadata holds the group ids as a JSON list.
+            overrides["vpcSecurityGroupIds"] = pulumi.Output.json_dumps([args.db_security_group_id])
+        return overrides or None
 
     def _failure_alarms(self, name: str, args: BackupsArgs) -> None:
         assert self.vault is not None
@@ -229,8 +245,17 @@ class Backups(pulumi.ComponentResource):
             event_pattern=json.dumps(
                 {
                     "source": ["aws.backup"],
-                    "detail-type": ["Backup Job State Change", "Restore Job State Change"],
-                    "detail": {"state": ["FAILED", "ABORTED", "EXPIRED"]},
+                    # Backup job events carry detail.state, restore job events detail.status.
+                    "$or": [
+                        {
+                            "detail-type": ["Backup Job State Change"],
+                            "detail": {"state": ["FAILED", "ABORTED", "EXPIRED"]},
+                        },
+                        {
+                            "detail-type": ["Restore Job State Change"],
+                            "detail": {"status": ["FAILED", "ABORTED"]},
+                        },
+                    ],
                 }
             ),
             tags=args.tags,

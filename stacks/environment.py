@@ -156,6 +156,8 @@ class EnvironmentStack(pulumi.ComponentResource):
                 topic_arn=topic_arn,
                 tags=tags,
                 db_arn=self.database.instance.arn if self.database else None,
+                db_subnet_group_name=self.database.subnet_group.name if self.database else None,
+                db_security_group_id=self.network.db_sg.id if self.network else None,
                 point_in_time_recovery=bool(spec.database and spec.database.point_in_time_recovery),
                 force_destroy_bucket=dev,
             ),

@@ -240,6 +240,69 @@ def check_backups(graph: ResourceGraph, spec: EnvironmentSpec) -> list[str]:
     return problems
 
 
+def check_restore_tests_in_environment_vpc(
+    graph: ResourceGraph, spec: EnvironmentSpec
+) -> list[str]:
+    """AWS Backup's restore tests land in the environment's subnets and database group."""
+    subnet_group = graph.outputs.get("db_subnet_group_name")
+    security_group = graph.outputs.get("db_security_group_id")
+    problems = []
+    for selection in graph.of_type("aws:backup/restoreTestingSelection:RestoreTestingSelection"):
+        raw = selection.inputs.get("restoreMetadataOverrides") or {}
+        # AWS treats the override keys case-insensitively.
+        overrides = {str(k).lower(): v for k, v in raw.items()}
+        if overrides.get("dbsubnetgroupname") != subnet_group:
+            problems.append(f"{selection.name}: restores outside the DB subnet group")
+        groups = json.loads(overrides.get("vpcsecuritygroupids") or "[]")
+        if groups != [security_group]:
+            problems.append(f"{selection.name}: restores without the database security group")
+    return problems
+
+
+def event_pattern_matches(pattern: dict[str, Any], event: dict[str, Any]) -> bool:
+    """EventBridge matching for the subset the stacks use: exact values, nesting, `$or`."""
+    for key, expected in pattern.items():
+        if key == "$or":
+            if not any(event_pattern_matches(branch, event) for branch in expected):
+                return False
+        elif isinstance(expected, dict):
+            value = event.get(key)
+            if not isinstance(value, dict) or not event_pattern_matches(expected, value):
+                return False
+        elif event.get(key) not in expected:
+            return False
+    return True
+
+
+BACKUP_EVENTS = {
+    # (detail-type, detail): should the alarm topic hear of it?
+    ("Backup Job State Change", "state", "FAILED"): True,
+    ("Backup Job State Change", "state", "EXPIRED"): True,
+    ("Backup Job State Change", "state", "COMPLETED"): False,
+    ("Restore Job State Change", "status", "FAILED"): True,
+    ("Restore Job State Change", "status", "ABORTED"): True,
+    ("Restore Job State Change", "status", "COMPLETED"): False,
+}
+
+
+def check_backup_failure_events(graph: ResourceGraph, spec: EnvironmentSpec) -> list[str]:
+    """A failed backup job (detail.state) and a failed restore job (detail.status) both notify."""
+    if not graph.of_type("aws:backup/vault:Vault"):
+        return []
+    patterns = [
+        _policy(rule, "eventPattern")
+        for rule in graph.of_type("aws:cloudwatch/eventRule:EventRule")
+        if "aws.backup" in _policy(rule, "eventPattern").get("source", [])
+    ]
+    problems = []
+    for (kind, field, value), wanted in BACKUP_EVENTS.items():
+        event = {"source": "aws.backup", "detail-type": kind, "detail": {field: value}}
+        if any(event_pattern_matches(p, event) for p in patterns) != wanted:
+            verb = "misses" if wanted else "reports"
+            problems.append(f"the AWS Backup event rule {verb} {kind} {field}={value}")
+    return problems
+
+
 # -- alarms, deployments, CI ---------------------------------------------------
 
 
@@ -513,6 +576,8 @@ ALL_CHECKS: list[Check] = [
     check_secrets_hold_no_values,
     check_database_settings,
     check_backups,
+    check_restore_tests_in_environment_vpc,
+    check_backup_failure_events,
     check_alarms_notify_topic,
     check_budget,
     check_task_environment,

@@ -200,7 +200,40 @@ def _ci_metric_unbounded(g: ResourceGraph) -> None:
     _edit_deploy_policy(g, edit)
 
 
+RESTORE_SELECTION = "aws:backup/restoreTestingSelection:RestoreTestingSelection"
+
+
+def _restore_tests_in_default_vpc(g: ResourceGraph) -> None:
+    _one(g, RESTORE_SELECTION).inputs.pop("restoreMetadataOverrides", None)
+
+
+def _restore_tests_without_db_group(g: ResourceGraph) -> None:
+    _one(g, RESTORE_SELECTION).inputs["restoreMetadataOverrides"]["vpcSecurityGroupIds"] = "[]"
+
+
+def _backup_rule(g: ResourceGraph) -> GraphResource:
+    return next(
+        r
+        for r in g.of_type("aws:cloudwatch/eventRule:EventRule")
+        if "aws.backup" in r.inputs["eventPattern"]
+    )
+
+
+def _restore_failures_on_state(g: ResourceGraph) -> None:
+    """The old pattern: both event kinds matched on detail.state."""
+    _backup_rule(g).inputs["eventPattern"] = json.dumps(
+        {
+            "source": ["aws.backup"],
+            "detail-type": ["Backup Job State Change", "Restore Job State Change"],
+            "detail": {"state": ["FAILED", "ABORTED", "EXPIRED"]},
+        }
+    )
+
+
 GRAPH_REGRESSIONS: dict[str, Callable[[ResourceGraph], None]] = {
+    "restore-tests-in-default-vpc": _restore_tests_in_default_vpc,
+    "restore-tests-without-db-group": _restore_tests_without_db_group,
+    "restore-failures-on-state": _restore_failures_on_state,
     "ci-cannot-restore": _ci_cannot_restore,
     "ci-may-delete-the-database": _ci_may_delete_the_database,
     "ci-metric-unbounded": _ci_metric_unbounded,
