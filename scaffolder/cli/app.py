@@ -9,7 +9,6 @@ from __future__ import annotations
 import sys
 import traceback
 
-import click
 import typer
 
 import scaffolder
@@ -70,15 +69,13 @@ def main(argv: list[str] | None = None) -> None:
             traceback.print_exc()
         console.error(exc)
         sys.exit(exc.exit_code)
-    except (KeyboardInterrupt, click.exceptions.Abort, typer.Abort):
+    except (KeyboardInterrupt, typer.Abort):
         interrupted = Interrupted("Interrupted.")
         console.error(interrupted)
         sys.exit(interrupted.exit_code)
-    except click.exceptions.ClickException as exc:
-        exc.show()
-        sys.exit(2 if isinstance(exc, click.exceptions.UsageError) else exc.exit_code)
     except typer.TyperException as exc:
-        # Typer >= 0.20 vendors its own click: its usage errors are not click's classes.
+        # Typer >= 0.26 vendors its own click (and no longer installs click): its usage
+        # errors (exit 2) and other click errors all derive from TyperException.
         show = getattr(exc, "show", None)
         if callable(show):
             show()

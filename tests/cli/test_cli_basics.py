@@ -7,7 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import click
+from typing import Any
+
 import pytest
 import typer
 
@@ -31,7 +32,7 @@ def _command_paths() -> list[list[str]]:
     root = typer.main.get_command(app)
     paths: list[list[str]] = []
 
-    def walk(command: click.Command, prefix: list[str]) -> None:
+    def walk(command: Any, prefix: list[str]) -> None:
         subcommands = getattr(command, "commands", None)
         if not subcommands:
             paths.append(prefix)
@@ -39,7 +40,7 @@ def _command_paths() -> list[list[str]]:
         for name, sub in sorted(subcommands.items()):
             walk(sub, [*prefix, name])
 
-    walk(root, [])  # type: ignore[arg-type]
+    walk(root, [])
     return [p for p in paths if p]
 
 

@@ -1,0 +1,99 @@
+"""A user's install: the built wheel, in a clean virtualenv, without the dev extras.
+
+The rest of the suite runs in the dev environment, where test tools bring in
+packages scaffold forgets to declare. Here only `[project] dependencies`
+are installed, exactly as `pip install scaffold-prod` would, and the main job runs.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+from scaffolder import __version__
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE = REPO / "examples" / "notes-express-pg"
+
+pytestmark = pytest.mark.slow
+
+
+def _run(argv: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
+
+
+@pytest.fixture(scope="module")
+def user_scaffold(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The `scaffold` executable of a fresh virtualenv holding only the wheel and its deps."""
+    work = tmp_path_factory.mktemp("user-install")
+    wheels = work / "dist"
+    built = _run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(REPO)],
+        REPO,
+        dict(os.environ),
+    )
+    assert built.returncode == 0, built.stderr
+    (wheel,) = wheels.glob("scaffold_prod-*.whl")
+    env_dir = work / "venv"
+    venv.EnvBuilder(with_pip=True, clear=True).create(env_dir)
+    installed = _run(
+        [str(env_dir / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)],
+        work,
+        {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))},
+    )
+    assert installed.returncode == 0, installed.stderr
+    return env_dir / "bin" / "scaffold"
+
+
+def _user_env() -> dict[str, str]:
+    # No dev virtualenv on PATH or PYTHONPATH: only what the user's install brings.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+    env["PATH"] = os.pathsep.join(
+        p for p in env.get("PATH", "").split(os.pathsep) if ".venv" not in p
+    )
+    return env
+
+
+def test_the_wheel_installs_no_dev_tool(user_scaffold: Path) -> None:
+    python = user_scaffold.parent / "python"
+    probe = _run(
+        [str(python), "-c", "import importlib.util as u; print(u.find_spec('pytest') is None)"],
+        user_scaffold.parent,
+        _user_env(),
+    )
+    assert probe.stdout.strip() == "True", "the virtualenv is not clean"
+
+
+def test_the_users_install_runs_the_main_job(user_scaffold: Path, tmp_path: Path) -> None:
+    env = _user_env()
+    version = _run([str(user_scaffold), "--version"], tmp_path, env)
+    assert version.returncode == 0, version.stderr
+    assert version.stdout.strip() == f"scaffold {__version__}"
+    help_ = _run([str(user_scaffold), "--help"], tmp_path, env)
+    assert help_.returncode == 0 and "audit" in help_.stdout, help_.stderr
+
+    app = tmp_path / "app"
+    shutil.copytree(EXAMPLE, app)
+    git_env = {**env, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com"}
+    git_env |= {"GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+    for argv in (["git", "init", "-q", "-b", "main"], ["git", "add", "-A"]):
+        assert _run(argv, app, git_env).returncode == 0
+    assert _run(["git", "commit", "-q", "-m", "prototype"], app, git_env).returncode == 0
+
+    audit = _run([str(user_scaffold), "audit", str(app), "--format", "json"], tmp_path, env)
+    assert audit.returncode == 0, audit.stderr  # no --fail-under: a low score is not a failure
+    assert '"score"' in audit.stdout
+
+    init = _run([str(user_scaffold), "init", str(app), "--defaults"], tmp_path, env)
+    assert init.returncode == 0, init.stderr
+    assert (app / "Dockerfile").is_file() and (app / "infra" / "Pulumi.staging.yaml").is_file()
+
+    plan = _run([str(user_scaffold), "plan", "staging", "--json"], app, env)
+    assert plan.returncode == 0, plan.stderr
+    assert '"monthly_total_usd"' in plan.stdout
