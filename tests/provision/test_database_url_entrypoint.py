@@ -46,9 +46,26 @@ DB = {"DB_HOST": "db.internal", "DB_PORT": "5432", "DB_NAME": "app", "DB_USER": 
 def test_composes_an_encoded_url_when_unset(shell: str, tmp_path: Path) -> None:
     url = _run(shell, tmp_path, {**DB, "DB_PASSWORD": PASSWORD})
     encoded = quote(PASSWORD, safe="")
-    assert url == f"postgresql://app_admin:{encoded}@db.internal:5432/app?sslmode=require"
+    assert url == f"postgresql://app_admin:{encoded}@db.internal:5432/app"
     parts = urlsplit(url)
     assert parts.hostname == "db.internal" and parts.port == 5432 and parts.password == encoded
+
+
+@pytest.mark.parametrize("shell", _shells())
+def test_makes_verified_tls_the_default(shell: str, tmp_path: Path) -> None:
+    names = ("PGSSLMODE", "PGSSLROOTCERT", "NODE_EXTRA_CA_CERTS")
+    printer = f"import os; print('|'.join(os.environ.get(n, '') for n in {names!r}))"
+    script = tmp_path / "entrypoint.sh"
+    script.write_text(_snippet())
+    env = {"PATH": os.environ["PATH"], **DB, "DB_PASSWORD": "x"}
+    out = subprocess.run(
+        [shell, str(script), sys.executable, "-c", printer],
+        env=env,
+        capture_output=True,
+        check=True,
+    )
+    bundle = "/etc/ssl/certs/rds-global-bundle.pem"
+    assert out.stdout.decode().strip() == f"verify-full|{bundle}|{bundle}"
 
 
 @pytest.mark.parametrize("shell", _shells())
