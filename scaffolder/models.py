@@ -438,6 +438,15 @@ RESTORE_METRIC_NAME = "RestoreVerified"  # value 1 on success, 0 on failure; dim
 # s3://<artifacts_bucket>/releases/<env>/<release_id>.json; rollback reads it.
 RELEASES_PREFIX = "releases"
 
+# `scaffold up` publishes the StackOutputs JSON here (an SSM SecureString under the
+# environment's key), so CI reads them with the deploy role, without Pulumi state.
+OUTPUTS_PARAMETER_PREFIX = "/scaffold"
+
+
+def outputs_parameter_name(project: str, environment: str) -> str:
+    """`/scaffold/<project>/<env>/outputs`: the stacks write it, `--from ssm` reads it."""
+    return f"{OUTPUTS_PARAMETER_PREFIX}/{project}/{environment}/outputs"
+
 
 class ServiceOutputs(Model):
     name: str

@@ -54,6 +54,9 @@ class CiAccessArgs:
     # read the secrets they connect with, and publish the verification metric.
     db_instance_arn: pulumi.Input[str] | None = None
     secret_arns: list[pulumi.Input[str]] = field(default_factory=list)
+    # Every job first reads the stack outputs `scaffold up` published in SSM.
+    outputs_parameter_name: str | None = None
+    region: str = "*"
     # One OIDC provider per AWS account: the second environment in an account
     # refers to the first one's by its fixed ARN instead of creating it.
     create_provider: bool = True
@@ -192,6 +195,20 @@ class CiAccess(pulumi.ComponentResource):
                     ],
                 }
             )
+        if args.outputs_parameter_name:
+            # Decrypting it is covered by EnvironmentKey (the parameter's key).
+            statements.append(
+                {
+                    "Sid": "ReadStackOutputs",
+                    "Effect": "Allow",
+                    "Action": "ssm:GetParameter",
+                    "Resource": identity.account_id.apply(
+                        lambda a: (
+                            f"arn:aws:ssm:{args.region}:{a}:parameter{args.outputs_parameter_name}"
+                        )
+                    ),
+                }
+            )
         statements += _backup_statements(args, identity)
         return {"Version": "2012-10-17", "Statement": statements}
 
@@ -262,6 +279,21 @@ def _backup_statements(args: CiAccessArgs, identity: Any) -> list[Any]:
                 rds_arn("pg", "*"),
                 rds_arn("og", "*"),
             ],
+        },
+        {
+            # A restore of a snapshot encrypted with the environment key makes RDS
+            # create a grant on that key for the new instance, in the caller's name.
+            "Sid": "RestoreEncryptedSnapshots",
+            "Effect": "Allow",
+            "Action": "kms:CreateGrant",
+            "Resource": [args.kms_key_arn],
+            "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}},
+        },
+        {
+            "Sid": "DescribeEnvironmentKey",
+            "Effect": "Allow",
+            "Action": "kms:DescribeKey",
+            "Resource": [args.kms_key_arn],
         },
     ]
     return statements

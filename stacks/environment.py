@@ -12,7 +12,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from scaffolder.models import SPEC_CONFIG_KEY, EnvironmentSpec
+from scaffolder.models import SPEC_CONFIG_KEY, EnvironmentSpec, outputs_parameter_name
 from scaffolder.provision.cost import budget_limit_usd
 from stacks import catalog
 from stacks._common import SecureBucket, SecureBucketArgs, child, environment_key
@@ -32,6 +32,9 @@ from stacks.network import POSTGRES_PORT, Network, NetworkArgs
 from stacks.secrets import AppSecret, AppSecretArgs
 from stacks.service import ServerService, ServerServiceArgs
 from stacks.static_site import StaticSite, StaticSiteArgs
+
+# SSM's standard tier holds values up to 4 KB (free); the advanced tier 8 KB.
+STANDARD_PARAMETER_BYTES = 4096
 
 
 @dataclass
@@ -164,6 +167,7 @@ class EnvironmentStack(pulumi.ComponentResource):
             opts=child(self),
         )
         self.ci = self._ci(prefix, tags, args.create_oidc_provider)
+        self.outputs_parameter = self._publish_outputs(prefix, tags)
         self.register_outputs(self.outputs())
 
     def _servers(self, prefix: str, tags: dict[str, str]) -> list[ServerService]:
@@ -260,8 +264,39 @@ class EnvironmentStack(pulumi.ComponentResource):
                     *([self.database.master_secret_arn] if self.database else []),
                 ],
                 create_provider=create_provider,
+                outputs_parameter_name=outputs_parameter_name(
+                    self.spec.project, self.spec.environment
+                ),
+                region=self.spec.region,
             ),
             opts=child(self),
+        )
+
+    def _publish_outputs(self, prefix: str, tags: dict[str, str]) -> aws.ssm.Parameter:
+        """The outputs as one SSM SecureString, so CI reads them without Pulumi state.
+
+        One JSON parameter rather than one per field: a single GetParameter, one ARN
+        to grant the deploy role, and a reader never sees half of an update. The size
+        depends on the project's name length and service count (0.8 to 2 KB, plus 0.3
+        to 0.7 KB per service), so the tier follows the value: standard (free) while
+        it fits 4 KB, advanced (8 KB, USD 0.05 a month) beyond.
+        """
+        spec = self.spec
+        value = pulumi.Output.json_dumps(self.outputs(), separators=(",", ":"))
+        return aws.ssm.Parameter(
+            f"{prefix}-outputs",
+            name=outputs_parameter_name(spec.project, spec.environment),
+            description=f"Stack outputs of {prefix} (written by scaffold up; read by CI)",
+            type="SecureString",
+            key_id=self.key.arn,
+            value=value,
+            tier=value.apply(
+                lambda v: "Standard" if len(v.encode()) <= STANDARD_PARAMETER_BYTES else "Advanced"
+            ),
+            tags=tags,
+            # AWS refuses to move a parameter back to the standard tier; replacing it
+            # under the same name needs the old one gone first.
+            opts=child(self, delete_before_replace=True),
         )
 
     def outputs(self) -> dict[str, Any]:

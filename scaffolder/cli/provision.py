@@ -176,16 +176,38 @@ def destroy_command(
     console.success(f"{env} destroyed.")
 
 
-def outputs_command(env: Env, as_json: AsJson = False, project: ProjectDir = Path(".")) -> None:
+def outputs_command(
+    env: Env,
+    as_json: AsJson = False,
+    project: ProjectDir = Path("."),
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="pulumi: the stack's state (default); ssm: what `scaffold up` published in "
+            "SSM, readable by the deploy role (default: $SCAFFOLD_OUTPUTS_SOURCE).",
+        ),
+    ] = None,
+) -> None:
     """Print ENV's stack outputs (what the ops commands use).
 
     Examples:
 
       scaffold outputs prod --json > prod-outputs.json
+
+      scaffold outputs prod --from ssm --json   # in CI: no Pulumi state or passphrase
     """
+    import os
+
+    from scaffolder.envspec import check_env_name
+    from scaffolder.ops.context import read_ssm_outputs
+    from scaffolder.ops.published_outputs import outputs_source
     from scaffolder.provision.automation import read_stack_outputs
 
-    outputs = read_stack_outputs(project, env, _deps())
+    if outputs_source(source, os.environ) == "ssm":
+        outputs, _ = read_ssm_outputs(project.resolve(), check_env_name(env))
+    else:
+        outputs = read_stack_outputs(project, env, _deps())
     if as_json:
         console.stdout.print_json(outputs.model_dump_json())
         return

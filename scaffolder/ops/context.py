@@ -9,8 +9,9 @@ with moto or Stubber clients, a fake clock and a recording sleep.
 from __future__ import annotations
 
 import importlib
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +20,7 @@ from scaffolder.envspec import check_env_name, load_spec, spec_path
 from scaffolder.errors import InputError, UsageError
 from scaffolder.models import EnvironmentSpec, EnvName, StackOutputs
 from scaffolder.ops.clients import ClientProvider
+from scaffolder.ops.published_outputs import outputs_source, read_published_outputs
 from scaffolder.ops.retry import Retry
 
 
@@ -73,12 +75,33 @@ def read_stack_outputs(project_dir: Path, env: EnvName) -> StackOutputs:
     return outputs
 
 
+def read_ssm_outputs(
+    project_dir: Path, env: EnvName, clients: Callable[[str], ClientProvider] | None = None
+) -> tuple[StackOutputs, ClientProvider]:
+    """The outputs `scaffold up` published in SSM; project and region from the env's spec."""
+    spec = load_spec(project_dir / "infra", env)
+    provider = _provider(clients, spec.region)
+    return read_published_outputs(provider, spec.project, env), provider
+
+
+def _provider(clients: Callable[[str], ClientProvider] | None, region: str) -> ClientProvider:
+    if clients is not None:
+        return clients(region)
+    from scaffolder.ops.clients import Boto3ClientProvider
+
+    return Boto3ClientProvider(region=region)
+
+
 def resolve_outputs(project_dir: Path, env: EnvName, outputs_file: Path | None) -> StackOutputs:
     outputs = (
         read_outputs_file(outputs_file)
         if outputs_file is not None
         else read_stack_outputs(project_dir, env)
     )
+    return _check_environment(outputs, env)
+
+
+def _check_environment(outputs: StackOutputs, env: EnvName) -> StackOutputs:
     if outputs.environment != env:
         raise UsageError(
             f"The stack outputs are for {outputs.environment}, not {env}.",
@@ -102,23 +125,28 @@ def resolve_context(
     clients: Callable[[str], ClientProvider] | None = None,
     with_spec: bool = False,
     spec_required: bool = False,
+    environ: Mapping[str, str] | None = None,
 ) -> OpsContext:
     """Build the context of a command: `clients(region)` makes the provider (default boto3).
 
     The spec is read only when asked for: a malformed infra/Pulumi.<env>.yaml
     must not stand between a user and an emergency rollback. `spec_required`
     makes a missing spec an error (read first: the stack cannot be found without it).
+    Without --outputs, SCAFFOLD_OUTPUTS_SOURCE=ssm (set by the generated workflows)
+    reads the outputs `scaffold up` published in SSM instead of the Pulumi stack.
     """
     name = check_env_name(env)
     root = (project or Path.cwd()).resolve()
     spec = load_spec(root / "infra", name) if spec_required else None
-    outputs = resolve_outputs(root, name, outputs_file)
+    provider: ClientProvider | None = None
+    source = outputs_source(None, os.environ if environ is None else environ)
+    if outputs_file is None and source == "ssm":
+        outputs, provider = read_ssm_outputs(root, name, clients)
+        outputs = _check_environment(outputs, name)
+    else:
+        outputs = resolve_outputs(root, name, outputs_file)
     if spec is None and with_spec:
         spec = resolve_spec(root, name)
-    if clients is None:
-        from scaffolder.ops.clients import Boto3ClientProvider
-
-        provider: ClientProvider = Boto3ClientProvider(region=outputs.region)
-    else:
-        provider = clients(outputs.region)
+    if provider is None or provider.region != outputs.region:
+        provider = _provider(clients, outputs.region)
     return OpsContext(outputs=outputs, clients=provider, spec=spec, project_dir=root)

@@ -97,3 +97,50 @@ def test_cli_outputs_json_with_fake_pulumi(tmp_path: Path) -> None:
     result = scaffold("outputs", "staging", "--json", cwd=project, env=_env(tmp_path / "fake"))
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["backup_bucket_name"] == "notes-staging-backups"
+
+
+def test_cli_outputs_from_ssm_needs_no_pulumi(tmp_path: Path) -> None:
+    """What the generated workflows run: SCAFFOLD_OUTPUTS_SOURCE=ssm, no Pulumi CLI on
+    PATH, no passphrase; AWS is a moto server on 127.0.0.1."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    from scaffolder.models import outputs_parameter_name
+    from tests.provision.project import OUTPUTS
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        aws = {
+            "AWS_ENDPOINT_URL": f"http://{host}:{port}",
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_REGION": "us-east-1",
+        }
+        ssm = boto3.client(
+            "ssm",
+            endpoint_url=aws["AWS_ENDPOINT_URL"],
+            region_name="us-east-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+        ssm.put_parameter(
+            Name=outputs_parameter_name("notes", "staging"),
+            Type="SecureString",
+            Value=json.dumps(OUTPUTS),
+        )
+        project = make_project(tmp_path / "app")
+        env = {"PATH": str(tmp_path), "HOME": str(tmp_path), **aws}
+        result = scaffold("outputs", "staging", "--json", cwd=project, env=env)
+        assert result.returncode == 5  # the default source is the Pulumi stack
+        env["SCAFFOLD_OUTPUTS_SOURCE"] = "ssm"
+        result = scaffold("outputs", "staging", "--json", cwd=project, env=env)
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout)["backup_bucket_name"] == "notes-staging-backups"
+        result = scaffold("outputs", "prod", "--from", "ssm", cwd=project, env=env)
+        assert result.returncode == 7 and "scaffold up prod" in result.stderr
+        result = scaffold("outputs", "staging", "--from", "bucket", cwd=project, env=env)
+        assert result.returncode == 2 and "pulumi, ssm" in result.stderr
+    finally:
+        server.stop()

@@ -16,9 +16,10 @@ from scaffolder.models import (
     RESTORE_METRIC_NAMESPACE,
     EnvironmentSpec,
     StackOutputs,
+    outputs_parameter_name,
 )
 from scaffolder.provision.cost import budget_limit_usd
-from scaffolder.provision.mockrun import GraphResource, ResourceGraph, fake_arn
+from scaffolder.provision.mockrun import ACCOUNT_ID, GraphResource, ResourceGraph, fake_arn
 
 Check = Callable[[ResourceGraph, EnvironmentSpec], list[str]]
 
@@ -545,6 +546,57 @@ def check_outputs_contract(graph: ResourceGraph, spec: EnvironmentSpec) -> list[
     return []
 
 
+SSM_PARAMETER = "aws:ssm/parameter:Parameter"
+STANDARD_PARAMETER_BYTES = 4096
+# Pulumi's marker of a secret value, as the mocks hand secret inputs over.
+SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d"
+
+
+def plain_value(value: Any) -> Any:
+    if isinstance(value, dict) and SECRET_SIGNATURE in value:
+        return value["value"]
+    return value
+
+
+def _resources(statement: dict[str, Any]) -> list[str]:
+    resources = statement.get("Resource", [])
+    return [resources] if isinstance(resources, str) else list(resources)
+
+
+def check_outputs_published(graph: ResourceGraph, spec: EnvironmentSpec) -> list[str]:
+    """CI reads the outputs from SSM: a SecureString under the environment key holding
+    exactly the stack outputs, which the deploy role may read at that ARN only."""
+    name = outputs_parameter_name(spec.project, spec.environment)
+    found = [p for p in graph.of_type(SSM_PARAMETER) if p.inputs.get("name") == name]
+    if len(found) != 1:
+        return [f"the stack outputs are not published in SSM as {name}"]
+    parameter = found[0].inputs
+    problems = []
+    if parameter.get("type") != "SecureString" or parameter.get("keyId") not in _key_arns(graph):
+        problems.append(f"{name}: not a SecureString under the environment key")
+    value = str(plain_value(parameter.get("value")))
+    standard = plain_value(parameter.get("tier")) == "Standard"
+    limit = STANDARD_PARAMETER_BYTES * (1 if standard else 2)
+    if len(value.encode()) > limit:
+        problems.append(f"{name}: {len(value.encode())} bytes do not fit its tier")
+    try:
+        if StackOutputs.model_validate_json(value) != StackOutputs.model_validate(graph.outputs):
+            problems.append(f"{name}: differs from the stack outputs")
+    except ValueError:
+        problems.append(f"{name}: not the stack outputs as JSON")
+    if spec.ci is not None:
+        arn = f"arn:aws:ssm:{spec.region}:{ACCOUNT_ID}:parameter{name}"
+        readable = {
+            r
+            for s in _deploy_statements(graph)
+            if "ssm:GetParameter" in _actions(s)
+            for r in _resources(s)
+        }
+        if readable != {arn}:
+            problems.append(f"the deploy role may read {sorted(readable)}, not just {arn}")
+    return problems
+
+
 def check_static_sites(graph: ResourceGraph, spec: EnvironmentSpec) -> list[str]:
     problems = []
     for dist in graph.of_type("aws:cloudfront/distribution:Distribution"):
@@ -585,6 +637,7 @@ ALL_CHECKS: list[Check] = [
     check_ci_trust,
     check_iam_least_privilege,
     check_outputs_contract,
+    check_outputs_published,
     check_static_sites,
 ]
 

@@ -133,3 +133,23 @@ def test_every_priced_resource_carries_the_tag_the_budget_counts(make: object) -
         if (r.inputs.get("tags") or {}).get("scaffold:stack") != f"{spec.project}-prod"
     ]
     assert untagged == []
+
+
+@pytest.mark.parametrize(("services", "tier"), [(3, "Standard"), (6, "Advanced")])
+def test_the_outputs_parameter_takes_the_tier_its_size_needs(services: int, tier: str) -> None:
+    """A 40-character project: three services fit SSM's 4 KB standard tier, six do not."""
+    from scaffolder.models import ServiceSpec
+
+    spec = server_spec("prod").model_copy(
+        update={
+            "project": "a-rather-long-project-name-for-a-startup",
+            "services": [
+                ServiceSpec(name=f"service-number-{n}", shape="server", port=3000 + n)
+                for n in range(services)
+            ],
+        }
+    )
+    graph = graph_for(spec)
+    (parameter,) = graph.of_type(graph_checks.SSM_PARAMETER)
+    assert graph_checks.plain_value(parameter.inputs["tier"]) == tier
+    assert graph_checks.check_outputs_published(graph, spec) == []

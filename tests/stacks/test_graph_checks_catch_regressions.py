@@ -176,13 +176,14 @@ def _edit_deploy_policy(g: ResourceGraph, edit: Callable[[list[dict[str, Any]]],
     policy.inputs["policy"] = json.dumps(document)
 
 
-def _ci_cannot_restore(g: ResourceGraph) -> None:
+def _drop_deploy_statement(g: ResourceGraph, sid: str) -> None:
     _edit_deploy_policy(
-        g,
-        lambda statements: statements.remove(
-            next(s for s in statements if s.get("Sid") == "RestoreTests")
-        ),
+        g, lambda statements: statements.remove(next(s for s in statements if s.get("Sid") == sid))
     )
+
+
+def _ci_cannot_restore(g: ResourceGraph) -> None:
+    _drop_deploy_statement(g, "RestoreTests")
 
 
 def _ci_may_delete_the_database(g: ResourceGraph) -> None:
@@ -230,7 +231,31 @@ def _restore_failures_on_state(g: ResourceGraph) -> None:
     )
 
 
+def _outputs_not_published(g: ResourceGraph) -> None:
+    g.resources = [r for r in g.resources if r.type != graph_checks.SSM_PARAMETER]
+
+
+def _outputs_in_plain_text(g: ResourceGraph) -> None:
+    _one(g, graph_checks.SSM_PARAMETER).inputs["type"] = "String"
+
+
+def _ci_cannot_read_outputs(g: ResourceGraph) -> None:
+    _drop_deploy_statement(g, "ReadStackOutputs")
+
+
+def _ci_reads_every_parameter(g: ResourceGraph) -> None:
+    def edit(statements: list[dict[str, Any]]) -> None:
+        read = next(s for s in statements if s.get("Sid") == "ReadStackOutputs")
+        read["Resource"] = read["Resource"].rsplit("/", 2)[0] + "/*"
+
+    _edit_deploy_policy(g, edit)
+
+
 GRAPH_REGRESSIONS: dict[str, Callable[[ResourceGraph], None]] = {
+    "outputs-not-published": _outputs_not_published,
+    "outputs-in-plain-text": _outputs_in_plain_text,
+    "ci-cannot-read-outputs": _ci_cannot_read_outputs,
+    "ci-reads-every-parameter": _ci_reads_every_parameter,
     "restore-tests-in-default-vpc": _restore_tests_in_default_vpc,
     "restore-tests-without-db-group": _restore_tests_without_db_group,
     "restore-failures-on-state": _restore_failures_on_state,
