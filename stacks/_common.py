@@ -8,6 +8,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from stacks import naming
+
 
 def child(parent: pulumi.Resource, **kwargs: Any) -> pulumi.ResourceOptions:
     return pulumi.ResourceOptions(parent=parent, **kwargs)
@@ -71,8 +73,9 @@ def key_policy(account_id: str, region: str) -> dict[str, Any]:
 
 
 def environment_key(
-    name: str, *, region: str, tags: dict[str, str], parent: pulumi.Resource
+    name: str, *, alias: str, region: str, tags: dict[str, str], parent: pulumi.Resource
 ) -> aws.kms.Key:
+    """The environment's key; `alias` is its full alias name ("alias/<prefix>-key")."""
     identity = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=parent))
     key = aws.kms.Key(
         name,
@@ -85,15 +88,26 @@ def environment_key(
         tags=tags,
         opts=child(parent),
     )
-    aws.kms.Alias(
-        f"{name}-alias", name=f"alias/{name}", target_key_id=key.key_id, opts=child(parent)
-    )
+    aws.kms.Alias(f"{name}-alias", name=alias, target_key_id=key.key_id, opts=child(parent))
     return key
+
+
+def account_bucket_name(prefix: str, purpose: str, parent: pulumi.Resource) -> pulumi.Output[str]:
+    """`<prefix>-<purpose>-<account id>`, shortened to fit.
+
+    Bucket names are global across all AWS accounts: the account id keeps two
+    accounts' `notes-prod-artifacts` apart, and says which account owns it.
+    """
+    identity = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=parent))
+    return identity.account_id.apply(
+        lambda account: naming.physical_name(naming.S3_BUCKET, prefix, purpose, account)
+    )
 
 
 @dataclass
 class SecureBucketArgs:
     tags: dict[str, str]
+    bucket_name: pulumi.Input[str]  # account_bucket_name(...)
     kms_key_arn: pulumi.Input[str] | None = None  # None: SSE-S3 (AES256)
     force_destroy: bool = False
     # Extra bucket-policy statements, added to the TLS-only deny.
@@ -113,7 +127,11 @@ class SecureBucket(pulumi.ComponentResource):
     ) -> None:
         super().__init__("scaffold:storage:SecureBucket", name, None, opts)
         self.bucket = aws.s3.Bucket(
-            name, force_destroy=args.force_destroy, tags=args.tags, opts=child(self)
+            name,
+            bucket=args.bucket_name,
+            force_destroy=args.force_destroy,
+            tags=args.tags,
+            opts=child(self),
         )
         aws.s3.BucketOwnershipControls(
             f"{name}-ownership",

@@ -94,7 +94,8 @@ class AlarmTopic(pulumi.ComponentResource):
                 f"{name}-webhook",
                 topic=self.topic.arn,
                 protocol="https",
-                endpoint=args.webhook_url,
+                # Webhook URLs usually carry a token: kept encrypted in the Pulumi state.
+                endpoint=pulumi.Output.secret(args.webhook_url),
                 opts=child(self),
             )
         self.register_outputs({"topic_arn": self.topic.arn})

@@ -9,8 +9,8 @@ import pulumi
 import pulumi_aws as aws
 
 from scaffolder.models import RESTORE_METRIC_NAME, RESTORE_METRIC_NAMESPACE, BackupSpec
-from stacks import catalog
-from stacks._common import SecureBucket, SecureBucketArgs, child
+from stacks import catalog, naming
+from stacks._common import SecureBucket, SecureBucketArgs, account_bucket_name, child
 from stacks.alarms import metric_alarm
 
 CONTINUOUS_MAX_DAYS = 35  # AWS Backup's limit for continuous (PITR) recovery points
@@ -47,6 +47,7 @@ class Backups(pulumi.ComponentResource):
             f"{name}-bucket",
             SecureBucketArgs(
                 tags=args.tags,
+                bucket_name=account_bucket_name(args.prefix, "backups", self),
                 kms_key_arn=args.kms_key_arn,
                 force_destroy=args.force_destroy_bucket,
             ),
@@ -89,13 +90,14 @@ class Backups(pulumi.ComponentResource):
         spec = args.spec
         self.vault = aws.backup.Vault(
             f"{name}-vault",
-            name=f"{args.prefix}-vault",
+            name=naming.physical_name(naming.BACKUP_VAULT, args.prefix, "vault"),
             kms_key_arn=args.kms_key_arn,
             tags=args.tags,
             opts=child(self),
         )
         role = aws.iam.Role(
             f"{name}-role",
+            name=naming.physical_name(naming.IAM_ROLE, args.prefix, "backup"),
             assume_role_policy=json.dumps(
                 {
                     "Version": "2012-10-17",
@@ -149,14 +151,14 @@ class Backups(pulumi.ComponentResource):
             )
         plan = aws.backup.Plan(
             f"{name}-plan",
-            name=f"{args.prefix}-plan",
+            name=naming.physical_name(naming.BACKUP_PLAN, args.prefix, "plan"),
             rules=rules,
             tags=args.tags,
             opts=child(self),
         )
         aws.backup.Selection(
             f"{name}-selection",
-            name=f"{args.prefix}-db",
+            name=naming.physical_name(naming.BACKUP_SELECTION, args.prefix, "db"),
             plan_id=plan.id,
             iam_role_arn=role.arn,
             resources=[db_arn],
@@ -171,7 +173,7 @@ class Backups(pulumi.ComponentResource):
     ) -> None:
         assert self.vault is not None
         # Restore-testing names allow only letters, digits and underscores.
-        plan_name = f"{args.prefix}_restore_test".replace("-", "_")
+        plan_name = naming.physical_name(naming.RESTORE_TESTING_PLAN, args.prefix, "restore-test")
         testing = aws.backup.RestoreTestingPlan(
             f"{name}-restore-testing",
             name=plan_name,
@@ -188,7 +190,7 @@ class Backups(pulumi.ComponentResource):
         )
         aws.backup.RestoreTestingSelection(
             f"{name}-restore-selection",
-            name=plan_name.replace("_restore_test", "_db"),
+            name=naming.physical_name(naming.RESTORE_TESTING_SELECTION, args.prefix, "db"),
             restore_testing_plan_name=testing.name,
             protected_resource_type="RDS",
             protected_resource_arns=[db_arn],
@@ -241,6 +243,7 @@ class Backups(pulumi.ComponentResource):
         # Metrics lag; the event reaches the owner the moment a job ends badly.
         rule = aws.cloudwatch.EventRule(
             f"{name}-job-failures",
+            name=naming.physical_name(naming.EVENT_RULE, args.prefix, "backup-job-failures"),
             description="AWS Backup backup or restore job failed",
             event_pattern=json.dumps(
                 {
@@ -262,5 +265,9 @@ class Backups(pulumi.ComponentResource):
             opts=child(self),
         )
         aws.cloudwatch.EventTarget(
-            f"{name}-job-failures", rule=rule.name, arn=args.topic_arn, opts=child(self)
+            f"{name}-job-failures",
+            rule=rule.name,
+            target_id=naming.physical_name(naming.EVENT_TARGET, "alarm-topic"),
+            arn=args.topic_arn,
+            opts=child(self),
         )

@@ -8,6 +8,7 @@ so the offline estimate and the planned resource graph cannot drift apart.
 from __future__ import annotations
 
 from scaffolder.models import EnvironmentSpec, ServiceSpec
+from stacks.naming import ALARM, BUDGET, physical_name
 
 
 def prefix(spec: EnvironmentSpec) -> str:
@@ -37,22 +38,22 @@ def has_restore_testing(spec: EnvironmentSpec) -> bool:
 
 
 def service_alarm_names(spec: EnvironmentSpec, service: ServiceSpec) -> dict[str, str]:
-    base = f"{prefix(spec)}-{service.name}"
+    base = prefix(spec)
     return {
-        "5xx": f"{base}-5xx-rate",
-        "latency": f"{base}-p95-latency",
-        "unhealthy": f"{base}-unhealthy-hosts",
+        "5xx": physical_name(ALARM, base, service.name, "5xx-rate"),
+        "latency": physical_name(ALARM, base, service.name, "p95-latency"),
+        "unhealthy": physical_name(ALARM, base, service.name, "unhealthy-hosts"),
     }
 
 
 def database_alarm_names(spec: EnvironmentSpec) -> dict[str, str]:
     if spec.database is None:
         return {}
-    base = f"{prefix(spec)}-db"
+    base = prefix(spec)
     return {
-        "cpu": f"{base}-cpu",
-        "storage": f"{base}-free-storage",
-        "connections": f"{base}-connections",
+        "cpu": physical_name(ALARM, base, "db-cpu"),
+        "storage": physical_name(ALARM, base, "db-free-storage"),
+        "connections": physical_name(ALARM, base, "db-connections"),
     }
 
 
@@ -60,11 +61,11 @@ def backup_alarm_names(spec: EnvironmentSpec) -> dict[str, str]:
     base = prefix(spec)
     names: dict[str, str] = {}
     if spec.database is not None:
-        names["backup-failed"] = f"{base}-backup-jobs-failed"
+        names["backup-failed"] = physical_name(ALARM, base, "backup-jobs-failed")
     if has_restore_testing(spec):
-        names["restore-failed"] = f"{base}-restore-jobs-failed"
+        names["restore-failed"] = physical_name(ALARM, base, "restore-jobs-failed")
     if spec.backups.verify_window_days:
-        names["not-verified"] = f"{base}-no-verified-restore"
+        names["not-verified"] = physical_name(ALARM, base, "no-verified-restore")
     return names
 
 
@@ -79,7 +80,7 @@ def all_alarm_names(spec: EnvironmentSpec) -> list[str]:
 
 def budget_name(spec: EnvironmentSpec) -> str:
     """The environment's AWS Budgets budget (unique per account, like the alarms)."""
-    return f"{prefix(spec)}-monthly-cost"
+    return physical_name(BUDGET, prefix(spec), "monthly-cost")
 
 
 # -- what a server task's environment holds (docs/provision.md, "How the app

@@ -9,6 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from scaffolder.models import RESTORE_METRIC_NAMESPACE
+from stacks import naming
 from stacks._common import child
 
 GITHUB_OIDC_HOST = "token.actions.githubusercontent.com"
@@ -98,6 +99,7 @@ class CiAccess(pulumi.ComponentResource):
         )
         aws.iam.RolePolicy(
             f"{name}-deploy",
+            name=naming.physical_name(naming.IAM_POLICY, "deploy"),
             role=self.role.id,
             policy=pulumi.Output.json_dumps(self._permissions(args, identity)),
             opts=child(self),

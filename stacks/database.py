@@ -8,6 +8,7 @@ import pulumi
 import pulumi_aws as aws
 
 from scaffolder.models import DatabaseSpec
+from stacks import naming
 from stacks._common import child
 
 MASTER_USERNAME = "app_admin"
@@ -35,6 +36,9 @@ class Database(pulumi.ComponentResource):
         major = spec.engine_version.split(".")[0]
         params = aws.rds.ParameterGroup(
             f"{name}-params",
+            # A new major version replaces the group: the family in its name lets
+            # the new one exist beside the old one while the instance moves over.
+            name=naming.physical_name(naming.RDS_PARAMETER_GROUP, args.identifier, f"pg{major}"),
             family=f"postgres{major}",
             description=f"{args.identifier}: TLS required, slow queries logged",
             parameters=[
@@ -48,7 +52,7 @@ class Database(pulumi.ComponentResource):
         )
         self.subnet_group = aws.rds.SubnetGroup(
             f"{name}-subnets",
-            name=f"{args.identifier}-subnets",
+            name=naming.physical_name(naming.RDS_SUBNET_GROUP, args.identifier, "subnets"),
             subnet_ids=args.subnet_ids,
             description="Private subnets only",
             tags=args.tags,
@@ -82,7 +86,11 @@ class Database(pulumi.ComponentResource):
             copy_tags_to_snapshot=True,
             deletion_protection=spec.deletion_protection,
             skip_final_snapshot=not spec.final_snapshot,
-            final_snapshot_identifier=f"{args.identifier}-final" if spec.final_snapshot else None,
+            final_snapshot_identifier=(
+                naming.physical_name(naming.RDS_SNAPSHOT, args.identifier, "final")
+                if spec.final_snapshot
+                else None
+            ),
             delete_automated_backups=not spec.final_snapshot,
             performance_insights_enabled=spec.performance_insights,
             performance_insights_kms_key_id=args.kms_key_arn if spec.performance_insights else None,

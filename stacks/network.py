@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
 
+from stacks import addressing, naming
 from stacks._common import child
 
 POSTGRES_PORT = 5432
+ZONE_COUNT = 2
 
 
 @dataclass
@@ -19,7 +22,7 @@ class NetworkArgs:
     nat_gateways: int
     tags: dict[str, str]
     service_ports: list[int] = field(default_factory=list)  # ports the ALB forwards to
-    cidr: str = "10.0.0.0/16"
+    cidr: str = addressing.DEFAULT_CIDR  # EnvironmentSpec.cidr; subnets are carved from it
 
 
 class Network(pulumi.ComponentResource):
@@ -36,8 +39,8 @@ class Network(pulumi.ComponentResource):
         self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("scaffold:network:Network", name, None, opts)
-        # Named AZs ("a", "b") keep `scaffold plan` offline; every region has both.
-        zones = [f"{args.region}a", f"{args.region}b"]
+        zones = self._zones(args.region)
+        public_cidrs, private_cidrs = addressing.subnet_cidrs(args.cidr, ZONE_COUNT)
         self.vpc = aws.ec2.Vpc(
             name,
             cidr_block=args.cidr,
@@ -65,9 +68,9 @@ class Network(pulumi.ComponentResource):
                 f"{name}-public-{i}",
                 vpc_id=self.vpc.id,
                 availability_zone=zone,
-                cidr_block=f"10.0.{i * 16}.0/20",
+                cidr_block=public_cidrs[i],
                 map_public_ip_on_launch=False,
-                tags={**args.tags, "Name": f"{name}-public-{zone}"},
+                tags={**args.tags, "Name": pulumi.Output.concat(f"{name}-public-", zone)},
                 opts=child(self),
             )
             aws.ec2.RouteTableAssociation(
@@ -80,9 +83,9 @@ class Network(pulumi.ComponentResource):
                 f"{name}-private-{i}",
                 vpc_id=self.vpc.id,
                 availability_zone=zone,
-                cidr_block=f"10.0.{128 + i * 16}.0/20",
+                cidr_block=private_cidrs[i],
                 map_public_ip_on_launch=False,
-                tags={**args.tags, "Name": f"{name}-private-{zone}"},
+                tags={**args.tags, "Name": pulumi.Output.concat(f"{name}-private-", zone)},
                 opts=child(self),
             )
             public.append(pub)
@@ -98,6 +101,31 @@ class Network(pulumi.ComponentResource):
                 "db_security_group_id": self.db_sg.id,
             }
         )
+
+    def _zones(self, region: str) -> list[pulumi.Output[str]]:
+        """The region's first available zones that need no opt-in (no Local Zones).
+
+        Asked of AWS: not every account has every letter (`<region>a` may be
+        missing), and zone letters map to different data centres per account.
+        """
+        available = aws.get_availability_zones_output(
+            state="available",
+            filters=[
+                aws.GetAvailabilityZonesFilterArgs(
+                    name="opt-in-status", values=["opt-in-not-required"]
+                )
+            ],
+            opts=pulumi.InvokeOutputOptions(parent=self),
+        )
+
+        def pick(names: list[str], index: int) -> str:
+            if len(names) < ZONE_COUNT:
+                raise ValueError(
+                    f"{region} offers {len(names)} available zone(s); the VPC needs {ZONE_COUNT}"
+                )
+            return sorted(names)[index]
+
+        return [available.names.apply(functools.partial(pick, index=i)) for i in range(ZONE_COUNT)]
 
     def _nat(
         self,
@@ -139,6 +167,7 @@ class Network(pulumi.ComponentResource):
         def group(suffix: str, description: str) -> aws.ec2.SecurityGroup:
             return aws.ec2.SecurityGroup(
                 f"{name}-{suffix}",
+                name=naming.physical_name(naming.SECURITY_GROUP, name, suffix),
                 vpc_id=self.vpc.id,
                 description=description,
                 tags=args.tags,

@@ -9,6 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from scaffolder.models import ServiceSpec
+from stacks import naming
 from stacks._common import child
 from stacks.catalog import DB_SECRET_KEYS
 from stacks.service_parts import assume, cpu_autoscaling, lifecycle_policy
@@ -58,10 +59,10 @@ class ServerService(pulumi.ComponentResource):
     ) -> None:
         super().__init__("scaffold:service:ServerService", name, None, opts)
         spec = self.args_spec = args.spec
-        self.family = f"{args.prefix}-{spec.name}"
+        self.family = naming.physical_name(naming.ECS_FAMILY, args.prefix, spec.name)
         self.repository = aws.ecr.Repository(
             name,
-            name=self.family,
+            name=naming.physical_name(naming.ECR_REPOSITORY, args.prefix, spec.name),
             image_tag_mutability="IMMUTABLE",
             image_scanning_configuration=aws.ecr.RepositoryImageScanningConfigurationArgs(
                 scan_on_push=True
@@ -82,7 +83,7 @@ class ServerService(pulumi.ComponentResource):
         )
         logs = aws.cloudwatch.LogGroup(
             f"{name}-logs",
-            name=f"/scaffold/{args.prefix}/{spec.name}",
+            name=naming.physical_name(naming.LOG_GROUP, args.prefix, spec.name),
             retention_in_days=spec.log_retention_days,
             kms_key_id=args.kms_key_arn,
             tags=args.tags,
@@ -121,6 +122,7 @@ class ServerService(pulumi.ComponentResource):
     def _roles(self, name: str, args: ServerServiceArgs, logs: aws.cloudwatch.LogGroup) -> None:
         self.execution_role = aws.iam.Role(
             f"{name}-execution",
+            name=naming.physical_name(naming.IAM_ROLE, args.prefix, args.spec.name, "execution"),
             assume_role_policy=assume("ecs-tasks.amazonaws.com"),
             tags=args.tags,
             opts=child(self),
@@ -150,6 +152,7 @@ class ServerService(pulumi.ComponentResource):
         }
         aws.iam.RolePolicy(
             f"{name}-execution",
+            name=naming.physical_name(naming.IAM_POLICY, "execution"),
             role=self.execution_role.id,
             policy=pulumi.Output.json_dumps(policy),
             opts=child(self),
@@ -157,6 +160,7 @@ class ServerService(pulumi.ComponentResource):
         # The app itself gets no AWS permissions until it needs some.
         self.task_role = aws.iam.Role(
             f"{name}-task",
+            name=naming.physical_name(naming.IAM_ROLE, args.prefix, args.spec.name, "task"),
             assume_role_policy=assume("ecs-tasks.amazonaws.com"),
             tags=args.tags,
             opts=child(self),
@@ -212,6 +216,7 @@ class ServerService(pulumi.ComponentResource):
         spec = args.spec
         self.load_balancer = aws.lb.LoadBalancer(
             f"{name}-alb",
+            name=naming.physical_name(naming.ALB, args.prefix, spec.name),
             load_balancer_type="application",
             internal=False,
             subnets=args.public_subnet_ids,
@@ -223,6 +228,9 @@ class ServerService(pulumi.ComponentResource):
         )
         self.target_group = aws.lb.TargetGroup(
             f"{name}-tg",
+            # A new port replaces the group: the port in its name lets the new one
+            # exist beside the old one until the listener has moved over.
+            name=naming.physical_name(naming.TARGET_GROUP, args.prefix, spec.name, str(spec.port)),
             port=spec.port,
             protocol="HTTP",
             target_type="ip",
@@ -259,7 +267,7 @@ class ServerService(pulumi.ComponentResource):
         spec = args.spec
         self.service = aws.ecs.Service(
             f"{name}-service",
-            name=spec.name,
+            name=naming.physical_name(naming.ECS_SERVICE, spec.name),
             cluster=args.cluster_arn,
             task_definition=self.task_definition.arn,
             desired_count=spec.desired_count,

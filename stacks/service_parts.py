@@ -8,6 +8,7 @@ import pulumi
 import pulumi_aws as aws
 
 from scaffolder.models import ServiceSpec
+from stacks import naming
 from stacks._common import child
 
 KEEP_IMAGES = 30
@@ -74,6 +75,8 @@ def cpu_autoscaling(
     )
     aws.appautoscaling.Policy(
         f"{name}-cpu-target",
+        # One scalable target per service: the name only has to be unique under it.
+        name=naming.physical_name(naming.SCALING_POLICY, "cpu-target"),
         policy_type="TargetTrackingScaling",
         service_namespace=target.service_namespace,
         resource_id=target.resource_id,

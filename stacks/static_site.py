@@ -8,7 +8,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from stacks._common import SecureBucket, SecureBucketArgs, child
+from stacks import naming
+from stacks._common import SecureBucket, SecureBucketArgs, account_bucket_name, child
 
 INITIAL_RELEASE = "initial"
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"  # AWS managed cache policy
@@ -34,7 +35,7 @@ class StaticSite(pulumi.ComponentResource):
         self.service_name = args.service_name
         oac = aws.cloudfront.OriginAccessControl(
             f"{name}-oac",
-            name=f"{args.prefix}-{args.service_name}",
+            name=naming.physical_name(naming.CLOUDFRONT_OAC, args.prefix, args.service_name),
             description="CloudFront reads the private site bucket",
             origin_access_control_origin_type="s3",
             signing_behavior="always",
@@ -47,7 +48,12 @@ class StaticSite(pulumi.ComponentResource):
             f"{name}-site",
             # SSE-S3, not the environment key: CloudFront would need kms:Decrypt on
             # it, and these files are public by design once served.
-            SecureBucketArgs(tags=args.tags, force_destroy=args.force_destroy, create_policy=False),
+            SecureBucketArgs(
+                tags=args.tags,
+                bucket_name=account_bucket_name(args.prefix, f"{args.service_name}-site", self),
+                force_destroy=args.force_destroy,
+                create_policy=False,
+            ),
             opts=child(self),
         )
         origin_id = "site"

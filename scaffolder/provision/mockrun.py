@@ -67,6 +67,18 @@ def _fake_state(type_: str, name: str, inputs: dict[str, Any], region: str) -> d
     return {**invented, **inputs}
 
 
+def fake_zones(region: str) -> dict[str, Any]:
+    """What `aws.get_availability_zones` answers: three zones, as most regions have."""
+    letters = "abc"
+    return {
+        "id": region,
+        "names": [f"{region}{letter}" for letter in letters],
+        "zoneIds": [f"{region}-az{n}" for n in range(1, len(letters) + 1)],
+        "groupNames": [region] * len(letters),
+        "state": "available",
+    }
+
+
 def run_under_mocks(
     program: Callable[[], dict[str, Any]], *, project: str, stack: str, region: str
 ) -> ResourceGraph:
@@ -96,6 +108,8 @@ def run_under_mocks(
                     "userId": "plan",
                     "id": ACCOUNT_ID,
                 }, []
+            if args.token == "aws:index/getAvailabilityZones:getAvailabilityZones":
+                return fake_zones(region), []
             return {}, []
 
     def _run() -> Any:
