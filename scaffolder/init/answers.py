@@ -107,6 +107,10 @@ def resolve_answers(
     """
     merged = defaults_from(facts)
     stored = {k: v for k, v in (previous or {}).items() if k in ANSWER_KEYS}
+    if not stored.get("github_repository") and facts.git_remote:
+        # An empty stored answer means "no remote yet", not "never deploy from CI":
+        # the GitHub remote added since then gets its deploy roles on this run.
+        stored.pop("github_repository", None)
     merged.update(stored)
     merged.update(data)
     if ask is not None:

@@ -25,6 +25,7 @@ from scaffolder.init.git import is_work_tree, status_lines
 from scaffolder.init.gitignore import add_lines
 from scaffolder.init.history import TemplateHistory
 from scaffolder.init.models import InitAnswers, InitResult, StoredContext
+from scaffolder.init.notices import init_warnings
 from scaffolder.init.outputs import (
     CONTEXT_FILE,
     copy_outputs,
@@ -80,6 +81,7 @@ def run_init(root: Path, options: InitOptions, deps: InitDeps) -> InitResult:
     previous = render.read_answers(root)
     stored = read_stored(root) if previous is not None else None
     answers = resolve_answers(facts, previous, options.data, deps.ask)
+    warnings += init_warnings(answers, deps.version)
     old_ctx = InitContext.model_validate(stored.ctx) if stored else None
     deps.checkpoint("inspected")
 

@@ -1,0 +1,43 @@
+"""Warnings `scaffold init` prints about what the generated files cannot do yet.
+
+Each one names the consequence and the fix: a missing GitHub remote means no
+deploy role (the workflows cannot reach AWS), and a scaffold build that is not
+a release means the workflows' `pip install scaffold-prod==<version>` will fail.
+"""
+
+from __future__ import annotations
+
+from packaging.version import InvalidVersion, Version
+
+from scaffolder.init.models import InitAnswers
+
+NO_GITHUB_REMOTE = (
+    "No GitHub repository is set, so no environment gets a deploy role and the generated "
+    "workflows cannot reach AWS; add the remote (`git remote add origin "
+    "git@github.com:<owner>/<name>.git`) and run `scaffold init` again, or pass "
+    "--data github_repository=<owner>/<name>."
+)
+UNRELEASED_VERSION = (
+    "This scaffold ({version}) is not a released version, so the generated workflows' "
+    "`pip install scaffold-prod=={version}` will fail; set the repository variable "
+    "SCAFFOLD_SOURCE to git+https://github.com/<owner>/<repo>@<40-character commit> and "
+    "edit infra/requirements.txt the same way (docs/init.md#where-ci-gets-scaffold)."
+)
+
+
+def is_release(version: str) -> bool:
+    """A version the package index can have: no local (+...) or dev segment."""
+    try:
+        parsed = Version(version)
+    except InvalidVersion:
+        return False
+    return parsed.local is None and not parsed.is_devrelease
+
+
+def init_warnings(answers: InitAnswers, version: str) -> list[str]:
+    warnings = []
+    if not answers.github_repository:
+        warnings.append(NO_GITHUB_REMOTE)
+    if not is_release(version):
+        warnings.append(UNRELEASED_VERSION.format(version=version))
+    return warnings
