@@ -13,7 +13,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class Model(BaseModel):
@@ -420,6 +420,16 @@ class EnvironmentSpec(Model):
     tags: dict[str, str] = Field(default_factory=dict)
     # AWS Budgets limit (USD/month); None: 1.5x the estimate, rounded up to 10 USD.
     monthly_budget_usd: float | None = Field(default=None, gt=0)
+    # The VPC's IPv4 block (/16 to /23); the subnets are carved from it (stacks/addressing.py).
+    cidr: str = "10.0.0.0/16"
+
+    @field_validator("cidr")
+    @classmethod
+    def _cidr_holds_the_subnets(cls, value: str) -> str:
+        from stacks.addressing import vpc_network
+
+        vpc_network(value)  # ValueError: one sentence saying what is needed
+        return value
 
 
 # Key under `config:` in infra/Pulumi.<env>.yaml that holds the EnvironmentSpec.

@@ -14,8 +14,14 @@ import pulumi_aws as aws
 
 from scaffolder.models import SPEC_CONFIG_KEY, EnvironmentSpec, outputs_parameter_name
 from scaffolder.provision.cost import budget_limit_usd
-from stacks import catalog
-from stacks._common import SecureBucket, SecureBucketArgs, child, environment_key
+from stacks import catalog, naming
+from stacks._common import (
+    SecureBucket,
+    SecureBucketArgs,
+    account_bucket_name,
+    child,
+    environment_key,
+)
 from stacks.alarms import (
     AlarmTopic,
     AlarmTopicArgs,
@@ -58,11 +64,17 @@ class EnvironmentStack(pulumi.ComponentResource):
             STACK_TAG: prefix,
         }
         dev = spec.environment == "dev"
-        self.key = environment_key(f"{prefix}-key", region=spec.region, tags=tags, parent=self)
+        self.key = environment_key(
+            f"{prefix}-key",
+            alias=naming.physical_name(naming.KMS_ALIAS, prefix, "key"),
+            region=spec.region,
+            tags=tags,
+            parent=self,
+        )
         self.topic = AlarmTopic(
             f"{prefix}-alarms",
             AlarmTopicArgs(
-                name=f"{prefix}-alarms",
+                name=naming.physical_name(naming.SNS_TOPIC, prefix, "alarms"),
                 kms_key_arn=self.key.arn,
                 tags=tags,
                 email=spec.alarms.email,
@@ -86,7 +98,7 @@ class EnvironmentStack(pulumi.ComponentResource):
         self.secret = AppSecret(
             f"{prefix}-app-secret",
             AppSecretArgs(
-                name=f"{spec.project}/{spec.environment}/app",
+                name=naming.physical_name(naming.SECRET, spec.project, spec.environment, "app"),
                 kms_key_arn=self.key.arn,
                 tags=tags,
                 secret_names=catalog.injected_secret_names(spec),
@@ -96,7 +108,12 @@ class EnvironmentStack(pulumi.ComponentResource):
         )
         self.artifacts = SecureBucket(
             f"{prefix}-artifacts",
-            SecureBucketArgs(tags=tags, kms_key_arn=self.key.arn, force_destroy=dev),
+            SecureBucketArgs(
+                tags=tags,
+                bucket_name=account_bucket_name(prefix, "artifacts", self),
+                kms_key_arn=self.key.arn,
+                force_destroy=dev,
+            ),
             opts=child(self),
         )
 
@@ -110,6 +127,7 @@ class EnvironmentStack(pulumi.ComponentResource):
                     nat_gateways=catalog.nat_gateway_count(spec),
                     tags=tags,
                     service_ports=[s.port for s in catalog.server_services(spec)],
+                    cidr=spec.cidr,
                 ),
                 opts=child(self),
             )
@@ -118,7 +136,7 @@ class EnvironmentStack(pulumi.ComponentResource):
             self.database = Database(
                 f"{prefix}-db",
                 DatabaseArgs(
-                    identifier=f"{prefix}-db",
+                    identifier=naming.physical_name(naming.RDS_INSTANCE, prefix, "db"),
                     spec=spec.database,
                     subnet_ids=self.network.private_subnet_ids,
                     security_group_id=self.network.db_sg.id,
@@ -178,7 +196,7 @@ class EnvironmentStack(pulumi.ComponentResource):
         net = self.network
         self.cluster = aws.ecs.Cluster(
             f"{prefix}-cluster",
-            name=prefix,
+            name=naming.physical_name(naming.ECS_CLUSTER, prefix),
             tags=tags,
             settings=[aws.ecs.ClusterSettingArgs(name="containerInsights", value="enabled")],
             opts=child(self),
@@ -244,7 +262,7 @@ class EnvironmentStack(pulumi.ComponentResource):
         return CiAccess(
             f"{prefix}-deploy",
             CiAccessArgs(
-                role_name=f"{prefix}-deploy",
+                role_name=naming.physical_name(naming.IAM_ROLE, prefix, "deploy"),
                 repository=ci.github_repository,
                 environment=ci.github_environment,
                 tags=tags,
@@ -253,7 +271,8 @@ class EnvironmentStack(pulumi.ComponentResource):
                 ecr_repository_arns=[s.repository.arn for s in self.servers],
                 ecs_service_arns=[s.service.id for s in self.servers],
                 ecs_cluster_arn=self.cluster.arn if self.servers else None,
-                task_family_prefix=prefix,
+                # Every service's family starts with it (naming keeps the hash per prefix).
+                task_family_prefix=naming.physical_name(naming.ECS_FAMILY, prefix),
                 pass_role_arns=[
                     r.arn for s in self.servers for r in (s.task_role, s.execution_role)
                 ],
