@@ -2,12 +2,27 @@
 
 The only functions allowed to look at a secret value turn it into something
 safe to show: a preview that keeps a few characters so the user can recognise
-the key, and a hash to de-duplicate the same value seen in two places.
+the key, and a keyed hash to de-duplicate the same value seen in two places.
+
+The hash is an HMAC, never a plain digest: a report is shared (CI artifacts,
+SARIF uploads), and an unsalted sha256 of a weak password falls to a
+dictionary in seconds. The key is `SCAFFOLD_FINGERPRINT_KEY` when set (a CI
+secret, so fingerprints match across runs and machines), else a random key
+kept in the user's state directory (outside any repository, so a committed or
+published report never travels with its key), else one random key per process.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+FINGERPRINT_KEY_ENV = "SCAFFOLD_FINGERPRINT_KEY"
+_KEY_BYTES = 32
 
 # Below this length, showing 6 characters would reveal too much of the value.
 _MIN_PARTIAL = 12
@@ -21,6 +36,41 @@ def redact(value: str) -> str:
     return f"{value[:4]}...{value[-2:]}"
 
 
-def fingerprint(value: str) -> str:
-    """sha256 hex digest of the value: equal values, equal fingerprints."""
-    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
+def state_dir() -> Path:
+    """Where scaffold keeps per-user state: $XDG_STATE_HOME/scaffold or ~/.local/state/scaffold."""
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "scaffold"
+
+
+@functools.cache
+def _stored_key(path: Path) -> bytes:
+    try:
+        key = path.read_bytes()
+    except OSError:
+        key = b""
+    if len(key) >= _KEY_BYTES:
+        return key
+    key = secrets.token_bytes(_KEY_BYTES)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(key)
+    except OSError:
+        # Another process created it first (its key is used from the next run on), or
+        # there is no writable home (a locked-down CI): this run's own key, stable within it.
+        pass
+    return key
+
+
+def fingerprint_key() -> bytes:
+    configured = os.environ.get(FINGERPRINT_KEY_ENV)
+    if configured:
+        return configured.encode("utf-8")
+    return _stored_key(state_dir() / "fingerprint.key")
+
+
+def fingerprint(value: str, key: bytes | None = None) -> str:
+    """HMAC-SHA256 of the value: equal values, equal fingerprints; irreversible without the key."""
+    mac = hmac.new(key or fingerprint_key(), value.encode("utf-8", "surrogatepass"), hashlib.sha256)
+    return mac.hexdigest()

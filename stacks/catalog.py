@@ -69,12 +69,20 @@ def backup_alarm_names(spec: EnvironmentSpec) -> dict[str, str]:
     return names
 
 
+def rotation_alarm_names(spec: EnvironmentSpec) -> dict[str, str]:
+    """The alarm on the Lambda that redeploys the services after a password rotation."""
+    if spec.database is None or not server_services(spec):
+        return {}
+    return {"redeploy-failed": physical_name(ALARM, prefix(spec), "db-rotation-redeploy-failed")}
+
+
 def all_alarm_names(spec: EnvironmentSpec) -> list[str]:
     names: list[str] = []
     for service in server_services(spec):
         names.extend(service_alarm_names(spec, service).values())
     names.extend(database_alarm_names(spec).values())
     names.extend(backup_alarm_names(spec).values())
+    names.extend(rotation_alarm_names(spec).values())
     return names
 
 

@@ -35,6 +35,7 @@ from stacks.budget import STACK_TAG, CostBudget, CostBudgetArgs
 from stacks.ci_access import CiAccess, CiAccessArgs
 from stacks.database import Database, DatabaseArgs
 from stacks.network import POSTGRES_PORT, Network, NetworkArgs
+from stacks.rotation import RotationRedeploy, RotationRedeployArgs
 from stacks.secrets import AppSecret, AppSecretArgs
 from stacks.service import ServerService, ServerServiceArgs
 from stacks.static_site import StaticSite, StaticSiteArgs
@@ -158,6 +159,23 @@ class EnvironmentStack(pulumi.ComponentResource):
                 opts=child(self),
             )
         self.servers = self._servers(prefix, tags)
+        if self.database is not None and self.servers:
+            # RDS rotates the password the tasks were started with: replace the tasks.
+            RotationRedeploy(
+                f"{prefix}-db-rotation",
+                RotationRedeployArgs(
+                    prefix=prefix,
+                    secret_arn=self.database.master_secret_arn,
+                    cluster_name=self.cluster.name,
+                    service_names=[s.service.name for s in self.servers],
+                    service_arns=[s.service.id for s in self.servers],
+                    kms_key_arn=self.key.arn,
+                    topic_arn=topic_arn,
+                    alarm_name=catalog.rotation_alarm_names(spec)["redeploy-failed"],
+                    tags=tags,
+                ),
+                opts=child(self),
+            )
         self.statics = [
             StaticSite(
                 f"{prefix}-{s.name}",

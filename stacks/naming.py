@@ -92,6 +92,7 @@ SSM_PARAMETER = "ssm-parameter"
 BUDGET = "budget"
 SECURITY_GROUP = "security-group"
 SCALING_POLICY = "scaling-policy"
+LAMBDA_FUNCTION = "lambda-function"
 
 _ALNUM = "A-Za-z0-9"
 _LOWER = "a-z0-9"
@@ -139,6 +140,7 @@ RULES: dict[str, NameRule] = {
     BUDGET: NameRule(100, rf"{_ALNUM}._-"),
     SECURITY_GROUP: NameRule(255, rf"{_ALNUM}._-", forbidden_prefixes=("sg-",)),
     SCALING_POLICY: NameRule(256, rf"{_ALNUM}._-"),
+    LAMBDA_FUNCTION: NameRule(64, f"{_ALNUM}_-"),
 }
 
 # Pulumi resource type -> (the input AWS receives as the name, the kind of name).
@@ -175,6 +177,7 @@ NAME_INPUTS: dict[str, tuple[str, str]] = {
     "aws:budgets/budget:Budget": ("name", BUDGET),
     "aws:ec2/securityGroup:SecurityGroup": ("name", SECURITY_GROUP),
     "aws:appautoscaling/policy:Policy": ("name", SCALING_POLICY),
+    "aws:lambda/function:Function": ("name", LAMBDA_FUNCTION),
 }
 # Of those, the ones whose name Pulumi invents (logical name + suffix) when the
 # input is absent. EventTarget ids are made up by the provider, not Pulumi.

@@ -10,6 +10,7 @@ import base64
 import json
 import secrets
 import string
+from pathlib import Path
 
 import pytest
 
@@ -301,3 +302,31 @@ def test_findings_are_models_with_preview() -> None:
     assert isinstance(finding, SecretFinding)
     assert finding.kind is SecretKind.ENV_FILE
     assert finding.preview == redact(value)
+
+
+def test_fingerprints_are_keyed_so_a_report_cannot_be_reversed_by_a_dictionary() -> None:
+    import hashlib
+
+    password = "hunter2hunter2"
+    plain = hashlib.sha256(password.encode()).hexdigest()
+    assert fingerprint(password) != plain  # what a dictionary attack would compute
+    assert fingerprint(password, b"k" * 32) != fingerprint(password, b"j" * 32)
+    assert fingerprint(password, b"k" * 32) == fingerprint(password, b"k" * 32)
+
+
+def test_the_fingerprint_key_comes_from_the_environment_or_the_users_state(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scaffolder import redact
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.delenv(redact.FINGERPRINT_KEY_ENV, raising=False)
+    stored = redact.fingerprint_key()
+    key_file = tmp_path / "state" / "scaffold" / "fingerprint.key"
+    assert key_file.read_bytes() == stored and len(stored) == 32
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert redact.fingerprint("v") == redact.fingerprint("v", stored)  # stable across runs
+    monkeypatch.setenv(redact.FINGERPRINT_KEY_ENV, "ci-secret")
+    assert redact.fingerprint("v") == redact.fingerprint("v", b"ci-secret") != (
+        redact.fingerprint("v", stored)
+    )

@@ -317,10 +317,12 @@ def check_alarms_notify_topic(graph: ResourceGraph, spec: EnvironmentSpec) -> li
         for a in graph.of_type(ALARM)
         if a.inputs.get("alarmActions") != [topic]
     ]
+    # Rules that invoke a function are not notifications (check_rotation_redeploys).
+    functions = {_arn(graph, f) for f in graph.of_type(LAMBDA)}
     problems += [
         f"{t.name}: event target is not the alarm topic"
         for t in graph.of_type("aws:cloudwatch/eventTarget:EventTarget")
-        if t.inputs.get("arn") != topic
+        if t.inputs.get("arn") != topic and t.inputs.get("arn") not in functions
     ]
     if not graph.of_type(ALARM) and (graph.of_type(RDS) or graph.of_type(ECS_SERVICE)):
         problems.append("no alarms at all")
@@ -332,6 +334,77 @@ def check_alarms_notify_topic(graph: ResourceGraph, spec: EnvironmentSpec) -> li
     if spec.alarms.email and not emails:
         problems.append("alarm e-mail set but not subscribed")
     return problems
+
+
+LAMBDA = "aws:lambda/function:Function"
+
+
+def _rotation_event(secret_arn: str) -> dict[str, Any]:
+    """Secrets Manager's event when RDS's managed rotation of `secret_arn` succeeds."""
+    return {
+        "source": "aws.secretsmanager",
+        "detail-type": "AWS Service Event via CloudTrail",
+        "detail": {
+            "eventSource": "secretsmanager.amazonaws.com",
+            "eventName": "RotationSucceeded",
+            "additionalEventData": {"SecretId": secret_arn},
+        },
+    }
+
+
+def _redeploy_problems(
+    graph: ResourceGraph, rule: GraphResource, fn: GraphResource, secret: str
+) -> list[str]:
+    """What keeps `fn`, invoked by `rule`, from redeploying every service after a rotation."""
+    services = graph.of_type(ECS_SERVICE)
+    clusters = graph.of_type("aws:ecs/cluster:Cluster")
+    env = fn.inputs.get("environment", {}).get("variables", {})
+    wanted = {
+        "SECRET_ARN": secret,
+        "CLUSTER": clusters[0].inputs.get("name") if clusters else None,
+        "SERVICES": sorted(s.inputs.get("name") for s in services),
+    }
+    got = {**env, "SERVICES": sorted(json.loads(env.get("SERVICES") or "[]"))}
+    problems = [
+        f"{fn.name}: {k} is {got.get(k)!r}, not {v!r}" for k, v in wanted.items() if got.get(k) != v
+    ]
+    if not any(
+        p.inputs.get("principal") == "events.amazonaws.com"
+        and p.inputs.get("function") == fn.inputs.get("name", fn.name)
+        and p.inputs.get("sourceArn") == _arn(graph, rule)
+        for p in graph.of_type("aws:lambda/permission:Permission")
+    ):
+        problems.append(f"{fn.name}: the rule may not invoke it")
+    roles = [r for r in graph.of_type("aws:iam/role:Role") if _arn(graph, r) == fn.inputs["role"]]
+    allowed = {
+        resource
+        for p in graph.of_type("aws:iam/rolePolicy:RolePolicy")
+        if roles and p.inputs.get("role") == _id(roles[0])
+        for st in _policy(p, "policy").get("Statement", [])
+        if st.get("Effect") == "Allow" and "ecs:UpdateService" in st.get("Action", [])
+        for resource in st.get("Resource", [])
+    }
+    if allowed != {_id(s) for s in services}:
+        problems.append(f"{fn.name}: may update {sorted(allowed)}, not exactly the services")
+    return problems
+
+
+def check_rotation_redeploys(graph: ResourceGraph, spec: EnvironmentSpec) -> list[str]:
+    """A rotation of the RDS master secret redeploys every service started with the old one."""
+    secret = graph.outputs.get("db_secret_arn")
+    if not secret or not graph.of_type(ECS_SERVICE):
+        return []
+    functions = {_arn(graph, f): f for f in graph.of_type(LAMBDA)}
+    invoked = [
+        (rule, functions[t.inputs["arn"]])
+        for rule in graph.of_type("aws:cloudwatch/eventRule:EventRule")
+        if event_pattern_matches(_policy(rule, "eventPattern"), _rotation_event(str(secret)))
+        for t in graph.of_type("aws:cloudwatch/eventTarget:EventTarget")
+        if t.inputs.get("rule") == rule.inputs.get("name") and t.inputs.get("arn") in functions
+    ]
+    if not invoked:
+        return ["no event rule runs a function when the RDS master secret rotates"]
+    return [p for rule, fn in invoked for p in _redeploy_problems(graph, rule, fn, str(secret))]
 
 
 BUDGETS = "budgets.amazonaws.com"
@@ -631,6 +704,7 @@ ALL_CHECKS: list[Check] = [
     check_restore_tests_in_environment_vpc,
     check_backup_failure_events,
     check_alarms_notify_topic,
+    check_rotation_redeploys,
     check_budget,
     check_task_environment,
     check_deployments_roll_back,

@@ -251,7 +251,46 @@ def _ci_reads_every_parameter(g: ResourceGraph) -> None:
     _edit_deploy_policy(g, edit)
 
 
+def _rotation_function(g: ResourceGraph) -> GraphResource:
+    return _one(g, graph_checks.LAMBDA)
+
+
+def _rotation_unwatched(g: ResourceGraph) -> None:
+    g.resources = [
+        r for r in g.resources if "RotationSucceeded" not in r.inputs.get("eventPattern", "")
+    ]
+
+
+def _rotation_redeploys_nothing(g: ResourceGraph) -> None:
+    _rotation_function(g).inputs["environment"]["variables"]["SERVICES"] = "[]"
+
+
+def _rotation_watches_another_secret(g: ResourceGraph) -> None:
+    variables = _rotation_function(g).inputs["environment"]["variables"]
+    variables["SECRET_ARN"] = variables["SECRET_ARN"] + "-other"
+
+
+def _rotation_may_update_any_service(g: ResourceGraph) -> None:
+    policy = next(
+        p
+        for p in g.of_type("aws:iam/rolePolicy:RolePolicy")
+        if "UpdateService" in p.inputs["policy"]
+    )
+    document = json.loads(policy.inputs["policy"])
+    document["Statement"][0]["Resource"] = ["arn:aws:ecs:us-east-1:123456789012:service/*"]
+    policy.inputs["policy"] = json.dumps(document)
+
+
+def _rotation_not_invokable(g: ResourceGraph) -> None:
+    g.resources = [r for r in g.resources if r.type != "aws:lambda/permission:Permission"]
+
+
 GRAPH_REGRESSIONS: dict[str, Callable[[ResourceGraph], None]] = {
+    "rotation-unwatched": _rotation_unwatched,
+    "rotation-redeploys-nothing": _rotation_redeploys_nothing,
+    "rotation-watches-another-secret": _rotation_watches_another_secret,
+    "rotation-may-update-any-service": _rotation_may_update_any_service,
+    "rotation-not-invokable": _rotation_not_invokable,
     "outputs-not-published": _outputs_not_published,
     "outputs-in-plain-text": _outputs_in_plain_text,
     "ci-cannot-read-outputs": _ci_cannot_read_outputs,
