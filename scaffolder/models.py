@@ -454,8 +454,13 @@ OUTPUTS_PARAMETER_PREFIX = "/scaffold"
 
 
 def outputs_parameter_name(project: str, environment: str) -> str:
-    """`/scaffold/<project>/<env>/outputs`: the stacks write it, `--from ssm` reads it."""
-    return f"{OUTPUTS_PARAMETER_PREFIX}/{project}/{environment}/outputs"
+    """`/scaffold/<project>/<env>/outputs`: the stacks write it, `--from ssm` reads it.
+
+    Through stacks.naming: SSM accepts only a-zA-Z0-9_.- between the slashes.
+    """
+    from stacks.naming import SSM_PARAMETER, physical_name
+
+    return physical_name(SSM_PARAMETER, project, environment, "outputs")
 
 
 class ServiceOutputs(Model):

@@ -136,7 +136,8 @@ RULES: dict[str, NameRule] = {
     SNS_TOPIC: NameRule(256, f"{_ALNUM}_-"),
     KMS_ALIAS: NameRule(256, f"{_ALNUM}_-", affix="alias/"),
     ALARM: NameRule(255, rf"{_ALNUM}._-"),
-    SSM_PARAMETER: NameRule(1011, f"{_ALNUM}._/-", separator="/", affix="/scaffold/"),
+    # 1011 for the whole ARN, of which the part before the name takes ~60.
+    SSM_PARAMETER: NameRule(950, f"{_ALNUM}._/-", separator="/", affix="/scaffold/"),
     BUDGET: NameRule(100, rf"{_ALNUM}._-"),
     SECURITY_GROUP: NameRule(255, rf"{_ALNUM}._-", forbidden_prefixes=("sg-",)),
     SCALING_POLICY: NameRule(256, rf"{_ALNUM}._-"),

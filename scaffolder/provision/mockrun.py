@@ -67,9 +67,15 @@ def _fake_state(type_: str, name: str, inputs: dict[str, Any], region: str) -> d
     return {**invented, **inputs}
 
 
+ZONE_LETTERS = {"ap-northeast-1": "acd"}
+
+
 def fake_zones(region: str) -> dict[str, Any]:
-    """What `aws.get_availability_zones` answers: three zones, as most regions have."""
-    letters = "abc"
+    """What `aws.get_availability_zones` answers: three zones, as most regions have.
+
+    Tokyo's list skips "b" (it is closed to new accounts), as the real answer does.
+    """
+    letters = ZONE_LETTERS.get(region, "abc")
     return {
         "id": region,
         "names": [f"{region}{letter}" for letter in letters],
