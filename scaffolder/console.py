@@ -8,7 +8,9 @@ from __future__ import annotations
 import os
 
 from rich.console import Console
+from rich.text import Text
 
+from scaffolder.display import printable
 from scaffolder.errors import ScaffoldError
 
 # NO_COLOR and non-TTY streams are honoured by rich itself.
@@ -16,22 +18,29 @@ stdout = Console(soft_wrap=True)
 stderr = Console(stderr=True, soft_wrap=True)
 
 
+# Messages carry names from the repository (files, folders, apps): printed as Text,
+# never as rich markup (a name like "[/]" would break it), and with control
+# characters shown as escapes (a newline or ESC in a name cannot forge or steer).
+def _say(label: str, style: str, message: str) -> None:
+    stderr.print(Text.assemble((label, style), printable(message)), highlight=False)
+
+
 def info(message: str) -> None:
-    stderr.print(message, highlight=False)
+    _say("", "", message)
 
 
 def warn(message: str) -> None:
-    stderr.print(f"[yellow]warning:[/yellow] {message}", highlight=False)
+    _say("warning: ", "yellow", message)
 
 
 def success(message: str) -> None:
-    stderr.print(f"[green]✓[/green] {message}", highlight=False)
+    _say("✓ ", "green", message)
 
 
 def error(exc: ScaffoldError) -> None:
-    stderr.print(f"[bold red]error:[/bold red] {exc.message}", highlight=False)
+    _say("error: ", "bold red", exc.message)
     if exc.hint:
-        stderr.print(f"[dim]hint:[/dim] {exc.hint}", highlight=False)
+        _say("hint: ", "dim", exc.hint)
 
 
 def is_interactive() -> bool:

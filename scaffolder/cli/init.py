@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from scaffolder import console
+from scaffolder.display import printable
 
 if TYPE_CHECKING:
     from scaffolder.init.answers import Question
@@ -112,9 +113,11 @@ def _print_result(result: InitResult) -> None:
     for label, paths in sections:
         for path in paths:
             marker = " (conflict)" if path in result.conflicts else ""
-            console.stdout.print(f"  {label:8} {path}{marker}", highlight=False, markup=False)
+            shown = printable(path)
+            console.stdout.print(f"  {label:8} {shown}{marker}", highlight=False, markup=False)
     for path, why in result.kept.items():
-        console.stdout.print(f"  {'kept':8} {path}: {why}", highlight=False, markup=False)
+        shown = printable(f"{path}: {why}")
+        console.stdout.print(f"  {'kept':8} {shown}", highlight=False, markup=False)
     if not result.changed:
         console.success("Nothing to change: the generated files are up to date.")
     elif result.pretend:

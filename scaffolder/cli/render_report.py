@@ -20,6 +20,7 @@ from scaffolder.audit.formats.common import (
     money,
     severity_counts,
 )
+from scaffolder.display import displayable
 from scaffolder.models import Finding, ReadinessReport, Severity
 
 BAR_WIDTH = 20
@@ -154,6 +155,7 @@ def _warnings(report: ReadinessReport, console: Console) -> None:
 
 def render_report(report: ReadinessReport, console: Console) -> None:
     """Print the whole report to `console`."""
+    report = displayable(report)  # names from the repository: no escapes, no forged lines
     _header(report, console)
     _top_risks(report, console)
     _cost(report, console)

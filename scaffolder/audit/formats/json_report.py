@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from scaffolder.display import json_safe
 from scaffolder.models import ReadinessReport
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -17,7 +18,7 @@ SCHEMA_TITLE = "scaffold audit report, schema version 1"
 
 
 def to_json(report: ReadinessReport) -> str:
-    return report.model_dump_json(indent=2) + "\n"
+    return json_safe(report.model_dump_json(indent=2)) + "\n"
 
 
 def report_schema() -> dict[str, Any]:

@@ -10,6 +10,7 @@ from scaffolder.audit.formats.common import (
     money,
     severity_counts,
 )
+from scaffolder.display import displayable
 from scaffolder.models import Finding, ReadinessReport
 
 MAX_EVIDENCE = 10
@@ -101,6 +102,7 @@ def _warnings(report: ReadinessReport) -> list[str]:
 
 
 def to_markdown(report: ReadinessReport) -> str:
+    report = displayable(report)
     lines = [
         f"# Production readiness: {_text(report.repository)}",
         "",

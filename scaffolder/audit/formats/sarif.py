@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from scaffolder.audit.rules import Rule, all_rules
+from scaffolder.display import json_safe
 from scaffolder.models import Evidence, Finding, ReadinessReport, Severity
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -136,4 +137,4 @@ def sarif_log(report: ReadinessReport) -> dict[str, Any]:
 
 
 def to_sarif(report: ReadinessReport) -> str:
-    return json.dumps(sarif_log(report), indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(sarif_log(report), indent=2, ensure_ascii=False)) + "\n"
