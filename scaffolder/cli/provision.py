@@ -38,15 +38,20 @@ def plan_command(
     infra: Annotated[
         Path, typer.Option("--infra", help="Folder with Pulumi.<env>.yaml; default: ./infra.")
     ] = Path("infra"),
+    details: Annotated[
+        bool,
+        typer.Option("--details", help="Also show each resource's AWS name and its key settings."),
+    ] = False,
 ) -> None:
     """Offline: the resources ENV would have and their estimated monthly cost.
 
     Runs the same Pulumi program as `scaffold up` under Pulumi's mocks: no AWS
-    account, no Pulumi CLI.
+    account, no Pulumi CLI. --json lists every resource's inputs (secret values
+    as "[secret]") and physical_name, the name AWS will receive.
 
     Examples:
 
-      scaffold plan staging
+      scaffold plan staging --details
 
       scaffold plan prod --json > prod-plan.json
     """
@@ -56,22 +61,35 @@ def plan_command(
     if as_json:
         console.stdout.print_json(plan.model_dump_json())
     else:
-        _print_plan(plan)
+        _print_plan(plan, details=details)
 
 
-def _print_plan(plan: Plan) -> None:
+def _print_plan(plan: Plan, *, details: bool = False) -> None:
     from rich.table import Table
+
+    from scaffolder.provision.plan import key_settings
 
     table = Table(title=f"{plan.project} / {plan.environment} ({plan.region})")
     table.add_column("type")
     table.add_column("name")
+    if details:
+        table.add_column("AWS name / settings")
     table.add_column("USD/month", justify="right")
     for resource in plan.resources:
         cost = f"{resource.monthly_usd:.2f}" if resource.monthly_usd else ""
         # "aws:rds/instance:Instance" -> "rds/instance": readable in a narrow terminal.
         short = resource.type.split(":")[1] if resource.type.count(":") == 2 else resource.type
-        table.add_row(short, resource.name, cost)
-    table.add_row("", f"total ({len(plan.resources)} resources)", f"{plan.monthly_total_usd:.2f}")
+        if details:
+            settings = [f"{k}={v}" for k, v in key_settings(resource).items()]
+            shown = "\n".join([resource.physical_name or "-", *settings])
+            table.add_row(short, resource.name, shown, cost)
+        else:
+            table.add_row(short, resource.name, cost)
+    label, amount = f"total ({len(plan.resources)} resources)", f"{plan.monthly_total_usd:.2f}"
+    if details:
+        table.add_row("", label, "", amount)
+    else:
+        table.add_row("", label, amount)
     console.stdout.print(table)
     console.info(f"Prices: {plan.prices_region} list prices as of {plan.prices_as_of}.")
     for note in plan.notes:

@@ -35,6 +35,19 @@ class ResourceGraph(Model):
         return [r for r in self.resources if r.type == type_]
 
 
+# How the mocks hand a secret input over: {SIG_KEY: SECRET_SIG, "value": ...}
+# (pulumi.runtime.rpc's markers; not imported so that this module stays light).
+SIG_KEY = "4dabf18193072939515e22adb298388d"
+SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+
+
+def secret_value(value: Any) -> Any:
+    """The value inside a secret the mocks were given, or None for a plain value."""
+    if isinstance(value, dict) and value.get(SIG_KEY) == SECRET_SIG:
+        return value.get("value")
+    return None
+
+
 def fake_arn(type_: str, name: str, region: str) -> str:
     service = type_.split(":")[1].split("/", maxsplit=1)[0] if ":" in type_ else "x"
     kind = type_.rsplit(":", 1)[-1].lower()

@@ -9,20 +9,36 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field
 
 from scaffolder.envspec import load_spec
 from scaffolder.models import CostLine, EnvironmentSpec, Model
 from scaffolder.provision import cost
-from scaffolder.provision.mockrun import GraphResource, ResourceGraph, fake_arn, run_environment
+from scaffolder.provision.mockrun import (
+    GraphResource,
+    ResourceGraph,
+    fake_arn,
+    run_environment,
+    secret_value,
+)
+from stacks.naming import physical_name_of
+
+SECRET = "[secret]"
+# Inputs that hold a secret even when the program forgot to mark it as one.
+SECRET_INPUTS = frozenset({"password", "masterPassword", "secretString", "secretBinary"})
 
 
 class PlannedResource(Model):
     type: str
-    name: str
+    name: str  # the Pulumi logical name
     monthly_usd: float = 0.0
     cost_lines: list[CostLine] = Field(default_factory=list)
+    # The name AWS receives; an autonamed one ends in "-xxxxxxx" (Pulumi's random part).
+    physical_name: str | None = None
+    # The inputs as passed to Pulumi (engine names), secret values as "[secret]".
+    inputs: dict[str, Any] = Field(default_factory=dict)
 
 
 class Plan(Model):
@@ -34,6 +50,61 @@ class Plan(Model):
     resources: list[PlannedResource]
     monthly_total_usd: float
     notes: list[str] = Field(default_factory=list)
+
+
+def redact(value: Any) -> Any:
+    """`value` with every Pulumi secret, and every known secret input, as "[secret]"."""
+    if secret_value(value) is not None:
+        return SECRET
+    if isinstance(value, dict):
+        return {k: SECRET if k in SECRET_INPUTS else redact(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    # Pulumi assets and archives (a Lambda's code): named, not serialised.
+    return f"<{type(value).__name__}>"
+
+
+def planned_inputs(resource: GraphResource) -> dict[str, Any]:
+    inputs: dict[str, Any] = redact(resource.inputs)
+    if resource.type == "aws:ssm/parameter:Parameter" and inputs.get("type") == "SecureString":
+        inputs["value"] = SECRET  # a SecureString is secret whatever the program marked
+    return inputs
+
+
+# The settings `scaffold plan --details` shows per resource type (engine names).
+KEY_SETTINGS: dict[str, tuple[str, ...]] = {
+    "aws:rds/instance:Instance": (
+        "instanceClass",
+        "engineVersion",
+        "allocatedStorage",
+        "multiAz",
+        "backupRetentionPeriod",
+        "deletionProtection",
+    ),
+    "aws:ecs/taskDefinition:TaskDefinition": ("cpu", "memory"),
+    "aws:ecs/service:Service": ("desiredCount", "launchType"),
+    "aws:appautoscaling/target:Target": ("minCapacity", "maxCapacity"),
+    "aws:ec2/vpc:Vpc": ("cidrBlock",),
+    "aws:ec2/subnet:Subnet": ("cidrBlock", "availabilityZone"),
+    "aws:lb/loadBalancer:LoadBalancer": ("internal", "enableDeletionProtection"),
+    "aws:lb/targetGroup:TargetGroup": ("port", "protocol"),
+    "aws:lb/listener:Listener": ("port", "protocol"),
+    "aws:cloudwatch/logGroup:LogGroup": ("retentionInDays",),
+    "aws:cloudwatch/metricAlarm:MetricAlarm": ("metricName", "comparisonOperator", "threshold"),
+    "aws:budgets/budget:Budget": ("limitAmount", "timeUnit"),
+    "aws:kms/key:Key": ("enableKeyRotation", "deletionWindowInDays"),
+    "aws:secretsmanager/secret:Secret": ("recoveryWindowInDays",),
+    "aws:s3/bucket:Bucket": ("forceDestroy",),
+    "aws:ssm/parameter:Parameter": ("type", "tier"),
+    "aws:backup/restoreTestingPlan:RestoreTestingPlan": ("scheduleExpression",),
+}
+
+
+def key_settings(resource: PlannedResource) -> dict[str, Any]:
+    keys = KEY_SETTINGS.get(resource.type, ())
+    return {k: resource.inputs[k] for k in keys if resource.inputs.get(k) is not None}
 
 
 def _number(value: object, default: float = 0.0) -> float:
@@ -100,12 +171,15 @@ def price_graph(graph: ResourceGraph, spec: EnvironmentSpec, p: cost.PriceTable)
         if not resource.custom:
             continue
         lines = price_resource(resource, graph, p, spec.region)
+        inputs = planned_inputs(resource)
         planned.append(
             PlannedResource(
                 type=resource.type,
                 name=resource.name,
                 monthly_usd=cost.total(lines),
                 cost_lines=lines,
+                physical_name=physical_name_of(resource.type, resource.name, inputs),
+                inputs=inputs,
             )
         )
     notes = [
