@@ -223,7 +223,12 @@ def _backup_statements(args: CiAccessArgs, identity: Any) -> list[Any]:
             {
                 "Sid": "ReadConnectionSecrets",
                 "Effect": "Allow",
-                "Action": ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+                # ListSecretVersionIds: `scaffold secrets list` dates each name by version.
+                "Action": [
+                    "secretsmanager:GetSecretValue",
+                    "secretsmanager:DescribeSecret",
+                    "secretsmanager:ListSecretVersionIds",
+                ],
                 "Resource": args.secret_arns,
             }
         )
