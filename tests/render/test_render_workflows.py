@@ -432,3 +432,26 @@ def test_rds_prod_deploy_snapshots_before_migrating(
     mono = wm.load(rendered["monorepo"] / ".github/workflows/deploy.yml")["jobs"]["deploy-prod"]
     dump = wm.steps(mono)[wm.index_of(mono, "Back up the database")]
     assert str(dump["run"]).startswith("scaffold backup run")
+
+
+def test_ci_reads_stack_outputs_from_ssm_not_pulumi_state(rendered: dict[str, Path]) -> None:
+    """The deploy role may read the outputs `scaffold up` published in SSM; it has no access
+    to the Pulumi state, so no step may need the state, its passphrase or the Pulumi CLI."""
+    needs_outputs = re.compile(r"scaffold (outputs|rollback|status|secrets|backup)\b")
+    checked = 0
+    for path in _all_workflows(rendered):
+        text = path.read_text()
+        assert "PULUMI_CONFIG_PASSPHRASE" not in text, path
+        assert "get.pulumi.com" not in text, path
+        for job in wm.load(path)["jobs"].values():
+            for step in wm.steps(job):
+                run = str(step.get("run", ""))
+                for line in run.splitlines():
+                    command = line.split("#", 1)[0]
+                    if not needs_outputs.search(command) or "--outputs" in command:
+                        continue
+                    checked += 1
+                    assert step.get("env", {}).get("SCAFFOLD_OUTPUTS_SOURCE") == "ssm", (
+                        f"{path}: `{line.strip()}` reads the Pulumi stack"
+                    )
+    assert checked
