@@ -18,6 +18,7 @@ from scaffolder.envspec import default_spec, render_spec_yaml
 from scaffolder.init.apps import runner, template_app
 from scaffolder.init.envnames import owner_supplied
 from scaffolder.init.models import InitAnswers
+from scaffolder.init.safe_names import check_safe_for_templates
 from scaffolder.models import (
     AppFacts,
     DatabaseHost,
@@ -106,6 +107,7 @@ def build_context(
         skipped=dict(sorted(skipped.items())),
         gitignore_additions=list(GITIGNORE_ADDITIONS),
     )
+    check_safe_for_templates(context)  # before any of it reaches a template or a spec
     context.environment_specs = environment_specs(context, answers)
     return context
 
