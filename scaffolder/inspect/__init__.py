@@ -18,6 +18,7 @@ from scaffolder.inspect.auth import detect_auth
 from scaffolder.inspect.database import committed_database_files, detect_databases
 from scaffolder.inspect.envvars import detect_env_vars
 from scaffolder.inspect.extras import attach_app_facts, debug_modes, environments
+from scaffolder.inspect.files import LargeFile
 from scaffolder.inspect.git import GitRunner, committed_dirs_named, read_git_info, run_git
 from scaffolder.inspect.index import RepoIndex
 from scaffolder.inspect.manifests import parse_manifests
@@ -64,6 +65,17 @@ def _secrets(facts: RepoFacts, index: RepoIndex) -> None:
     facts.committed_env_files = _guarded(
         warnings, "env file", lambda: find_committed_env_files(index.tracked, index.paths), []
     )
+
+
+def _large_file_secrets(facts: RepoFacts, root: Path, large: list[LargeFile]) -> None:
+    from scaffolder.inspect.large_files import scan_large_files
+
+    streamed = scan_large_files(root, large)
+    facts.secrets = sorted(
+        [*facts.secrets, *streamed.secrets], key=lambda f: (f.path, f.line or 0, f.detector)
+    )
+    facts.bytes_scanned += streamed.bytes_read
+    facts.warnings.extend(streamed.warnings)
 
 
 def _supabase(facts: RepoFacts, index: RepoIndex) -> None:
@@ -140,6 +152,9 @@ def inspect_repository(
     index = RepoIndex(walked.files, walked.paths, manifests, git.tracked, git.is_git)
     _detect(facts, index)
     _guarded(facts.warnings, "secret", lambda: _secrets(facts, index), None)
+    if walked.large_files:
+        large = walked.large_files
+        _guarded(facts.warnings, "secret", lambda: _large_file_secrets(facts, root, large), None)
     _guarded(facts.warnings, "supabase", lambda: _supabase(facts, index), None)
     if scan_history and facts.is_git:
         _guarded(facts.warnings, "history", lambda: _history(facts, root), None)

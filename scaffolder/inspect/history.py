@@ -245,4 +245,12 @@ def scan_history_secrets(
             WarningKind.HISTORY_SKIPPED,
             f"history is large: {plan.skipped} older file versions were not checked for secrets",
         )
+    if git.run(["rev-parse", "--is-shallow-repository"])[1].strip() == b"true":
+        # A shallow clone (CI's default fetch-depth: 1) has no older commits to read:
+        # a secret deleted before its cut-off is still public, and unseen here.
+        warnings += _warn(
+            WarningKind.HISTORY_SKIPPED,
+            "the clone is shallow: commits before its cut-off were not checked for secrets "
+            "(run `git fetch --unshallow`, or set fetch-depth: 0 in CI)",
+        )
     return _place(hits, origins, order), warnings

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pathspec
 
-from scaffolder.inspect.files import SourceFile
+from scaffolder.inspect.files import LargeFile, SourceFile
 from scaffolder.inspect.filetypes import (
     ALWAYS_SKIP_DIRS,
     BINARY_SUFFIXES,
@@ -52,6 +52,7 @@ def _read_bytes(path: Path) -> bytes:
 class WalkResult:
     files: list[SourceFile] = field(default_factory=list)  # decoded text files
     paths: list[str] = field(default_factory=list)  # every regular file kept, text or not
+    large_files: list[LargeFile] = field(default_factory=list)  # for the streaming scan
     binary_files: int = 0
     bytes_read: int = 0
     warnings: list[ScanWarning] = field(default_factory=list)
@@ -255,11 +256,8 @@ class _Walker:
         if size > self.max_file_bytes:
             if rel.rsplit("/", 1)[-1] in GENERATED_LOCKFILES:
                 return  # machine-written and routinely large: nothing the user could act on
-            self.warn(
-                WarningKind.TOO_LARGE,
-                rel,
-                f"{size} bytes is above the {self.max_file_bytes}-byte limit; not scanned",
-            )
+            # Too big to hold: inspect_repository streams it through the secret scan.
+            self.result.large_files.append(LargeFile(path=rel, size=size))
             return
         try:
             data = self.already_read.pop(str(path), None)

@@ -165,3 +165,21 @@ def test_a_missing_blob_does_not_skip_the_whole_history(repo: Path) -> None:
 
     assert warnings == []
     assert [(f.detector, f.path) for f in findings] == [("openai-api-key", ".env.production")]
+
+
+def test_a_shallow_clone_says_its_older_history_was_not_checked(tmp_path: Path) -> None:
+    origin = tmp_path / "origin"
+    origin.mkdir()
+    git(origin, "init", "-q", "-b", "main")
+    for n in range(3):
+        (origin / "app.js").write_text(f"console.log({n})\n")
+        git(origin, "add", "-A")
+        git(origin, "commit", "-qm", f"c{n}")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{origin}", str(clone))
+
+    _, warnings = scan_history_secrets(clone, set())
+    shallow = [w for w in warnings if "shallow" in w.message]
+    assert [w.kind for w in shallow] == [WarningKind.HISTORY_SKIPPED]
+    assert "git fetch --unshallow" in shallow[0].message
+    assert not [w for w in scan_history_secrets(origin, set())[1] if "shallow" in w.message]

@@ -379,7 +379,10 @@ def debug_mode(ctx: AuditContext) -> Iterator[Hit]:
         "Secrets deleted from the code still live in history, and this audit could not look "
         "there, so a leaked key may go unreported."
     ),
-    fix="Run `scaffold audit` without --no-history inside a git clone with its full history.",
+    fix=(
+        "Run `scaffold audit` without --no-history inside a git clone with its full history "
+        "(a shallow clone: `git fetch --unshallow` first; in CI: `fetch-depth: 0`)."
+    ),
     action="Re-run the audit on a full git clone so history is scanned for secrets",
     stage=Stage.MANUAL,
     fix_command="scaffold audit",
