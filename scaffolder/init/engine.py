@@ -18,12 +18,13 @@ from typing import Any
 
 from scaffolder import __version__
 from scaffolder.errors import GitStateError, InputError
-from scaffolder.init import staging
+from scaffolder.init import links, staging
 from scaffolder.init.answers import Ask, resolve_answers
 from scaffolder.init.context import build_context
 from scaffolder.init.git import is_work_tree, status_lines
 from scaffolder.init.gitignore import add_lines
 from scaffolder.init.history import TemplateHistory
+from scaffolder.init.journal import JOURNAL_DIR, JOURNAL_FILE, pending
 from scaffolder.init.models import InitAnswers, InitResult, StoredContext
 from scaffolder.init.notices import init_warnings
 from scaffolder.init.outputs import (
@@ -36,10 +37,17 @@ from scaffolder.init.outputs import (
     user_owned,
     write_state,
 )
-from scaffolder.init.transaction import Checkpoint, apply_changes
+from scaffolder.init.transaction import Checkpoint, apply_changes, recover
 from scaffolder.models import InitContext, RepoFacts
 
 BUNDLE_FILE = ".scaffold/template.bundle"
+# Every path of scaffold's own that a run reads or writes (links.py checks them first).
+STATE_FILES = (".scaffold/answers.yml", CONTEXT_FILE, BUNDLE_FILE)
+OWN_FILES = (
+    *STATE_FILES,
+    ".gitignore",
+    f"{JOURNAL_DIR}/{JOURNAL_FILE}",
+)
 NOT_GIT_WARNING = (
     "{root} is not a git repository, so its changes cannot be told from yours; "
     "run `git init` and commit first to review them with `git diff`."
@@ -75,8 +83,10 @@ def run_init(root: Path, options: InitOptions, deps: InitDeps) -> InitResult:
     root = root.resolve()
     if not root.is_dir():
         raise InputError(f"{root} is not a folder.", hint="Pass the path of your repository.")
+    links.check_paths(root, OWN_FILES)  # before reading any of them
+    warnings = _recover(root, options.pretend)
     is_git = _check_git(root, options.allow_dirty)
-    warnings = [] if is_git else [NOT_GIT_WARNING.format(root=root)]
+    warnings += [] if is_git else [NOT_GIT_WARNING.format(root=root)]
     facts = deps.inspect(root)
     previous = render.read_answers(root)
     stored = read_stored(root) if previous is not None else None
@@ -96,17 +106,10 @@ def run_init(root: Path, options: InitOptions, deps: InitDeps) -> InitResult:
         context = build_context(facts, answers, generated=generated, previous=old_ctx)
         data = _data(answers, context, deps.version)
         outputs = render_outputs(history.repo, tag, work / "new", data)
-
         stage = work / "stage"
-        listed = staging.source_files(root, is_git=is_git)
-        # Template outputs and scaffold's own files that git ignores are still needed.
-        own = (render.ANSWERS_FILE, CONTEXT_FILE, BUNDLE_FILE)
-        extra = [p for p in [*outputs, *own] if (root / p).is_file()]
-        staging.build_stage(root, stage, [*listed, *extra])
-        # Only the paths the template touches are compared: a big repository stays on disk.
-        relevant = {*outputs, *generated, *(stored.user_owned if stored else [])}
-        baseline = staging.read_files(stage, relevant)
-        kept = user_owned(outputs, baseline, generated, stored)
+        baseline, kept = _stage(
+            root, stage, is_git=is_git, outputs=outputs, generated=generated, stored=stored
+        )
         deps.checkpoint("staged")
 
         if old_ref is None:
@@ -152,6 +155,29 @@ def run_init(root: Path, options: InitOptions, deps: InitDeps) -> InitResult:
     return result
 
 
+def _stage(
+    root: Path,
+    stage: Path,
+    *,
+    is_git: bool,
+    outputs: dict[str, bytes],
+    generated: set[str],
+    stored: StoredContext | None,
+) -> tuple[dict[str, bytes], dict[str, str]]:
+    """Copy the repository into `stage`: (baseline of the paths the template touches, kept)."""
+    # Only the paths the template touches are compared: a big repository stays on disk.
+    relevant = {*outputs, *generated, *(stored.user_owned if stored else [])}
+    linked = links.check_paths(root, OWN_FILES, keepable=relevant)
+    listed = staging.source_files(root, is_git=is_git)
+    # Template outputs, scaffold's own files and link targets that git ignores are still needed.
+    extra = [p for p in [*outputs, *STATE_FILES] if (root / p).is_file()]
+    staging.build_stage(root, stage, [*listed, *extra, *links.link_targets(root, linked)])
+    baseline = staging.read_files(stage, relevant)
+    kept = user_owned(outputs, baseline, generated, stored)
+    kept.update(dict.fromkeys(sorted(linked & set(outputs)), links.KEPT_LINK))
+    return baseline, kept
+
+
 def _open_history(
     root: Path, work: Path, deps: InitDeps, previous: dict[str, Any] | None
 ) -> tuple[TemplateHistory, str, str | None]:
@@ -179,6 +205,20 @@ def _old_data(stored: StoredContext | None, data: dict[str, Any]) -> dict[str, A
     if stored is None:
         return {"ctx": data["ctx"], "scaffold_version": data["scaffold_version"]}
     return {"ctx": stored.ctx, "scaffold_version": stored.scaffold_version}
+
+
+def _recover(root: Path, pretend: bool) -> list[str]:
+    """Roll back a killed run first (its files would look like the user's changes)."""
+    if not pretend:
+        recovered = recover(root)
+        return [recovered] if recovered else []
+    if pending(root):
+        raise GitStateError(
+            "An interrupted scaffold init left its changes half-written; --pretend cannot "
+            "show a plan on top of them.",
+            hint="Run scaffold init without --pretend: it rolls them back first, then runs.",
+        )
+    return []
 
 
 def _check_git(root: Path, allow_dirty: bool) -> bool:

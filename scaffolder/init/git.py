@@ -11,7 +11,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from scaffolder.errors import MissingToolError
+from scaffolder.errors import GitStateError, MissingToolError
 
 # Fixed identity and dates: commits of the template history are reproducible.
 IDENTITY = {
@@ -60,6 +60,10 @@ def git(
     """
     env = isolated_env(fixed_date=fixed_date) if isolated else {**os.environ}
     env["GIT_TERMINAL_PROMPT"] = "0"
+    if not isolated:
+        # Reads of the user's repository never refresh or lock its index: --pretend
+        # writes nothing, and a read-only repository can still be read.
+        env["GIT_OPTIONAL_LOCKS"] = "0"
     if extra_env:
         env.update(extra_env)
     try:
@@ -80,31 +84,59 @@ def git(
     return proc.stdout.decode("utf-8", "surrogateescape")
 
 
+CORRUPT_HINT = (
+    "Run `git fsck` to see what is damaged, then repair .git or restore it from a clone or backup."
+)
+
+
+def corrupt(stderr: str) -> GitStateError:
+    """git's own last word (its `fatal:` line) on a repository it cannot read."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    fatal = [line for line in lines if line.startswith("fatal:")]
+    detail = (fatal or lines or ["git cannot read it"])[-1].removeprefix("fatal:").strip()
+    if "dubious ownership" in detail:
+        return GitStateError(
+            f"git refuses to read the repository: {detail.rstrip('.')}.",
+            "If you trust it, run `git config --global --add safe.directory <path>` and run again.",
+        )
+    return GitStateError(f"The repository is corrupt: {detail.rstrip('.')}.", CORRUPT_HINT)
+
+
 def is_work_tree(path: Path) -> bool:
-    """True when `path` is inside a git working tree."""
-    out = git(path, "rev-parse", "--is-inside-work-tree", check=False, isolated=False)
+    """True inside a git working tree, False outside any; a damaged `.git` is an error.
+
+    git skips a `.git` it cannot read and reports "not a git repository", so a
+    corrupt repository would pass for a plain folder (and get everything
+    written without a way to review it): a `.git` on the way up means corrupt.
+    """
+    try:
+        out = git(path, "rev-parse", "--is-inside-work-tree", isolated=False)
+    except GitCommandError as exc:
+        if "not a git repository" not in exc.stderr:
+            raise corrupt(exc.stderr) from exc
+        for folder in (path, *path.parents):
+            if (folder / ".git").exists():
+                raise GitStateError(
+                    f"The repository is corrupt: git does not recognise {folder / '.git'}.",
+                    CORRUPT_HINT,
+                ) from exc
+        return False
     return out.strip() == "true"
+
+
+def _read(path: Path, *args: str) -> list[str]:
+    try:
+        out = git(path, *args, "--", ".", isolated=False)
+    except GitCommandError as exc:
+        raise corrupt(exc.stderr) from exc
+    return [entry for entry in out.split("\0") if entry]
 
 
 def status_lines(path: Path) -> list[str]:
     """`git status --porcelain` entries (untracked included, ignored excluded)."""
-    out = git(
-        path, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ".", isolated=False
-    )
-    return [entry for entry in out.split("\0") if entry]
+    return _read(path, "status", "--porcelain=v1", "-z", "--untracked-files=all")
 
 
 def listed_files(path: Path) -> list[str]:
     """Tracked plus untracked-but-not-ignored files under `path`, relative to it."""
-    out = git(
-        path,
-        "ls-files",
-        "-z",
-        "--cached",
-        "--others",
-        "--exclude-standard",
-        "--",
-        ".",
-        isolated=False,
-    )
-    return sorted({entry for entry in out.split("\0") if entry})
+    return sorted(set(_read(path, "ls-files", "-z", "--cached", "--others", "--exclude-standard")))
