@@ -16,7 +16,8 @@ Exit codes (documented in docs/exit-codes.md):
   6  cloud credentials or permissions are missing or expired
   7  the cloud or Pulumi refused or failed an operation
   8  refused for safety (prod without --yes, a stateful replace without --allow-replace)
-  130 interrupted (Ctrl-C); cleanup has run
+  70 scaffold itself failed unexpectedly (a bug); the details are in a crash log
+  130 interrupted (Ctrl-C, SIGTERM, SIGHUP); cleanup has run
 """
 
 from __future__ import annotations
@@ -79,7 +80,19 @@ class SafetyRefusal(ScaffoldError):
     exit_code = 8
 
 
+class InternalError(ScaffoldError):
+    """Not the user's doing: an exception no seam translated (EX_SOFTWARE from sysexits.h)."""
+
+    exit_code = 70
+
+
 class Interrupted(ScaffoldError):
+    """Ctrl-C, or SIGTERM/SIGHUP (a CI cancel, a closed terminal): cleanup ran first.
+
+    One code for every signal rather than 128+signal: what a script needs to
+    know is "stopped from outside, nothing left behind", not which signal it was.
+    """
+
     exit_code = 130
     default_hint = "Nothing was left half-done; run the command again when ready."
 
@@ -94,5 +107,6 @@ EXIT_CODES: dict[int, str] = {
     6: "cloud credentials missing, expired or not permitted",
     7: "the cloud or Pulumi failed an operation",
     8: "refused for safety (needs an explicit flag or confirmation)",
+    70: "scaffold failed unexpectedly (a bug); details in a crash log",
     130: "interrupted",
 }

@@ -2,7 +2,8 @@
 
 `inspect_repository` never raises on the repository's content: every file it
 cannot read or parse becomes a ScanWarning and the other detectors still run.
-Only a root that is not a folder is the caller's error (InputError).
+Only a root that is not a folder, and a file nested too deeply to parse at all
+(inspect/nesting.py), are InputErrors.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from scaffolder.errors import InputError
+from scaffolder.errors import InputError, ScaffoldError
 from scaffolder.inspect.apps import detect_apps, slug
 from scaffolder.inspect.auth import detect_auth
 from scaffolder.inspect.database import committed_database_files, detect_databases
@@ -36,6 +37,8 @@ def _guarded(warnings: list[ScanWarning], stage: str, run: Callable[[], T], fall
     # A detector tripping over odd content must not cost the user the whole report.
     try:
         return run()
+    except ScaffoldError:
+        raise  # a file the user must fix (nested too deeply), not a detector's stumble
     except Exception as exc:
         warnings.append(
             ScanWarning(

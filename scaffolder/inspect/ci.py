@@ -11,6 +11,7 @@ from ruamel.yaml.error import YAMLError
 
 from scaffolder.inspect.files import SourceFile
 from scaffolder.inspect.index import line_of
+from scaffolder.inspect.nesting import nesting_guard
 from scaffolder.models import Evidence, ScanWarning, WarningKind, WorkflowFacts
 
 OTHER_CI = (
@@ -72,7 +73,8 @@ def _from_text(source: SourceFile) -> WorkflowFacts:
 
 def inspect_workflow(source: SourceFile) -> tuple[WorkflowFacts, list[ScanWarning]]:
     try:
-        data = YAML(typ="safe", pure=True).load(source.text)
+        with nesting_guard(source.path):
+            data = YAML(typ="safe", pure=True).load(source.text)
     except YAMLError as exc:
         message = f"could not parse YAML: {str(exc).splitlines()[0][:200]}"
         warning = ScanWarning(kind=WarningKind.MALFORMED, path=source.path, message=message)
@@ -105,7 +107,8 @@ _NOT_CHANGE_TRIGGERS = frozenset({"schedule", "workflow_dispatch", "repository_d
 def scheduled_only(source: SourceFile) -> bool:
     """True for a workflow no push or pull request triggers (a data-collector cron job)."""
     try:
-        data = YAML(typ="safe", pure=True).load(source.text)
+        with nesting_guard(source.path):
+            data = YAML(typ="safe", pure=True).load(source.text)
     except YAMLError:
         return False
     if not isinstance(data, dict):
@@ -124,7 +127,8 @@ def scheduled_only(source: SourceFile) -> bool:
 def yaml_problem(source: SourceFile) -> ScanWarning | None:
     """A MALFORMED warning when a YAML file we rely on does not parse."""
     try:
-        YAML(typ="safe", pure=True).load(source.text)
+        with nesting_guard(source.path):
+            YAML(typ="safe", pure=True).load(source.text)
     except YAMLError as exc:
         message = f"could not parse YAML: {str(exc).splitlines()[0][:200]}"
         return ScanWarning(kind=WarningKind.MALFORMED, path=source.path, message=message)

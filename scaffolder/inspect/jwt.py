@@ -22,8 +22,8 @@ def decode_segment(segment: str) -> dict[str, Any] | None:
     padded = segment + "=" * (-len(segment) % 4)
     try:
         data = json.loads(base64.urlsafe_b64decode(padded))
-    except (binascii.Error, ValueError):
-        return None
+    except (binascii.Error, ValueError, RecursionError):
+        return None  # deeply nested JSON is no token's header or payload
     return data if isinstance(data, dict) else None
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scaffolder.inspect.files import SourceFile
+from scaffolder.inspect.nesting import nesting_guard
 from scaffolder.models import ScanWarning, WarningKind
 
 PYTHON_MARKERS = ("pyproject.toml", "requirements.txt", "Pipfile", "setup.py", "manage.py")
@@ -152,12 +153,13 @@ def _python_file(manifests: Manifests, source: SourceFile, name: str) -> None:
     project = manifests.python.setdefault(folder, PythonProject(folder=folder))
     project.files.append(name)
     try:
-        if name == "pyproject.toml":
-            _pyproject(project, tomllib.loads(source.text))
-        elif name == "Pipfile":
-            _pipfile(project, tomllib.loads(source.text))
-        elif name == "requirements.txt":
-            project.deps.update(_requirements(source.text))
+        with nesting_guard(source.path):
+            if name == "pyproject.toml":
+                _pyproject(project, tomllib.loads(source.text))
+            elif name == "Pipfile":
+                _pipfile(project, tomllib.loads(source.text))
+            elif name == "requirements.txt":
+                project.deps.update(_requirements(source.text))
     except (tomllib.TOMLDecodeError, TypeError, AttributeError, ValueError) as exc:
         manifests.warnings.append(_malformed(source.path, exc))
 
@@ -168,7 +170,8 @@ def parse_manifests(files: list[SourceFile]) -> Manifests:
         name = source.path.rsplit("/", 1)[-1]
         if name == "package.json":
             try:
-                data = json.loads(source.text)
+                with nesting_guard(source.path):
+                    data = json.loads(source.text)
             except ValueError as exc:
                 manifests.warnings.append(_malformed(source.path, exc))
                 continue

@@ -16,6 +16,7 @@ from scaffolder.inspect.index import (
     under,
 )
 from scaffolder.inspect.manifests import join
+from scaffolder.inspect.nesting import nesting_guard
 from scaffolder.models import AppFacts, AppKind, PackageManager
 
 # requirements.txt pins nothing transitive: it sets the manager, it is not a lockfile.
@@ -149,7 +150,8 @@ def replit_run(folder: str, index: RepoIndex) -> str | None:
     if not text:
         return None
     try:
-        config = tomllib.loads(text)
+        with nesting_guard(join(folder, ".replit")):
+            config = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
         return None
     deployment = config.get("deployment")

@@ -142,7 +142,9 @@ class EphemeralCluster:
         root = self._root
         if root is None:
             return
-        if self._running:
+        # postmaster.pid too: a signal during `pg_ctl start` (SIGTERM, Ctrl-C) can leave a
+        # server running that start() never saw come up.
+        if self._running or (root / "data" / "postmaster.pid").exists():
             pg_ctl = find_pg_tool("pg_ctl")
             if pg_ctl:
                 self._run(

@@ -17,6 +17,7 @@ from pathlib import Path
 from psycopg.conninfo import make_conninfo
 
 from scaffolder.errors import CloudError, MissingToolError
+from scaffolder.ops.backup.scratch import LOCK_TIMEOUT, with_network_defaults
 from scaffolder.ops.pgcluster import Runner, require_pg_tool
 
 
@@ -31,8 +32,10 @@ class RestoreOutcome:
 
 
 def public_conninfo(info: Mapping[str, str]) -> str:
-    """A libpq connection string for `info` without its password."""
-    return make_conninfo(**{k: v for k, v in info.items() if k != "password"})
+    """A libpq connection string for `info` without its password, with bounded network waits."""
+    return make_conninfo(
+        **{k: v for k, v in with_network_defaults(info).items() if k != "password"}
+    )
 
 
 def _pgpass_escape(value: str) -> str:
@@ -63,6 +66,8 @@ def pg_dump(
 ) -> None:
     """A custom-format dump of the database in `info` into `out`."""
     args = [require_pg_tool("pg_dump"), "--format=custom", f"--file={out}", "--no-password"]
+    # Without it pg_dump waits forever behind a lock a migration holds.
+    args.append(f"--lock-wait-timeout={LOCK_TIMEOUT}")
     if snapshot:
         args.append(f"--snapshot={snapshot}")
     args += [f"--exclude-schema={schema}" for schema in excluded_schemas]

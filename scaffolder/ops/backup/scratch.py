@@ -22,11 +22,35 @@ from scaffolder.ops.pgcluster import EphemeralCluster, Runner, run_command
 Connect = Callable[[Mapping[str, str]], Connection[Any]]
 
 
+# libpq settings that bound every wait on the network: the connect itself, and
+# (TCP keepalives) a server that vanishes mid-query is noticed in about a minute
+# instead of never. Values in the user's URL win.
+NETWORK_DEFAULTS: dict[str, str] = {
+    "connect_timeout": "15",
+    "keepalives": "1",
+    "keepalives_idle": "30",
+    "keepalives_interval": "10",
+    "keepalives_count": "3",
+}
+# A query waiting on a lock someone else holds (a migration's ACCESS EXCLUSIVE)
+# would otherwise wait forever; no query of a backup or check runs for an hour.
+LOCK_TIMEOUT = "5min"
+STATEMENT_TIMEOUT = "1h"
+
+
+def with_network_defaults(info: Mapping[str, str]) -> dict[str, str]:
+    return {**NETWORK_DEFAULTS, **info}
+
+
 def connect_postgres(info: Mapping[str, str]) -> Connection[Any]:
-    """The default connector: psycopg, autocommit, a bounded connect timeout."""
-    params: dict[str, Any] = {"connect_timeout": 15, **info}
+    """The default connector: psycopg, autocommit, bounded connect, lock and statement waits."""
+    params: dict[str, Any] = with_network_defaults(info)
     try:
-        return psycopg.connect(autocommit=True, **params)
+        conn = psycopg.connect(autocommit=True, **params)
+        # SET rather than the `options` parameter: poolers and Neon's proxy read `options`.
+        conn.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
+        conn.execute(f"SET statement_timeout = '{STATEMENT_TIMEOUT}'")
+        return conn
     except psycopg.OperationalError as exc:
         host, port = info.get("host", "localhost"), info.get("port", "5432")
         where = f"{host}:{port}/{info.get('dbname', '')}"
