@@ -80,7 +80,8 @@ class Boto3ClientProvider:
         self._config = Config(
             connect_timeout=connect_timeout_s,
             read_timeout=read_timeout_s,
-            retries={"max_attempts": max_attempts, "mode": "adaptive"},
+            # total_max_attempts counts the first call; botocore's max_attempts does not.
+            retries={"total_max_attempts": max_attempts, "mode": "adaptive"},
         )
         self._endpoint_url = endpoint_url
         self._clients: dict[str, Any] = {}
