@@ -3,9 +3,11 @@
     run_init(root, options, deps) -> InitResult
 
 Stages, each followed by `deps.checkpoint(<stage>)` so tests can stop a run
-anywhere: "inspected", "staged", "rendered", then "applied <path>" after
-each file written (inside the transaction). Nothing touches the repository
-before the apply stage, and the apply stage restores it exactly when it fails.
+anywhere: "inspected", "staged", "rendered", then inside the transaction
+"prepared <path>" per file backed up, "journaled" once the journal is on disk,
+and "applied <path>" after each file written. Nothing touches the repository
+before the apply stage, and the apply stage restores it exactly when it fails
+(or the next run does, when this one was killed: transaction.py).
 """
 
 from __future__ import annotations

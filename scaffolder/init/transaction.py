@@ -60,7 +60,7 @@ def apply_changes(
     links.check_paths(root, [c.path for c in todo])  # no link on any path written
     folder = root / JOURNAL_DIR
     try:
-        journal = _prepare(root, stage, folder, todo)
+        journal = _prepare(root, stage, folder, todo, checkpoint)
     except BaseException as exc:
         discard(root, folder)
         _reraise(root, exc)
@@ -100,13 +100,17 @@ def recover(root: Path) -> str | None:
     message = (
         f"An interrupted scaffold init was rolled back: {restored} file(s) put back as they "
         "were before it"
+        if restored
+        else "An interrupted scaffold init was cleared up; it had not changed any file"
     )
     if left:
         message += f"; left alone because they changed since: {', '.join(left)}"
     return message + "."
 
 
-def _prepare(root: Path, stage: Path, folder: Path, todo: Sequence[Change]) -> Journal:
+def _prepare(
+    root: Path, stage: Path, folder: Path, todo: Sequence[Change], checkpoint: Checkpoint
+) -> Journal:
     """Back up, stage the new contents and write the journal; the repository is untouched."""
     journal = Journal(created_dirs=_missing_dirs(root, todo))
     for rel in journal.created_dirs:
@@ -133,6 +137,7 @@ def _prepare(root: Path, stage: Path, folder: Path, todo: Sequence[Change]) -> J
             fsync_file(folder / entry.new)
             entry.new_sha256 = sha256_of(folder / entry.new)
         journal.entries.append(entry)
+        checkpoint(f"prepared {change.path}")
     fsync_dir(folder / "backup")
     fsync_dir(folder / "new")
     write_journal(folder, journal)
