@@ -48,6 +48,7 @@ class CiAccessArgs:
     ecs_service_arns: list[pulumi.Input[str]] = field(default_factory=list)
     ecs_cluster_arn: pulumi.Input[str] | None = None
     task_family_prefix: str = ""
+    restore_instance_prefix: str = ""  # naming.restore_instance_prefix(<project>-<env>)
     pass_role_arns: list[pulumi.Input[str]] = field(default_factory=list)
     distribution_arns: list[pulumi.Input[str]] = field(default_factory=list)
     # backup-verify.yml and the pre-migration snapshot in deploy.yml run as this role:
@@ -250,7 +251,7 @@ def _backup_statements(args: CiAccessArgs, identity: Any) -> list[Any]:
         )
         return arn
 
-    restore_instances = rds_arn("db", f"{args.task_family_prefix}-restore-*")
+    restore_instances = rds_arn("db", f"{args.restore_instance_prefix}-*")
     statements += [
         {
             "Sid": "DatabaseSnapshots",

@@ -291,6 +291,7 @@ class EnvironmentStack(pulumi.ComponentResource):
                 ecs_cluster_arn=self.cluster.arn if self.servers else None,
                 # Every service's family starts with it (naming keeps the hash per prefix).
                 task_family_prefix=naming.physical_name(naming.ECS_FAMILY, prefix),
+                restore_instance_prefix=naming.restore_instance_prefix(prefix),
                 pass_role_arns=[
                     r.arn for s in self.servers for r in (s.task_role, s.execution_role)
                 ],

@@ -79,6 +79,10 @@ RDS_INSTANCE = "rds-instance"
 RDS_SNAPSHOT = "rds-snapshot"
 RDS_SUBNET_GROUP = "rds-subnet-group"
 RDS_PARAMETER_GROUP = "rds-parameter-group"
+# The temporary instances a restore check creates: `<this prefix>-<stamp>`.
+RESTORE_INSTANCE_PREFIX = "rds-restore-instance-prefix"
+# "-" + store.stamp() lowercased ("20260122t030000z"): what follows the prefix.
+RESTORE_STAMP_CHARS = 17
 SECRET = "secret"
 LOG_GROUP = "log-group"
 ECS_CLUSTER = "ecs-cluster"
@@ -124,6 +128,9 @@ RULES: dict[str, NameRule] = {
     RESTORE_TESTING_SELECTION: NameRule(50, f"{_ALNUM}_", separator="_"),
     # RDS stores these lowercased: an uppercase input would show a diff forever.
     RDS_INSTANCE: NameRule(63, f"{_LOWER}-", lowercase=True, letter_first=True),
+    RESTORE_INSTANCE_PREFIX: NameRule(
+        63 - RESTORE_STAMP_CHARS, f"{_LOWER}-", lowercase=True, letter_first=True
+    ),
     RDS_SNAPSHOT: NameRule(255, f"{_LOWER}-", lowercase=True, letter_first=True),
     RDS_SUBNET_GROUP: NameRule(255, f"{_LOWER}-", lowercase=True, letter_first=True),
     RDS_PARAMETER_GROUP: NameRule(255, f"{_LOWER}-", lowercase=True, letter_first=True),
@@ -267,3 +274,13 @@ def _shortened(rule: NameRule, kind: str, first: str, rest: tuple[str, ...]) -> 
 
 def _trim(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+$", "", text)
+
+
+def restore_instance_prefix(prefix: str) -> str:
+    """`<prefix>-restore` for restore-check instances, with room for a stamp in 63 characters.
+
+    The deploy role may create and delete exactly `<this>-*` (stacks/ci_access.py) and
+    `scaffold backup verify` names its instance `<this>-<stamp>` (ops/backup/rds.py):
+    both call this, so a long project name cannot push the instance out of the policy.
+    """
+    return physical_name(RESTORE_INSTANCE_PREFIX, prefix, "restore")

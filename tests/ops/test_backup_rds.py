@@ -351,10 +351,14 @@ def test_wait_is_bounded_by_the_injected_clock(clock: Clock) -> None:
 
 
 def test_restore_test_ids_are_valid_rds_identifiers() -> None:
-    name = restore_test_id("My_App--2", "prod", "20260122T030000Z")
-    assert name == "my-app-2-prod-restore-20260122t030000z"
-    long = restore_test_id("x" * 80, "staging", "20260122T030000Z")
-    assert len(long) <= 63 and long[0].isalpha() and not long.endswith("-")
+    # Names inside the deploy role's pattern: tests/stacks/test_restore_instance_names.py.
+    assert restore_test_id("demo", "prod", "20260122T030000Z") == (
+        "demo-prod-restore-20260122t030000z"
+    )
+    for project in ("My_App--2", "x" * 80):
+        name = restore_test_id(project, "staging", "20260122T030000Z")
+        assert len(name) <= 63 and name[0].isalpha() and not name.endswith("-")
+        assert "--" not in name and name.endswith("-20260122t030000z")
 
 
 class StuckRestores:

@@ -133,12 +133,15 @@ def latest_snapshot(rds: Any, instance_id: str, prefer: set[str]) -> dict[str, A
 
 
 def restore_test_id(project: str, environment: str, stamp: str) -> str:
-    """A valid RDS identifier: letters, digits, single hyphens, at most 63 characters."""
-    raw = re.sub(r"[^a-z0-9]+", "-", f"{project}-{environment}-restore-{stamp}".lower())
-    raw = re.sub(r"-+", "-", raw).strip("-")
-    if not raw[:1].isalpha():
-        raw = "r-" + raw
-    return raw[-63:].strip("-") if len(raw) > 63 else raw
+    """`<restore prefix>-<stamp>`: a valid RDS identifier the deploy role may create and delete.
+
+    The prefix comes from the same naming function the role's policy is built from,
+    so however long the project name, the instance stays inside `<prefix>-*`.
+    """
+    from stacks.naming import restore_instance_prefix
+
+    suffix = re.sub(r"[^a-z0-9]+", "-", stamp.lower()).strip("-")
+    return f"{restore_instance_prefix(f'{project}-{environment}')}-{suffix}"
 
 
 def restore_tags(outputs: StackOutputs, expires: datetime) -> list[dict[str, str]]:
