@@ -19,18 +19,7 @@ from .helpers import (
     make_repo,
     snapshot,
     tiny_deps,
-    write_tiny_template,
 )
-
-
-@pytest.fixture
-def template(tmp_path: Path) -> Path:
-    return write_tiny_template(tmp_path / "tpl")
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    return make_repo(tmp_path / "repo", PROTOTYPE)
 
 
 def test_first_run_writes_the_files_the_answers_and_the_history(repo: Path, template: Path) -> None:

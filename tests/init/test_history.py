@@ -10,13 +10,6 @@ from scaffolder.errors import InputError, MissingToolError
 from scaffolder.init.git import git
 from scaffolder.init.history import TemplateHistory
 
-from .helpers import write_tiny_template
-
-
-@pytest.fixture
-def template(tmp_path: Path) -> Path:
-    return write_tiny_template(tmp_path / "tpl")
-
 
 def test_versions_become_tags_and_survive_a_bundle_round_trip(
     tmp_path: Path, template: Path

@@ -15,7 +15,7 @@ from scaffolder.errors import GitStateError
 from scaffolder.init.engine import InitOptions, run_init
 from scaffolder.init.journal import JOURNAL_DIR
 
-from .helpers import PROTOTYPE, make_repo, snapshot, tiny_deps, write_tiny_template
+from .helpers import PROTOTYPE, make_repo, snapshot, tiny_deps
 
 
 def killed_copy(tmp_path: Path, template: Path, writes: int) -> tuple[Path, dict[str, bytes]]:
@@ -33,11 +33,6 @@ def killed_copy(tmp_path: Path, template: Path, writes: int) -> tuple[Path, dict
 
     run_init(repo, InitOptions(), tiny_deps(template, checkpoint=checkpoint))
     return crashed, before
-
-
-@pytest.fixture
-def template(tmp_path: Path) -> Path:
-    return write_tiny_template(tmp_path / "tpl")
 
 
 def test_the_next_run_rolls_back_then_runs(tmp_path: Path, template: Path) -> None:

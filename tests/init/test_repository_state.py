@@ -18,17 +18,7 @@ from scaffolder.errors import GitStateError, InputError
 from scaffolder.init.engine import InitOptions, run_init
 from scaffolder.init.git import git
 
-from .helpers import PROTOTYPE, make_repo, snapshot, tiny_deps, write_tiny_template
-
-
-@pytest.fixture
-def template(tmp_path: Path) -> Path:
-    return write_tiny_template(tmp_path / "tpl")
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    return make_repo(tmp_path / "repo", PROTOTYPE)
+from .helpers import PROTOTYPE, make_repo, snapshot, tiny_deps
 
 
 def _object_file(repo: Path, ref: str) -> Path:
