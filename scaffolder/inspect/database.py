@@ -14,6 +14,7 @@ from scaffolder.inspect.dbclients import (
     SQL_LAYERS,
     URL_NAMES,
 )
+from scaffolder.inspect.driver_use import node_driver_used, python_driver_used
 from scaffolder.inspect.index import (
     RepoIndex,
     basename,
@@ -172,15 +173,18 @@ def _python_code(index: RepoIndex) -> list[_Signal]:
 def _drivers(index: RepoIndex, pkgs: list[PackageJson]) -> list[_Signal]:
     out: list[_Signal] = []
     for pkg in pkgs:
+        deps = set(pkg.deps)
         for dep, (kind, host, client) in NODE_DRIVERS.items():
-            if dep in pkg.deps:
+            if dep in deps and node_driver_used(index, pkg.folder, dep, deps):
                 out.append(_Signal(kind, host, client, Evidence(path=pkg.path), joins=True))
     for project in index.manifests.python.values():
         path = (
             project.folder + "/" + project.files[0] if project.folder != "." else project.files[0]
         )
         for dist, (kind, host, client) in PY_DRIVERS.items():
-            if dist in project.deps:
+            if dist in project.deps and python_driver_used(
+                index, project.folder, dist, project.deps
+            ):
                 out.append(
                     _Signal(
                         kind,

@@ -31,7 +31,8 @@ def test_databases_by_client(tmp_path: Path) -> None:
             "web/migrations/0000_init.sql": "create table a();",
             "web/migrations/0001_more.sql": "create table b();",
             "chat/package.json": _pkg({"express": "4", "mongoose": "8"}),
-            "chat/db.js": "mongoose.connect(process.env.MONGODB_URI)",
+            "chat/db.js": "const mongoose = require('mongoose')\n"
+            "mongoose.connect(process.env.MONGODB_URI)",
             "legacy/requirements.txt": "flask\nflask-sqlalchemy\npymysql\n",
             "legacy/app.py": "from flask import Flask\napp = Flask(__name__)\n"
             "app.config['SQLALCHEMY_DATABASE_URI'] = 'mysql+pymysql://localhost/db'\n",
@@ -262,8 +263,39 @@ def test_neon_is_decided_per_project(tmp_path: Path) -> None:
             ),
             "web/prisma/schema.prisma": 'datasource db {\n provider = "postgresql"\n url = env("DATABASE_URL")\n}',
             "api/package.json": _pkg({"express": "4", "pg": "8"}),
-            "api/db.js": "const pool = new Pool({ connectionString: process.env.DATABASE_URL })",
+            "api/db.js": "import { Pool } from 'pg'\n"
+            "const pool = new Pool({ connectionString: process.env.DATABASE_URL })",
         },
     )
     got = {(d.host.value, tuple(d.clients)) for d in facts.databases}
     assert got == {("neon", ("prisma",)), ("self", ("pg",))}
+
+
+def test_a_driver_nothing_imports_is_no_database(tmp_path: Path) -> None:
+    facts = _facts(
+        tmp_path,
+        {
+            # Starters and AI builders add drivers "for later": declared, never imported.
+            "package.json": _pkg({"react": "18", "vite": "5", "pg": "8", "mongoose": "8"}),
+            "src/main.tsx": "import React from 'react'\nconsole.log('pg is not used here')\n",
+            "tools/requirements.txt": "requests\npsycopg2-binary\n",
+            "tools/fetch.py": "import requests\nprint(requests.get('https://x').status_code)\n",
+        },
+    )
+    assert facts.databases == []
+
+
+def test_a_driver_is_used_when_imported_or_loaded_by_a_layer(tmp_path: Path) -> None:
+    facts = _facts(
+        tmp_path,
+        {
+            "api/package.json": _pkg({"express": "4", "mysql2": "3"}),
+            "api/src/db.ts": 'import mysql from "mysql2/promise"\n',
+            "jobs/package.json": _pkg({"knex": "3", "pg": "8"}),  # knex loads pg by name
+            "jobs/knexfile.js": "module.exports = { client: 'pg' }\n",
+            "etl/requirements.txt": "psycopg2-binary\n",
+            "etl/load.py": "from psycopg2.extras import execute_values\n",
+        },
+    )
+    got = {(d.kind.value, tuple(sorted(d.clients))) for d in facts.databases}
+    assert got == {("mysql", ("mysql2",)), ("postgres", ("knex", "pg", "psycopg2"))}
