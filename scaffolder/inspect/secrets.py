@@ -420,6 +420,15 @@ def scan_tree_secrets(files: list[SourceFile]) -> list[SecretFinding]:
     return findings
 
 
+# Folders of third-party packages: an env file there ships with a dependency (a
+# committed node_modules/ holds a few), it is not the app's configuration.
+DEPENDENCY_DIRS = frozenset({"node_modules", "bower_components", ".venv", "venv", "site-packages"})
+
+
+def _in_dependency_dir(path: str) -> bool:
+    return not DEPENDENCY_DIRS.isdisjoint(path.split("/")[:-1])
+
+
 def find_committed_env_files(
     tracked_paths: list[str],
     all_paths: list[str],
@@ -435,7 +444,7 @@ def find_committed_env_files(
     texts = {f.path: f.text for f in files}
     found = []
     for path in candidates:
-        if not is_env_file_name(path):
+        if not is_env_file_name(path) or _in_dependency_dir(path):
             continue
         if is_example_env_name(path):
             text = texts.get(path)

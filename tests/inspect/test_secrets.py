@@ -330,3 +330,14 @@ def test_the_fingerprint_key_comes_from_the_environment_or_the_users_state(
     assert redact.fingerprint("v") == redact.fingerprint("v", b"ci-secret") != (
         redact.fingerprint("v", stored)
     )
+
+
+def test_env_files_inside_committed_dependencies_are_not_the_apps() -> None:
+    tracked = [
+        ".env",
+        "node_modules/dotenv/.env",
+        "web/node_modules/some-lib/test/.env.local",
+        "server/.venv/lib/python3.11/site-packages/pkg/.env",
+        "config/node_modules.env",  # a file named like the folder is still the app's
+    ]
+    assert find_committed_env_files(tracked, tracked) == [".env", "config/node_modules.env"]
