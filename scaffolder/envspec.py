@@ -141,19 +141,53 @@ def load_spec(infra_dir: Path, env: str) -> EnvironmentSpec:
     """Read infra/Pulumi.<env>.yaml; one clear sentence when it is missing or malformed."""
     name = check_env_name(env)
     path = spec_path(infra_dir, name)
-    if not path.is_file():
-        raise InputError(
-            f"{path} does not exist.",
-            hint="Run `scaffold init` first; it writes infra/Pulumi.<env>.yaml per environment.",
-        )
     try:
-        document = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError) as exc:
+        raise missing_spec(infra_dir, name) from exc
+    except OSError as exc:
+        raise InputError(
+            f"Cannot read {path}: {exc.strerror or exc}.",
+            hint="Check the file's permissions, or restore it with git.",
+        ) from exc
+    try:
+        document = YAML(typ="safe").load(text)
     except (YAMLError, UnicodeDecodeError) as exc:
         raise InputError(
             f"{path} is not valid YAML: {_first_line(exc)}.",
             hint="Fix the file, or restore it with git.",
         ) from exc
     return parse_spec(document, source=str(path))
+
+
+def missing_spec(infra_dir: Path, env: EnvName) -> InputError:
+    """The error for a missing infra/Pulumi.<env>.yaml: which project, and what to do.
+
+    A folder with no environment at all is not a scaffold project (the command ran
+    in the wrong place); one with other environments just lacks this one.
+    """
+    names = (p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in _specs(infra_dir))
+    others = sorted(name for name in names if name in ENV_NAMES)
+    if others:
+        return InputError(
+            f"{spec_path(infra_dir, env)} does not exist: the project has no {env} environment.",
+            hint=f"Its environments: {', '.join(others)}. Add {env} with `scaffold init --data "
+            f"environments={','.join([*others, env])}`.",
+        )
+    project = infra_dir.parent if infra_dir.name == "infra" else infra_dir
+    shown = spec_path(Path(infra_dir.name) if infra_dir.name == "infra" else infra_dir, env)
+    return InputError(
+        f"{project.resolve()} is not a scaffold project (no {shown}).",
+        hint="Run `scaffold init` there first (it writes infra/Pulumi.<env>.yaml per "
+        "environment), or pass the project's folder with --project DIR (-C DIR).",
+    )
+
+
+def _specs(infra_dir: Path) -> list[Path]:
+    try:
+        return list(infra_dir.glob("Pulumi.*.yaml"))
+    except OSError:
+        return []
 
 
 def parse_spec(document: Any, *, source: str) -> EnvironmentSpec:

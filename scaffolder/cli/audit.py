@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from scaffolder import console
+from scaffolder.cli.options import PathArgument, ProjectOption, project_dir
 from scaffolder.errors import CheckFailed, UsageError
 from scaffolder.report_format import ReportFormat
 
@@ -36,15 +37,18 @@ def register(app: typer.Typer) -> None:
 
 
 def audit_command(
-    path: Annotated[Path, typer.Argument(help="The repository (default: here).")] = Path("."),
+    path: PathArgument = None,
     *,
+    project: ProjectOption = None,
     fmt: Annotated[
         ReportFormat,
         typer.Option("--format", "-f", help="Report format.", case_sensitive=False),
     ] = ReportFormat.TEXT,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write the report to FILE instead of stdout."),
+        typer.Option(
+            "--output", "-o", help="Write the report to FILE instead of stdout.", readable=False
+        ),
     ] = None,
     fail_under: Annotated[
         int | None,
@@ -60,8 +64,9 @@ def audit_command(
     """Parse options, run the audit, write the report, apply --fail-under."""
     from scaffolder.audit import run_audit
 
-    console.info(f"Auditing {path.resolve()}" + (" (history skipped)" if no_history else " …"))
-    report = run_audit(path, scan_history=not no_history)
+    root = project_dir(project, path)
+    console.info(f"Auditing {root.resolve()}" + (" (history skipped)" if no_history else " …"))
+    report = run_audit(root, scan_history=not no_history)
     _emit(report, fmt, output)
     _summary(report)
     if fail_under is not None and report.score < fail_under:

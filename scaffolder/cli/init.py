@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from scaffolder import console
+from scaffolder.cli.options import PathArgument, ProjectOption, project_dir
 from scaffolder.display import printable
 
 if TYPE_CHECKING:
@@ -33,8 +34,9 @@ def register(app: typer.Typer) -> None:
 
 
 def init_command(
-    path: Annotated[Path, typer.Argument(help="The repository (default: here).")] = Path("."),
+    path: PathArgument = None,
     *,
+    project: ProjectOption = None,
     defaults: Annotated[
         bool, typer.Option("--defaults", help="Use the detected defaults; never ask.")
     ] = False,
@@ -59,7 +61,7 @@ def init_command(
     options = InitOptions(data=parse_data(data or []), pretend=pretend, allow_dirty=allow_dirty)
     interactive = not defaults and console.is_interactive()
     deps = InitDeps(inspect=_inspect_and_summarise, ask=_prompt if interactive else None)
-    result = run_init(path, options, deps)
+    result = run_init(project_dir(project, path), options, deps)
     if as_json:
         console.stdout.print_json(result.model_dump_json())
     else:

@@ -4,20 +4,50 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.text import Text
 
 from scaffolder import console
+from scaffolder.errors import UsageError
 
 if TYPE_CHECKING:
     from scaffolder.ops.context import OpsContext
 
 ENV_ARG = typer.Argument(..., help="Environment: dev, staging or prod.")
-PROJECT_OPT = typer.Option(None, "--project", help="Project directory (default: current).")
+# Every command names the project the same way: --project DIR or -C DIR (as git -C),
+# the current directory by default. audit and init also take it as a positional PATH.
+PROJECT_FLAGS = ("--project", "-C")
+PROJECT_HELP = "The project (repository) folder; default: the current directory."
+# Typer checks that an existing path is readable and calls a failure a usage error
+# (exit 2), while a missing file is scaffold's InputError (3): the commands read the
+# paths themselves (readable=False on every path), so both end as 3.
+PROJECT_OPT = typer.Option(None, *PROJECT_FLAGS, help=PROJECT_HELP, readable=False)
+ProjectOption = Annotated[
+    Path | None, typer.Option(*PROJECT_FLAGS, help=PROJECT_HELP, readable=False)
+]
+PathArgument = Annotated[
+    Path | None,
+    typer.Argument(help="The repository; the same as --project (default: here).", readable=False),
+]
+
+
+def project_dir(project: Path | None, path: Path | None = None) -> Path:
+    """The project folder from --project/-C or a positional PATH (never two different ones)."""
+    if project is not None and path is not None and project.resolve() != path.resolve():
+        raise UsageError(
+            f"Two projects were named: {path} and --project {project}.",
+            hint="Name the project once, as PATH or with --project/-C.",
+        )
+    return project or path or Path(".")
+
+
 OUTPUTS_OPT = typer.Option(
-    None, "--outputs", help="Stack outputs as a JSON file, instead of reading the Pulumi stack."
+    None,
+    "--outputs",
+    readable=False,
+    help="Stack outputs as a JSON file, instead of reading the Pulumi stack.",
 )
 JSON_OPT = typer.Option(False, "--json", help="Print the result as JSON on stdout.")
 

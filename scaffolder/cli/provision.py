@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from scaffolder import console
+from scaffolder.cli.options import PROJECT_FLAGS, PROJECT_HELP
 
 if TYPE_CHECKING:
     from scaffolder.provision.automation import ProvisionDeps, ProvisionResult
@@ -17,9 +18,7 @@ if TYPE_CHECKING:
 
 Env = Annotated[str, typer.Argument(help="The environment: dev, staging or prod.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
-ProjectDir = Annotated[
-    Path, typer.Option("--project", help="The project (repository) folder; default: here.")
-]
+ProjectDir = Annotated[Path, typer.Option(*PROJECT_FLAGS, help=PROJECT_HELP, readable=False)]
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 
 
@@ -35,9 +34,15 @@ def register(app: typer.Typer) -> None:
 def plan_command(
     env: Env,
     as_json: AsJson = False,
+    project: ProjectDir = Path("."),
     infra: Annotated[
-        Path, typer.Option("--infra", help="Folder with Pulumi.<env>.yaml; default: ./infra.")
-    ] = Path("infra"),
+        Path | None,
+        typer.Option(
+            "--infra",
+            help="Folder with Pulumi.<env>.yaml; default: <project>/infra.",
+            readable=False,
+        ),
+    ] = None,
     details: Annotated[
         bool,
         typer.Option("--details", help="Also show each resource's AWS name and its key settings."),
@@ -57,7 +62,7 @@ def plan_command(
     """
     from scaffolder.provision.plan import plan_environment
 
-    plan = plan_environment(infra, env)
+    plan = plan_environment(infra or project / "infra", env)
     if as_json:
         console.stdout.print_json(plan.model_dump_json())
     else:

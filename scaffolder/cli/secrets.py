@@ -21,7 +21,9 @@ from scaffolder.errors import InputError
 if TYPE_CHECKING:
     from scaffolder.ops.secrets import SecretsChange
 
-FROM_OPT = typer.Option(None, "--from", help="The dotenv file to push (default: .env).")
+FROM_OPT = typer.Option(
+    None, "--from", help="The dotenv file to push (default: .env).", readable=False
+)
 
 
 def register(app: typer.Typer) -> None:

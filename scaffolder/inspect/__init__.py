@@ -57,6 +57,13 @@ def _check_root(root: Path) -> Path:
         )
     if not root.is_dir():
         raise InputError(f"{root} is not a folder.", hint="Pass the repository's top folder.")
+    try:
+        os.listdir(root)  # an unreadable folder is the caller's to fix, like a missing one
+    except OSError as exc:
+        raise InputError(
+            f"Cannot read {root}: {exc.strerror or exc}.",
+            hint="Run scaffold as a user who can read the repository, or fix its permissions.",
+        ) from exc
     return root.resolve()
 
 

@@ -112,7 +112,11 @@ def _check_environment(outputs: StackOutputs, env: EnvName) -> StackOutputs:
 
 def resolve_spec(project_dir: Path, env: EnvName) -> EnvironmentSpec | None:
     """The environment's spec when the project has infra/Pulumi.<env>.yaml, else None."""
-    if not spec_path(project_dir / "infra", env).is_file():
+    try:
+        present = spec_path(project_dir / "infra", env).is_file()
+    except OSError:
+        present = True  # unreadable: load_spec says so (exit 3)
+    if not present:
         return None
     return load_spec(project_dir / "infra", env)
 

@@ -104,6 +104,10 @@ def read_dotenv(path: Path) -> dict[str, str]:
 
 def example_names(path: Path) -> list[str] | None:
     """The names `.env.example` lists (its values are placeholders), or None without one."""
-    if not path.is_file():
+    try:
+        present = path.is_file()
+    except OSError:
+        present = True  # unreadable: read_dotenv says so (exit 3)
+    if not present:
         return None
     return list(read_dotenv(path))

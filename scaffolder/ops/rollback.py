@@ -99,6 +99,13 @@ def plan_rollback(
     plan = RollbackPlan(environment=ctx.env)
     plan.notes.extend(f"skipped an unreadable ledger record: {key}" for key in ledger.skipped)
     services = [s for s in ctx.outputs.services if service is None or s.name == service]
+    if not ctx.outputs.services:
+        raise CheckFailed(
+            f"The {ctx.env} environment has no services to roll back: its stack outputs "
+            "list none.",
+            hint=f"Deploy an app to {ctx.env} first, or check that --outputs is this "
+            "environment's file (`scaffold outputs ENV --json`).",
+        )
     if not services:
         names = ", ".join(s.name for s in ctx.outputs.services) or "none"
         raise UsageError(

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import Field
 
-from scaffolder.errors import InputError
+from scaffolder.errors import InputError, UsageError
 from scaffolder.models import EnvName, Model
 from scaffolder.ops.context import OpsContext
 
@@ -136,7 +136,8 @@ def check_name(name: str) -> str:
     from scaffolder.ops.dotenv import VALID_NAME
 
     if not VALID_NAME.match(name):
-        raise InputError(
+        # The name is an argument the user typed, not a file's content: a usage error.
+        raise UsageError(
             f"'{name}' is not a valid variable name.",
             hint="Use letters, digits and underscores, not starting with a digit.",
         )

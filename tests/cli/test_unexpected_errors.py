@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 import typer
 
-from scaffolder.cli.app import main
 from scaffolder.cli.crash import scrub, write_crash_log
 from scaffolder.cli.signals import Terminated, signals_as_interrupts
 from scaffolder.errors import EXIT_CODES, InternalError
+from tests.cli.entry import exit_code
 
 PASSWORD = "hunter2-correct-horse"
 
@@ -37,14 +37,6 @@ def _failing_app(error: BaseException, cleaned: list[str] | None = None) -> type
     return cli
 
 
-def _exit_code(argv: list[str], cli: typer.Typer) -> int:
-    with pytest.raises(SystemExit) as exited:
-        main(argv, cli=cli)
-    code = exited.value.code
-    assert isinstance(code, int)
-    return code
-
-
 def test_an_unexpected_error_is_one_sentence_a_crash_log_and_exit_70(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -52,7 +44,7 @@ def test_an_unexpected_error_is_one_sentence_a_crash_log_and_exit_70(
     monkeypatch.setenv("SCAFFOLD_DATABASE_URL", f"postgresql://app:{PASSWORD}@db/app")
     error = ValueError(f"could not use postgresql://app:{PASSWORD}@db.internal/app\nsecond line")
 
-    code = _exit_code(["boom", f"postgresql://app:{PASSWORD}@db/app"], _failing_app(error))
+    code = exit_code(["boom", f"postgresql://app:{PASSWORD}@db/app"], _failing_app(error))
 
     err = capsys.readouterr().err
     assert code == InternalError.exit_code == 70 and 70 in EXIT_CODES
@@ -71,7 +63,7 @@ def test_with_debug_the_traceback_is_shown_too(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
-    code = _exit_code(["--debug", "boom"], _debug_app(ZeroDivisionError("boom")))
+    code = exit_code(["--debug", "boom"], _debug_app(ZeroDivisionError("boom")))
     err = capsys.readouterr().err
     assert code == 70
     assert "Traceback (most recent call last)" in err and "ZeroDivisionError" in err
@@ -99,7 +91,7 @@ def test_an_unwritable_state_dir_falls_back_to_a_temp_file(tmp_path: Path) -> No
 
 
 def test_recursion_anywhere_is_bad_input_not_a_crash(capsys: pytest.CaptureFixture[str]) -> None:
-    assert _exit_code(["boom"], _failing_app(RecursionError("too deep"))) == 3
+    assert exit_code(["boom"], _failing_app(RecursionError("too deep"))) == 3
     assert "nested too deeply" in capsys.readouterr().err
 
 
@@ -132,7 +124,7 @@ def test_sigterm_and_sighup_run_cleanup_and_exit_130(
         """Unused."""
 
     previous = signal.getsignal(signum)
-    assert _exit_code(["work"], cli) == 130
+    assert exit_code(["work"], cli) == 130
     assert cleaned == ["cleanup ran"]
     assert f"Stopped by {signal.Signals(signum).name}" in capsys.readouterr().err
     assert signal.getsignal(signum) == previous  # main() restores the handlers

@@ -145,7 +145,7 @@ def test_a_required_spec_is_read_before_the_stack(tmp_path: Path) -> None:
         resolve_context("staging", project=tmp_path, spec_required=True)
 
     assert caught.value.exit_code == 3
-    assert "Pulumi.staging.yaml does not exist" in caught.value.message
+    assert "is not a scaffold project (no infra/Pulumi.staging.yaml)" in caught.value.message
     assert "scaffold init" in caught.value.hint
 
 

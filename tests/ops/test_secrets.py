@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from scaffolder.errors import CredentialsError, InputError
+from scaffolder.errors import CredentialsError, InputError, UsageError
 from scaffolder.models import StackOutputs
 from scaffolder.ops.context import OpsContext
 from scaffolder.ops.retry import Retry
@@ -93,7 +93,7 @@ def test_a_secret_that_is_not_a_json_object_is_refused_without_quoting_it(ctx: O
 
 
 def test_set_checks_the_name(ctx: OpsContext) -> None:
-    with pytest.raises(InputError, match="not a valid variable name"):
+    with pytest.raises(UsageError, match="not a valid variable name"):
         set_value(ctx, "1-BAD", "v")
     assert set_value(ctx, "GOOD_NAME", "v").added == ["GOOD_NAME"]
 
@@ -280,7 +280,7 @@ def test_cli_set_rejects_a_bad_name_before_reading_a_value(
         ],
         input=SECRET_VALUES[0],
     )
-    assert isinstance(result.exception, InputError)
+    assert isinstance(result.exception, UsageError)
     assert "not a valid variable name" in str(result.exception)
     _assert_no_values(result.output + str(result.exception))
 
