@@ -14,3 +14,4 @@ class ReportFormat(StrEnum):
     JSON = "json"
     MARKDOWN = "markdown"
     SARIF = "sarif"
+    HTML = "html"
