@@ -121,6 +121,14 @@ def test_unknown_service(world: World) -> None:
         plan_rollback(world.ctx, service="api")
 
 
+def test_an_environment_without_services_says_so(world: World) -> None:
+    world.ctx.outputs = world.ctx.outputs.model_copy(update={"services": []})
+    with pytest.raises(CheckFailed) as caught:
+        plan_rollback(world.ctx)
+    assert "has no services to roll back" in caught.value.message
+    assert "None" not in caught.value.message
+
+
 def test_a_damaged_ledger_record_is_skipped_not_fatal(world: World) -> None:
     standard_ledger(world)
     world.ctx.clients.client("s3").put_object(
