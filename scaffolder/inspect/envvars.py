@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from scaffolder.inspect.apps import app_for_path
+from scaffolder.inspect.browser_code import runs_on_server
 from scaffolder.inspect.files import SourceFile
 from scaffolder.inspect.index import RepoIndex, basename
 from scaffolder.models import AppFacts, DeployShape, EnvVarFacts, Evidence
@@ -158,15 +159,16 @@ def _declared_reads(index: RepoIndex) -> list[_Read]:
     return out
 
 
-def _client_code(path: str, apps: list[AppFacts]) -> bool:
-    """Code that a static app ships to the browser (not its build config or functions)."""
+def _client_code(path: str, apps: list[AppFacts], texts: dict[str, str]) -> bool:
+    """Code that a static app ships to the browser (not its build config, scripts or functions)."""
     app = app_for_path(apps, path)
     if app is None or app.shape is not DeployShape.STATIC or path.endswith(".py"):
         return False
     name = basename(path)
-    return (
-        ".config." not in name and "supabase/functions/" not in path and "/api/" not in "/" + path
-    )
+    if ".config." in name or "supabase/functions/" in path or "/api/" in "/" + path:
+        return False
+    in_app = path if app.root == "." else path[len(app.root) + 1 :]
+    return not runs_on_server(in_app, texts.get(path, ""))
 
 
 def detect_env_vars(index: RepoIndex, apps: list[AppFacts]) -> list[EnvVarFacts]:
@@ -174,6 +176,7 @@ def detect_env_vars(index: RepoIndex, apps: list[AppFacts]) -> list[EnvVarFacts]
     for source in index.code_files:
         reads.extend(_reads_in(source))
     reads.extend(_declared_reads(index))
+    texts = {source.path: source.text for source in index.code_files}
     public: dict[str, bool] = {}
     default: dict[str, bool] = {}
     proof: dict[str, list[Evidence]] = {}
@@ -184,7 +187,7 @@ def detect_env_vars(index: RepoIndex, apps: list[AppFacts]) -> list[EnvVarFacts]
             continue
         if read.path not in client:
             declared = basename(read.path) in EXAMPLE_ENV_FILES or read.path.endswith(".prisma")
-            client[read.path] = not declared and _client_code(read.path, apps)
+            client[read.path] = not declared and _client_code(read.path, apps, texts)
         public[name] = (
             public.get(name, False) or client[read.path] or name.startswith(PUBLIC_PREFIXES)
         )

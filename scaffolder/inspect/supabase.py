@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from scaffolder.inspect.browser_code import runs_on_server
 from scaffolder.inspect.files import SourceFile
 from scaffolder.inspect.jwt import JWT_RE, jwt_role
 from scaffolder.inspect.secrets import is_env_file_name
@@ -114,6 +115,9 @@ def _browser_roots(paths: Iterable[str]) -> list[str]:
 def _is_browser_file(source: SourceFile, roots: list[str], project_dir: str | None) -> bool:
     if project_dir and source.path.startswith(f"{project_dir}/functions/"):
         return False  # edge functions run on Supabase's servers
+    in_root = source.path.startswith(tuple(roots))
+    if runs_on_server(source.path, source.text, by_folder=not in_root):
+        return False  # a seed script, a CLI, a test: never bundled
     if source.path.startswith(tuple(roots)):
         return True
     return bool(_USE_CLIENT_RE.match(source.text))
