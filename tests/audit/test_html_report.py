@@ -197,16 +197,24 @@ def test_hostile_names_are_text() -> None:
     assert "big\\n<i>x</i>.json" in page.text  # the newline as a visible escape
 
 
+def with_probe(report: ReadinessReport, probe: dict[str, object]) -> ReadinessReport:
+    """`report` with an `rls_probe` (validated where the model has the field)."""
+    if "rls_probe" not in ReadinessReport.model_fields:  # before the probe lands
+        return report.model_copy(update={"rls_probe": probe})
+    return ReadinessReport.model_validate({**report.model_dump(mode="json"), "rls_probe": probe})
+
+
 def test_rls_matrix_colours_each_cell_and_escapes_names() -> None:
-    report = rich_report().model_copy(update={"rls_probe": PROBE})
-    document = to_html(report)
+    document = to_html(with_probe(rich_report(), PROBE))
     page = Page(document)
     assert "public.<b>habits</b>" in page.text
     cells = [value for tag, name, value in page.attrs if tag == "td" and name == "class"]
     assert cells.count("cell-allowed") == 9 and cells.count("cell-denied") == 6
     assert cells.count("cell-error") == 1
     assert "Another signed-in user" in page.text
-    assert rls_matrix(None) == "" and rls_matrix({"probed": False}) == ""
+    assert rls_matrix(None) == ""
+    unprobed = Page(rls_matrix({"probed": False, "reason": "no <postgres> binaries"})).text
+    assert "Not probed: no <postgres> binaries" in unprobed
     assert "Row-level security" not in Page(to_html(rich_report())).text
 
 
@@ -324,7 +332,7 @@ def png_pixels(png: bytes, rows: int) -> tuple[int, int, set[bytes]]:
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[ReadinessReport, Path, Path]:
     tmp = tmp_path_factory.mktemp("html")
     report = run_audit(materialize("lovable-vite-supabase", tmp / "lovable"))
-    report = report.model_copy(update={"rls_probe": PROBE})
+    report = with_probe(report, PROBE)
     target = tmp / "report.html"
     target.write_text(to_html(report), encoding="utf-8")
     return report, target, tmp

@@ -45,6 +45,10 @@ def _anchor(rule_id: str) -> str:
     return "rule-" + _ANCHOR_UNSAFE.sub("_", rule_id)
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def _tone(score: int) -> str:
     if score >= 80:
         return "good"
@@ -80,6 +84,7 @@ def _header(report: ReadinessReport) -> str:
             " finding is open.</p>"
         )
     facts = report.facts
+    scanned = f" in {_count(facts.files_scanned, 'file')}" if facts.files_scanned else ""
     commit = f" at commit <code>{_t(facts.head_commit[:12])}</code>" if facts.head_commit else ""
     return (
         '<header class="card hero">'
@@ -89,7 +94,7 @@ def _header(report: ReadinessReport) -> str:
         '<p class="muted">Production readiness</p>'
         f"<h1>{_t(report.repository)}</h1>"
         f'<p class="verdict t-{tone}">{_t(_verdict(report))}</p>'
-        f"<p>{len(report.findings)} findings in {facts.files_scanned} files{commit}"
+        f"<p>{_count(len(report.findings), 'finding')}{scanned}{commit}"
         f" · scaffold {_t(report.tool_version)}</p>{capped}"
         f'<div class="counts">{chips}</div>'
         "</div></header>"
@@ -105,7 +110,7 @@ def _dimensions(report: ReadinessReport) -> str:
             f"<tr><td>{_t(DIMENSION_LABEL[dim.dimension])}</td>"
             f'<td><div class="bar"><span class="s-{tone}" style="width:{width}%"></span></div></td>'
             f'<td class="num t-{tone}"><b>{dim.score}</b></td>'
-            f'<td class="num muted">{dim.findings} findings</td></tr>'
+            f'<td class="num muted">{_count(dim.findings, "finding")}</td></tr>'
         )
     return (
         '<section><h2>Scores by dimension</h2><div class="card">'
@@ -194,10 +199,8 @@ def _plan(report: ReadinessReport) -> str:
 def _probe_data(probe: Any) -> Mapping[str, Any] | None:
     """The report's `rls_probe` as plain data, whether a model, a dict or absent."""
     if isinstance(probe, BaseModel):
-        probe = probe.model_dump(mode="json")
-    if not isinstance(probe, Mapping) or not probe.get("probed"):
-        return None
-    return probe
+        probe = probe.model_dump(mode="json", by_alias=True)
+    return probe if isinstance(probe, Mapping) else None
 
 
 def _probe_cell(value: Any) -> str:
@@ -211,6 +214,13 @@ def rls_matrix(probe: Any) -> str:
     data = _probe_data(probe)
     if data is None:
         return ""
+    if not data.get("probed"):
+        reason = data.get("reason") or "the probe did not run"
+        return (
+            "<section><h2>Row-level security</h2>"
+            f'<p class="card">Not probed: {_t(reason)}. Row-level security findings come from '
+            "reading the migrations.</p></section>"
+        )
     head_roles = "".join(
         f'<th class="group" colspan="{len(PROBE_OPERATIONS)}">{_t(label)}</th>'
         for _, label in PROBE_ROLES
@@ -224,7 +234,8 @@ def rls_matrix(probe: Any) -> str:
     for table in _as_list(data.get("tables")):
         access = table.get("access") or {}
         rls = "on" if table.get("rls_enabled") else "off"
-        name = f"{table.get('schema', 'public')}.{table.get('table', '?')}"
+        schema = table.get("schema") or table.get("schema_name") or "public"
+        name = f"{schema}.{table.get('table', '?')}"
         cells = "".join(
             _probe_cell((access.get(role) or {}).get(op))
             for role, _ in PROBE_ROLES
