@@ -27,6 +27,9 @@ import errno
 import hashlib
 import os
 import shutil
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
 
@@ -160,3 +163,28 @@ def leftover(root: Path) -> Path | None:
     """The journal folder of an interrupted run, if one is there."""
     folder = root / JOURNAL_DIR
     return folder if folder.is_dir() and not folder.is_symlink() else None
+
+
+@contextmanager
+def held(folder: Path) -> Iterator[None]:
+    """Lock the journal while its run is alive; the kernel releases the lock when it dies."""
+    with (folder / JOURNAL_FILE).open("rb") as handle:
+        if sys.platform != "win32":
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        yield
+
+
+def in_use(folder: Path) -> bool:
+    """True when a live run holds the journal (so it is not a killed run's leftover)."""
+    if sys.platform == "win32":
+        return False
+    import fcntl
+
+    with (folder / JOURNAL_FILE).open("rb") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+    return False

@@ -28,6 +28,8 @@ from scaffolder.init.journal import (
     discard,
     fsync_dir,
     fsync_file,
+    held,
+    in_use,
     leftover,
     move_into,
     read_journal,
@@ -65,18 +67,19 @@ def apply_changes(
         discard(root, folder)
         _reraise(root, exc)
     checkpoint("journaled")
-    try:
-        for entry in journal.entries:
-            _apply(root, folder, entry)
-            checkpoint(f"applied {entry.path}")
-        for parent in sorted({(root / e.path).parent for e in journal.entries}):
-            if parent.is_dir():
-                fsync_dir(parent)  # the renames are durable before the journal goes
-    except BaseException as exc:
-        roll_back(root, folder, journal)
+    with held(folder):  # another run must not take this live journal for a killed one
+        try:
+            for entry in journal.entries:
+                _apply(root, folder, entry)
+                checkpoint(f"applied {entry.path}")
+            for parent in sorted({(root / e.path).parent for e in journal.entries}):
+                if parent.is_dir():
+                    fsync_dir(parent)  # the renames are durable before the journal goes
+        except BaseException as exc:
+            roll_back(root, folder, journal)
+            discard(root, folder)
+            _reraise(root, exc)
         discard(root, folder)
-        _reraise(root, exc)
-    discard(root, folder)
 
 
 def recover(root: Path) -> str | None:
@@ -91,6 +94,11 @@ def recover(root: Path) -> str | None:
             f"{JOURNAL_DIR}/journal.json (left by an interrupted scaffold init) is malformed.",
             hint=f"Restore your files with git (git status, git checkout); delete {JOURNAL_DIR}.",
         ) from exc
+    if journal is not None and in_use(folder):
+        raise GitStateError(
+            "Another scaffold init is writing to this repository right now.",
+            hint="Wait for it to finish, then run scaffold init again.",
+        )
     if journal is None:  # killed before its first write, or after its last: nothing to undo
         discard(root, folder)
         return None

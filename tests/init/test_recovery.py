@@ -89,3 +89,21 @@ def test_a_journal_folder_without_a_journal_is_removed_quietly(
 
     assert not any("interrupted" in w for w in result.warnings)
     assert not (repo / ".scaffold/tmp").exists()
+
+
+def test_a_live_run_is_not_mistaken_for_a_killed_one(tmp_path: Path, template: Path) -> None:
+    """A second init while the first is writing stops (exit 4) instead of rolling it back."""
+    repo = make_repo(tmp_path / "repo", PROTOTYPE)
+    refused: list[GitStateError] = []
+
+    def checkpoint(stage: str) -> None:
+        if stage.startswith("applied ") and not refused:
+            with pytest.raises(GitStateError, match="Another scaffold init") as second:
+                run_init(repo, InitOptions(allow_dirty=True), tiny_deps(template))
+            refused.append(second.value)
+
+    result = run_init(repo, InitOptions(), tiny_deps(template, checkpoint=checkpoint))
+
+    assert refused and refused[0].exit_code == 4
+    assert ".scaffold/answers.yml" in result.created
+    assert not (repo / ".scaffold/tmp").exists()
