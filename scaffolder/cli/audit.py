@@ -27,6 +27,7 @@ HELP = (
     "  scaffold audit                               # this folder, for people\n\n"
     "  scaffold audit ../my-app -f markdown > READINESS.md\n\n"
     "  scaffold audit -f sarif -o scaffold.sarif    # GitHub code scanning\n\n"
+    "  scaffold audit -f html -o readiness.html     # one page to share\n\n"
     "  scaffold audit -f json --fail-under 70       # a CI gate"
 )
 
