@@ -76,9 +76,10 @@ ol.card { padding-left: 48px; }
 .finding.high { border-left-color: var(--high); }
 .finding.medium { border-left-color: var(--medium); }
 .finding.low { border-left-color: var(--low); }
-.finding header { display: flex; gap: 10px; align-items: baseline; flex-wrap: wrap; }
-.rule { font-weight: 700; font-family: ui-monospace, Menlo, Consolas, monospace; }
-.dim { color: var(--muted); font-size: 14px; margin-left: auto; }
+.finding header { display: flex; gap: 10px; align-items: baseline; }
+.finding h3 { flex: 1; min-width: 0; }
+.rule { font-weight: 700; font-family: ui-monospace, Menlo, Consolas, monospace; flex: none; }
+.dim { color: var(--muted); font-size: 14px; flex: none; }
 dl { display: grid; grid-template-columns: 62px 1fr; gap: 4px 12px; margin: 10px 0 0; }
 dt { color: var(--muted); font-weight: 600; font-size: 14px; padding-top: 2px; }
 dd { margin: 0; min-width: 0; }
@@ -98,6 +99,9 @@ footer { margin-top: 40px; color: var(--muted); font-size: 14px; }
 @media (max-width: 640px) {
   main { padding: 16px 12px; } .score { width: 128px; height: 128px; }
   .score b { font-size: 48px; } dl { grid-template-columns: 1fr; }
+  .finding header { flex-wrap: wrap; }
+  .bar { min-width: 60px; } .dims td:last-child { display: none; }
+  .dims td { padding: 6px 4px; } .dims td:first-child { width: auto; }
 }
 @media print {
   @page { margin: 14mm; }
