@@ -208,6 +208,7 @@ class SecretKind(StrEnum):
     HARDCODED_FRAMEWORK_SECRET = "hardcoded-framework-secret"  # SECRET_KEY, secret_key...
     FALLBACK_SECRET = "fallback-secret"  # process.env.X || "dev-secret"
     ENV_FILE = "env-file"  # a committed .env-like file
+    CREDENTIAL_DOCUMENT = "credential-document"  # an app account's password in a README/notes
 
 
 class SecretFinding(Model):

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from scaffolder.inspect.credential_docs import credential_lines, is_document
 from scaffolder.inspect.files import SourceFile
 from scaffolder.inspect.jwt import JWT_RE, jwt_role
 from scaffolder.inspect.patterns import (
@@ -372,6 +373,20 @@ def _env_file_hits(path: str, text: str) -> list[_Hit]:
     ]
 
 
+def _credential_document_hits(path: str, text: str) -> list[_Hit]:
+    return [
+        _Hit(
+            "credential-document",
+            SecretKind.CREDENTIAL_DOCUMENT,
+            "An app account's password written in a document",
+            Tier.GENERIC,
+            number,
+            value,
+        )
+        for number, value in credential_lines(path, text)
+    ]
+
+
 def _dedupe(hits: list[_Hit]) -> list[_Hit]:
     """Per line, keep the most specific detector's hits, each value once."""
     best: dict[int, Tier] = {}
@@ -397,6 +412,8 @@ def scan_text(path: str, text: str) -> list[SecretFinding]:
         hits += _db_url_hits(text)
     if is_env_file_name(path) and not is_test_path(path):
         hits += _env_file_hits(path, text)
+    if is_document(path):
+        hits += _credential_document_hits(path, text)
     return [
         SecretFinding(
             kind=hit.kind,

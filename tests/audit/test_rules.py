@@ -113,6 +113,12 @@ FIRES: dict[str, Callable[[], RepoFacts]] = {
     "SEC012": lambda: ready_facts(
         warnings=[ScanWarning(kind=WarningKind.HISTORY_SKIPPED, message="history skipped")]
     ),
+    "SEC013": lambda: ready_facts(
+        secrets=[
+            secret(kind=SecretKind.CREDENTIAL_DOCUMENT, path="CREDENTIALS.md", line=3),
+            secret(kind=SecretKind.CREDENTIAL_DOCUMENT, path="CREDENTIALS.md", line=9),
+        ]
+    ),
     "DATA001": _sqlite,
     "DATA002": _sqlite,
     "DATA003": lambda: ready_facts(migrations=[]),

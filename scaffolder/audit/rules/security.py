@@ -395,3 +395,31 @@ def history_not_scanned(ctx: AuditContext) -> Iterator[Hit]:
     ]
     if skipped:
         yield Hit(evidence=(Evidence(path=".", snippet=skipped[0].message[:200]),))
+
+
+@rule(
+    id="SEC013",
+    dimension=SEC,
+    severity=Severity.HIGH,
+    title="App account passwords written in a committed document",
+    why=(
+        "Anyone who can read the repository can sign in with these accounts, admin ones "
+        "included, and git keeps the document in history after it is edited."
+    ),
+    fix=(
+        "Change those accounts' passwords in the app, remove them from the document (share "
+        "them through a password manager), and treat the old ones as public."
+    ),
+    action="Change the passwords of the accounts a committed document lists",
+    stage=Stage.ROTATE,
+)
+def credential_document(ctx: AuditContext) -> Iterator[Hit]:
+    documented = [
+        s
+        for s in ctx.facts.secrets
+        if s.in_working_tree and s.kind == SecretKind.CREDENTIAL_DOCUMENT
+    ]
+    evidence = [_secret_evidence(s) for s in _distinct(documented)]
+    if evidence:
+        paths = list(dict.fromkeys(e.path for e in evidence))
+        yield Hit(evidence=tuple(evidence), title=f"Account passwords written in {joined(paths)}")

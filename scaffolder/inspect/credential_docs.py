@@ -1,0 +1,124 @@
+"""App account passwords written down in a committed document.
+
+AI-built prototypes often ship a README, NOTES.md or CREDENTIALS.txt listing the
+test and admin accounts ("admin@shop.com / Admin123!", a table with a Password
+column). No provider pattern matches those values, yet anyone reading the
+repository can sign in as the admin. Only documents are read here (code has its
+own detectors), and only values that stand as a password: labelled, paired with
+an e-mail address, or in a table's password column; placeholders and words
+that describe a field ("string", "required", "hashed") are not passwords.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from scaffolder.inspect.patterns import is_placeholder
+
+DOCUMENT_SUFFIXES = (".md", ".markdown", ".txt", ".rst", ".adoc", ".org")
+_LABEL = r"(?:password|passwort|senha|contrase[ñn]a|mot de passe|passwd|pwd)"
+_VALUE = r"[`'\"]?(?P<v>[^\s`'\"|<>]{4,64}?)[`'\"]?(?=[\s|,;)]|$)"
+# "Password: hunter2!", "**Password**: `hunter2!`", "- senha = 123456", "password is x9!"
+_LABELLED = re.compile(rf"(?im)\b{_LABEL}\b[*_]*\s*(?:[:=]|\bis\b)\s*[*_]*\s*{_VALUE}")
+# "admin@shop.com / Admin123!", "admin@shop.com : Admin123!"
+_EMAIL_PAIR = re.compile(rf"(?m)[\w.+-]+@[\w-]+(?:\.[\w-]+)+[`'\"]?\s*[/:]\s*{_VALUE}")
+_TABLE_ROW = re.compile(r"^\s*\|(.+)\|\s*$")
+# Words a document uses to describe a password field, not to state one.
+_DESCRIPTIVE = frozenset(
+    [
+        "string",
+        "str",
+        "text",
+        "varchar",
+        "required",
+        "optional",
+        "hashed",
+        "hash",
+        "bcrypt",
+        "argon2",
+        "field",
+        "fields",
+        "reset",
+        "the",
+        "your",
+        "must",
+        "should",
+        "min",
+        "minimum",
+        "length",
+        "characters",
+        "chars",
+        "policy",
+        "strength",
+        "input",
+        "column",
+        "value",
+        "type",
+        "secret",
+        "encrypted",
+        "stored",
+        "salted",
+        "plain",
+        "plaintext",
+        "random",
+        "generated",
+        "auto",
+        "same",
+        "below",
+        "above",
+        "see",
+        "none",
+        "empty",
+    ]
+)
+_CODE_REFERENCE = re.compile(
+    r"^(?:process|os|env|import|config|settings|req|request|body|form|data|user|this|self|"
+    r"values|props|params|args|input|getenv|Deno)\b|[(){}=]"
+)
+
+
+def is_document(path: str) -> bool:
+    return path.lower().endswith(DOCUMENT_SUFFIXES)
+
+
+def _is_password(value: str, *, paired: bool) -> bool:
+    if value.lower().rstrip(".:") in _DESCRIPTIVE or _CODE_REFERENCE.search(value):
+        return False
+    # Beside an e-mail address even a weak word (admin, password) is a real login.
+    return not is_placeholder(value, weak=not paired)
+
+
+def _table_cells(text: str) -> Iterator[tuple[int, str]]:
+    column: int | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        row = _TABLE_ROW.match(line)
+        if row is None:
+            column = None
+            continue
+        cells = [c.strip().strip("`*_ ") for c in row.group(1).split("|")]
+        if column is None:
+            found = [i for i, c in enumerate(cells) if re.fullmatch(_LABEL, c, re.I)]
+            column = found[0] if found else None
+            continue
+        if column < len(cells) and not set(cells[column]) <= set("-: "):
+            yield number, cells[column]
+
+
+def credential_lines(path: str, text: str) -> list[tuple[int, str]]:
+    """(line, password) for each account password the document states."""
+    if not is_document(path):
+        return []
+    lowered = text.lower()
+    if not any(word in lowered for word in ("pass", "senha", "pwd", "contrase", "mot de")):
+        return []
+    found: dict[tuple[int, str], None] = {}
+    for pattern, paired in ((_LABELLED, False), (_EMAIL_PAIR, True)):
+        for match in pattern.finditer(text):
+            value = match["v"]
+            if _is_password(value, paired=paired):
+                found.setdefault((text.count("\n", 0, match.start("v")) + 1, value), None)
+    for number, value in _table_cells(text):
+        if " " not in value and _is_password(value, paired=True):
+            found.setdefault((number, value), None)
+    return sorted(found)

@@ -1,0 +1,67 @@
+"""Account passwords written in a committed document are found; field descriptions are not."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from scaffolder.cli.app import main
+from scaffolder.inspect.credential_docs import credential_lines
+from tests.inspect.conftest import write
+
+NOTES = """# Test accounts
+
+- Admin: admin@shop.com / Admin123!
+- **Password**: `S3cure!pass`
+- Demo user login: demo@shop.com, password: demo1234
+
+| Email | Password | Role |
+|---|---|---|
+| owner@shop.com | Owner#2024 | owner |
+| staff@shop.com | staff | staff |
+"""
+DESCRIBES_FIELDS = """## API
+
+`POST /login` body: `{ email: string, password: string }`
+The password field is required. Password: string (min 8 characters).
+Set the password: <your-password>
+password: process.env.ADMIN_PASSWORD
+Password: ********
+| Field | Type | Notes |
+|---|---|---|
+| password | string | bcrypt hash |
+"""
+
+
+def test_passwords_stated_in_a_document_are_found_by_line() -> None:
+    assert credential_lines("docs/NOTES.md", NOTES) == [
+        (3, "Admin123!"),
+        (4, "S3cure!pass"),
+        (5, "demo1234"),
+        (9, "Owner#2024"),
+        (10, "staff"),
+    ]
+
+
+def test_documents_that_describe_a_password_field_state_none() -> None:
+    assert credential_lines("README.md", DESCRIBES_FIELDS) == []
+
+
+def test_code_is_left_to_the_code_detectors() -> None:
+    assert credential_lines("src/seed.ts", NOTES) == []
+
+
+def test_the_audit_reports_the_document_without_the_passwords(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, {"package.json": json.dumps({"name": "x"}), "CREDENTIALS.md": NOTES})
+    with pytest.raises(SystemExit):
+        main(["audit", str(tmp_path), "--format", "json", "--no-history"])
+    out = capsys.readouterr().out
+    [finding] = [f for f in json.loads(out)["findings"] if f["rule_id"] == "SEC013"]
+    assert finding["title"] == "Account passwords written in CREDENTIALS.md"
+    assert [e["line"] for e in finding["evidence"]] == [3, 4, 5, 9, 10]
+    for password in ("Admin123!", "S3cure!pass", "demo1234", "Owner#2024"):
+        assert password not in out
