@@ -258,6 +258,33 @@ class ScanWarning(Model):
     message: str
 
 
+class LockfileDrift(Model):
+    """A lockfile that no longer matches a package.json it covers: the frozen install fails."""
+
+    lockfile: str  # repo-relative path
+    manifest: str  # the package.json it no longer matches
+    package_manager: PackageManager
+    missing: list[str] = Field(default_factory=list)  # "zod ^3.23.8": not in the lockfile
+    changed: list[str] = Field(default_factory=list)  # "express ^4.19 in package.json, ^4.18 in..."
+    extra: list[str] = Field(default_factory=list)  # in the lockfile, gone from package.json
+    frozen_install: str  # "npm ci"
+    fix_command: str  # "npm install", "cd web && pnpm install"
+    first_error: str  # the first error line the frozen install prints
+    error_detail: str | None = None  # npm's "Missing: zod@^3.23.8 from lock file"
+
+
+class WorkflowWeakness(Model):
+    """One zizmor finding in a GitHub workflow the repository already had."""
+
+    ident: str  # zizmor's audit id: "unpinned-uses", "template-injection", ...
+    severity: Literal["high", "medium", "low", "informational", "unknown"]
+    confidence: Literal["high", "medium", "low", "unknown"]
+    path: str  # repo-relative workflow path
+    line: int | None = None
+    description: str
+    url: str | None = None  # zizmor's documentation of the audit
+
+
 class RepoFacts(Model):
     root: str  # absolute path of the repository that was inspected
     name: str  # a slug for the project
@@ -276,6 +303,9 @@ class RepoFacts(Model):
     committed_env_files: list[str] = Field(default_factory=list)
     node_modules_committed: list[str] = Field(default_factory=list)
     supabase: SupabaseFacts = Field(default_factory=SupabaseFacts)
+    lockfile_drift: list[LockfileDrift] = Field(default_factory=list)
+    # zizmor's findings in the repository's own workflows (not the ones scaffold wrote).
+    workflow_weaknesses: list[WorkflowWeakness] = Field(default_factory=list)
     warnings: list[ScanWarning] = Field(default_factory=list)
 
 
@@ -329,6 +359,42 @@ class CostLine(Model):
     monthly_usd: float
 
 
+RlsCell = Literal["allowed", "denied", "error"]
+
+
+class RlsOperations(Model):
+    """What one role could do to another user's row: each cell allowed, denied or error."""
+
+    select: RlsCell
+    insert: RlsCell
+    update: RlsCell
+    delete: RlsCell
+
+
+class RlsAccess(Model):
+    anon: RlsOperations  # anyone holding the anon key, signed out
+    authenticated_other: RlsOperations  # a signed-in user, against another user's rows
+
+
+class RlsTableProbe(Model):
+    model_config = ConfigDict(
+        extra="forbid", serialize_by_alias=True, validate_by_name=True, validate_by_alias=True
+    )
+
+    schema_name: str = Field(default="public", alias="schema")
+    table: str
+    rls_enabled: bool
+    access: RlsAccess
+
+
+class RlsProbe(Model):
+    """`scaffold audit --probe-rls`: the access matrix measured in a scratch Postgres."""
+
+    probed: bool
+    reason: str | None = None  # why it was not probed
+    tables: list[RlsTableProbe] = Field(default_factory=list)
+
+
 class ReadinessReport(Model):
     schema_version: Literal["1"] = "1"
     tool_version: str
@@ -341,6 +407,7 @@ class ReadinessReport(Model):
     warnings: list[ScanWarning] = Field(default_factory=list)
     estimated_monthly_cost_usd: dict[str, float] = Field(default_factory=dict)  # env -> USD
     facts: RepoFacts
+    rls_probe: RlsProbe | None = None  # only with --probe-rls
 
 
 # --------------------------------------------------------------------------

@@ -6,9 +6,10 @@ repository first. Neither imports typer, rich or any cloud library.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from scaffolder import __version__
 from scaffolder.audit.costs import CostEstimator, environment_specs, monthly_costs
@@ -29,7 +30,10 @@ from scaffolder.models import (
     WarningKind,
 )
 
-__all__ = ["default_cost_estimator", "evaluate", "run_audit"]
+if TYPE_CHECKING:
+    from scaffolder.audit.rls_probe.result import ProbeOutcome
+
+__all__ = ["default_cost_estimator", "evaluate", "run_audit", "run_probed_audit"]
 
 
 def default_cost_estimator() -> CostEstimator:
@@ -85,14 +89,18 @@ def evaluate(
     rules: Sequence[Rule] | None = None,
     cost_estimator: CostEstimator | Literal["default"] | None = "default",
     tool_version: str = __version__,
+    rls_probe: ProbeOutcome | None = None,
 ) -> ReadinessReport:
     """Run every rule over `facts` and score the result.
 
     `cost_estimator` prices one environment's spec: "default" uses the offline price
     table of scaffolder.provision.cost, None leaves the cost out.
+    `rls_probe` is what `--probe-rls` measured, when it ran.
     """
     chosen = list(rules) if rules is not None else all_rules()
     ctx, cost_problems = _costs(facts, cost_estimator)
+    ctx = dataclasses.replace(ctx, rls_probe=rls_probe)
+    probe_problems = rls_probe.warnings() if rls_probe is not None else []
     findings, rule_problems = _run_rules(chosen, ctx)
     findings = sort_findings(findings)
     scores = dimension_scores(findings)
@@ -106,14 +114,36 @@ def evaluate(
         launch_plan=launch_plan(
             findings, {r.id: r for r in chosen}, has_database=_has_backed_up_database(facts)
         ),
-        warnings=[*facts.warnings, *cost_problems, *rule_problems],
+        warnings=[*facts.warnings, *probe_problems, *cost_problems, *rule_problems],
         estimated_monthly_cost_usd=dict(ctx.monthly_cost),
         facts=facts,
+        rls_probe=rls_probe.model() if rls_probe is not None else None,
     )
 
 
-def run_audit(root: Path, *, scan_history: bool = True) -> ReadinessReport:
-    """Inspect the repository at `root` and evaluate it (offline; no cloud account needed)."""
+def run_audit(root: Path, *, scan_history: bool = True, probe_rls: bool = False) -> ReadinessReport:
+    """Inspect the repository at `root` and evaluate it (offline; no cloud account needed).
+
+    `probe_rls` also builds its Supabase migrations in a scratch Postgres and measures
+    what anon and other users can do (scaffolder.audit.rls_probe).
+    """
+    if probe_rls:
+        return run_probed_audit(root, scan_history=scan_history)[0]
+    return evaluate(_inspect(root, scan_history))
+
+
+def run_probed_audit(
+    root: Path, *, scan_history: bool = True
+) -> tuple[ReadinessReport, ProbeOutcome]:
+    """`run_audit` with the live RLS probe, and the probe's full outcome (for --write-rls-tests)."""
+    from scaffolder.audit.rls_probe import probe_repository
+
+    facts = _inspect(root, scan_history)
+    outcome = probe_repository(Path(facts.root), facts)
+    return evaluate(facts, rls_probe=outcome), outcome
+
+
+def _inspect(root: Path, scan_history: bool) -> RepoFacts:
     from scaffolder.inspect import inspect_repository
 
     facts = inspect_repository(root, scan_history=scan_history)
@@ -124,4 +154,4 @@ def run_audit(root: Path, *, scan_history: bool = True) -> ReadinessReport:
                 message="git history was not scanned for secrets (--no-history)",
             )
         )
-    return evaluate(facts)
+    return facts

@@ -61,13 +61,34 @@ def audit_command(
         bool,
         typer.Option("--no-history", help="Skip scanning git history for deleted secrets."),
     ] = False,
+    probe_rls: Annotated[
+        bool,
+        typer.Option(
+            "--probe-rls",
+            help="Build the Supabase migrations in a scratch Postgres and test what anon and "
+            "other users can really read and change (needs the Postgres server binaries).",
+        ),
+    ] = False,
+    write_rls_tests: Annotated[
+        bool,
+        typer.Option(
+            "--write-rls-tests",
+            help="With the probe, write its checks as pgTAP tests to "
+            "supabase/tests/rls_probe.test.sql (never over a file you edited).",
+        ),
+    ] = False,
 ) -> None:
     """Parse options, run the audit, write the report, apply --fail-under."""
     from scaffolder.audit import run_audit
 
     root = project_dir(project, path)
     console.info(f"Auditing {root.resolve()}" + (" (history skipped)" if no_history else " …"))
-    report = run_audit(root, scan_history=not no_history)
+    if probe_rls or write_rls_tests:
+        from scaffolder.cli.rls_probe import probed_audit
+
+        report = probed_audit(root, scan_history=not no_history, write_tests=write_rls_tests)
+    else:
+        report = run_audit(root, scan_history=not no_history)
     _emit(report, fmt, output)
     _summary(report)
     if fail_under is not None and report.score < fail_under:

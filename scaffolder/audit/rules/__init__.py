@@ -5,12 +5,12 @@ Importing this package registers the rules; `all_rules()` returns them in id ord
 
 from __future__ import annotations
 
-from scaffolder.audit.rules import code, cost, data, operations, security
+from scaffolder.audit.rules import code, cost, data, operations, rls_probe, security
 from scaffolder.audit.rules.base import AuditContext, Hit, Rule, Stage, registered
 
 __all__ = ["AuditContext", "Hit", "Rule", "Stage", "all_rules", "get_rule"]
 
-_MODULES = (security, data, operations, code, cost)  # imported for their registrations
+_MODULES = (security, rls_probe, data, operations, code, cost)  # imported for their registrations
 
 
 def all_rules() -> list[Rule]:

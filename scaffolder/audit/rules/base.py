@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
 from scaffolder.models import (
     AppFacts,
@@ -22,6 +23,9 @@ from scaffolder.models import (
     RepoFacts,
     Severity,
 )
+
+if TYPE_CHECKING:
+    from scaffolder.audit.rls_probe.result import ProbeOutcome
 
 
 class Stage(IntEnum):
@@ -46,6 +50,7 @@ class AuditContext:
     facts: RepoFacts
     specs: Mapping[str, EnvironmentSpec] = field(default_factory=dict)  # env -> default spec
     monthly_cost: Mapping[str, float] = field(default_factory=dict)  # env -> USD
+    rls_probe: ProbeOutcome | None = None  # --probe-rls: what the live probe measured
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,7 @@ class Hit:
 
     evidence: tuple[Evidence, ...] = ()
     title: str | None = None
+    fix: str | None = None  # a fix specific to this hit (else the rule's)
 
 
 Check = Callable[[AuditContext], Iterable[Hit]]
@@ -80,7 +86,7 @@ class Rule:
                 dimension=self.dimension,
                 severity=self.severity,
                 why=self.why,
-                fix=self.fix,
+                fix=hit.fix or self.fix,
                 fix_command=self.fix_command,
                 evidence=list(hit.evidence),
             )

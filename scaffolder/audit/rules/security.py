@@ -339,7 +339,13 @@ def no_auth_with_database(ctx: AuditContext) -> Iterator[Hit]:
     stage=Stage.MANUAL,
 )
 def table_without_rls(ctx: AuditContext) -> Iterator[Hit]:
-    open_tables = [t for t in ctx.facts.supabase.tables if not t.rls_enabled]
+    # Tables the live probe reached are judged by what it measured (SEC020, SEC021).
+    probed = ctx.rls_probe.probed_tables() if ctx.rls_probe is not None else set()
+    open_tables = [
+        t
+        for t in ctx.facts.supabase.tables
+        if not t.rls_enabled and (t.schema_name, t.table) not in probed
+    ]
     if open_tables:
         names = [f"{t.schema_name}.{t.table}" for t in open_tables]
         yield Hit(
