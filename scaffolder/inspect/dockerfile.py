@@ -33,6 +33,7 @@ _DEV_SERVERS: tuple[tuple[re.Pattern[str], str], ...] = (
 _NODE_INSTALL = re.compile(r"\b(npm|pnpm|yarn|bun)\s+(ci|install|i|add)\b([^\n&;]*)")
 _PIP_TOOLS = frozenset({"pip", "setuptools", "wheel", "uv", "poetry", "pipenv"})
 _PIP_INSTALL = re.compile(r"\bpip3?\s+install\b([^\n&;]*)")
+_EXACT_PIN = re.compile(r"^['\"]?[A-Za-z0-9][\w.-]*(?:\[[\w,.-]+\])?===?[\w.!+-]+['\"]?$")
 
 
 def _base_problems(text: str) -> list[str]:
@@ -52,9 +53,11 @@ def _base_problems(text: str) -> list[str]:
     return problems
 
 
-def _install_problems(text: str) -> list[str]:
+def _install_problems(text: str, has_node_lockfile: bool) -> list[str]:
     problems: list[str] = []
-    for match in _NODE_INSTALL.finditer(text):
+    # With no lockfile to install from, `npm install` is the only choice; the missing
+    # lockfile is its own finding, and this one would send the user in a circle.
+    for match in _NODE_INSTALL.finditer(text if has_node_lockfile else ""):
         tool, verb, rest = match.groups()
         frozen = verb == "ci" or "--frozen-lockfile" in rest or "--immutable" in rest
         # A global install puts a tool (pnpm, a CLI) on the PATH; it has no lockfile.
@@ -69,14 +72,20 @@ def _install_problems(text: str) -> list[str]:
         if {"-r", "--requirement", "-e", "."} & set(args):
             continue
         names = [a for a in args if not a.startswith("-")]
-        loose = [n for n in names if re.split(r"[=<>~\[]", n)[0].lower() not in _PIP_TOOLS]
+        # An exact pin (`gunicorn==23.0.0`, a server the app's requirements may lack)
+        # is as reproducible as a lockfile line; a bare or ranged name is not.
+        loose = [
+            n
+            for n in names
+            if re.split(r"[=<>~\[]", n)[0].lower() not in _PIP_TOOLS and not _EXACT_PIN.match(n)
+        ]
         if loose:
             problems.append("pip installs packages by name, not from a requirements or lock file")
             break
     return problems
 
 
-def inspect_dockerfile(source: SourceFile) -> DockerfileFacts:
+def inspect_dockerfile(source: SourceFile, *, has_node_lockfile: bool = True) -> DockerfileFacts:
     text = re.sub(r"\\\n", " ", source.text)  # join continuation lines
     problems = _base_problems(text)
     commands = " ".join(m.group(1) for m in _RUN_LINE.finditer(text))
@@ -86,7 +95,7 @@ def inspect_dockerfile(source: SourceFile) -> DockerfileFacts:
     users = [u.lower() for u in _USER.findall(text)]
     if not users or users[-1] in {"root", "0", "0:0"}:
         problems.append("no USER: the container runs as root")
-    problems.extend(_install_problems(text))
+    problems.extend(_install_problems(text, has_node_lockfile))
     return DockerfileFacts(
         path=source.path,
         app_root=parent_dir(source.path),

@@ -6,7 +6,8 @@ import re
 
 from scaffolder.inspect.ci import OTHER_CI, inspect_workflow, scheduled_only, yaml_problem
 from scaffolder.inspect.dockerfile import inspect_dockerfile, is_dockerfile
-from scaffolder.inspect.index import CODE_SUFFIXES, RepoIndex, basename, evidence, suffix
+from scaffolder.inspect.index import CODE_SUFFIXES, RepoIndex, basename, evidence, suffix, under
+from scaffolder.inspect.manifests import parent_dir
 from scaffolder.models import Evidence, ProductionPieces, ScanWarning
 
 COMPOSE_NAMES = frozenset(
@@ -112,13 +113,35 @@ def health_endpoints(index: RepoIndex) -> list[Evidence]:
     return found
 
 
+NODE_LOCKFILES = frozenset(
+    {
+        "package-lock.json",
+        "npm-shrinkwrap.json",
+        "pnpm-lock.yaml",
+        "yarn.lock",
+        "bun.lock",
+        "bun.lockb",
+    }
+)
+
+
+def _node_lockfile_near(index: RepoIndex, dockerfile: str) -> bool:
+    """A Node lockfile in the Dockerfile's folder or above it (a workspace root)."""
+    folder = parent_dir(dockerfile)
+    return any(
+        basename(p) in NODE_LOCKFILES and (folder == parent_dir(p) or under(folder, parent_dir(p)))
+        for p in index.paths
+    )
+
+
 def detect_production(index: RepoIndex) -> tuple[ProductionPieces, list[ScanWarning]]:
     pieces = ProductionPieces()
     warnings: list[ScanWarning] = []
     for source in index.files:
         name = basename(source.path)
         if is_dockerfile(source.path):
-            pieces.dockerfiles.append(inspect_dockerfile(source))
+            locked = _node_lockfile_near(index, source.path)
+            pieces.dockerfiles.append(inspect_dockerfile(source, has_node_lockfile=locked))
         elif name in COMPOSE_NAMES:
             pieces.compose_files.append(source.path)
             problem = yaml_problem(source)

@@ -170,6 +170,7 @@ def test_production_pieces(tmp_path: Path) -> None:
         tmp_path,
         {
             "package.json": _pkg({"express": "4", "pino": "8", "@sentry/node": "7"}),
+            "package-lock.json": '{"lockfileVersion": 3}',  # so `npm install` ignores one
             "src/app.ts": "app.get('/api/health', (req, res) => res.send('ok'))",
             "src/app.test.ts": "app.get('/healthz')",
             "Dockerfile": 'FROM node:latest\nCOPY . .\nRUN npm install\nCMD ["npm", "run", "dev"]\n',
