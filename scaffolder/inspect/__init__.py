@@ -26,7 +26,13 @@ from scaffolder.inspect.manifests import parse_manifests
 from scaffolder.inspect.migrations import detect_migrations
 from scaffolder.inspect.production import detect_production
 from scaffolder.inspect.walk import Reader, walk_repository
-from scaffolder.models import RepoFacts, ScanWarning, WarningKind
+from scaffolder.models import (
+    LockfileDrift,
+    RepoFacts,
+    ScanWarning,
+    WarningKind,
+    WorkflowWeakness,
+)
 
 __all__ = ["inspect_repository"]
 
@@ -93,6 +99,23 @@ def _supabase(facts: RepoFacts, index: RepoIndex) -> None:
 
     facts.supabase, problems = inspect_supabase(index.files)
     facts.warnings.extend(problems)
+
+
+def _lockfiles_and_workflows(facts: RepoFacts, index: RepoIndex, root: Path) -> None:
+    from scaffolder.inspect.lockfiles import detect_lockfile_drift
+    from scaffolder.inspect.workflow_audit import audit_workflows
+
+    w = facts.warnings
+    no_drift: tuple[list[LockfileDrift], list[ScanWarning]] = ([], [])
+    drift, problems = _guarded(w, "lockfile", lambda: detect_lockfile_drift(index, root), no_drift)
+    facts.lockfile_drift = drift
+    w.extend(problems)
+    no_weakness: tuple[list[WorkflowWeakness], list[ScanWarning]] = ([], [])
+    found, problems = _guarded(
+        w, "workflow", lambda: audit_workflows(root, index.paths), no_weakness
+    )
+    facts.workflow_weaknesses = found
+    w.extend(problems)
 
 
 def _history(facts: RepoFacts, root: Path) -> None:
@@ -166,6 +189,7 @@ def inspect_repository(
         large = walked.large_files
         _guarded(facts.warnings, "secret", lambda: _large_file_secrets(facts, root, large), None)
     _guarded(facts.warnings, "supabase", lambda: _supabase(facts, index), None)
+    _lockfiles_and_workflows(facts, index, root)
     if scan_history and facts.is_git:
         _guarded(facts.warnings, "history", lambda: _history(facts, root), None)
     return facts

@@ -18,8 +18,10 @@ from scaffolder.models import (
     EnvVarFacts,
     Evidence,
     Finding,
+    LockfileDrift,
     MigrationFacts,
     MigrationTool,
+    PackageManager,
     RepoFacts,
     ScanWarning,
     SecretKind,
@@ -27,6 +29,7 @@ from scaffolder.models import (
     TableRls,
     WarningKind,
     WorkflowFacts,
+    WorkflowWeakness,
 )
 from tests.audit.factories import (
     flat_estimator,
@@ -57,6 +60,31 @@ def _sqlite() -> RepoFacts:
                 committed_files=["prisma/dev.db"],
             )
         ]
+    )
+
+
+def _drift() -> LockfileDrift:
+    return LockfileDrift(
+        lockfile="package-lock.json",
+        manifest="package.json",
+        package_manager=PackageManager.NPM,
+        missing=["zod ^3.23.8"],
+        frozen_install="npm ci",
+        fix_command="npm install",
+        first_error="npm error `npm ci` can only install packages when ...",
+    )
+
+
+def _weakness(severity: str) -> WorkflowWeakness:
+    return WorkflowWeakness.model_validate(
+        {
+            "ident": "template-injection",
+            "severity": severity,
+            "confidence": "high",
+            "path": ".github/workflows/pr.yml",
+            "line": 14,
+            "description": "code injection via template expansion",
+        }
     )
 
 
@@ -161,6 +189,10 @@ FIRES: dict[str, Callable[[], RepoFacts]] = {
     "CODE006": lambda: ready_facts(
         warnings=[ScanWarning(kind=WarningKind.NOT_UTF8, path="data.csv", message="not UTF-8")]
     ),
+    "CODE007": lambda: ready_facts(lockfile_drift=[_drift()]),
+    "SEC030": lambda: ready_facts(workflow_weaknesses=[_weakness("high")]),
+    "SEC031": lambda: ready_facts(workflow_weaknesses=[_weakness("medium")]),
+    "SEC032": lambda: ready_facts(workflow_weaknesses=[_weakness("informational")]),
     "COST001": ready_facts,
     "COST002": ready_facts,
     "COST003": ready_facts,

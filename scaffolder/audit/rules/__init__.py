@@ -1,16 +1,17 @@
-"""Every audit rule, one module per dimension, in one registry.
+"""Every audit rule, one module per dimension (and two more for security), in one registry.
 
 Importing this package registers the rules; `all_rules()` returns them in id order.
 """
 
 from __future__ import annotations
 
-from scaffolder.audit.rules import code, cost, data, operations, rls_probe, security
+from scaffolder.audit.rules import code, cost, data, operations, rls_probe, security, workflows
 from scaffolder.audit.rules.base import AuditContext, Hit, Rule, Stage, registered
 
 __all__ = ["AuditContext", "Hit", "Rule", "Stage", "all_rules", "get_rule"]
 
-_MODULES = (security, rls_probe, data, operations, code, cost)  # imported for their registrations
+# imported for their registrations
+_MODULES = (security, rls_probe, workflows, data, operations, code, cost)
 
 
 def all_rules() -> list[Rule]:

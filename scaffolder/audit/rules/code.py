@@ -157,3 +157,55 @@ def scan_warnings(ctx: AuditContext) -> Iterator[Hit]:
             evidence=unique_evidence(evidence),
             title=f"The scan was incomplete: {len(problems)} problem(s) reading the repository",
         )
+
+
+_LISTED = 4
+
+
+def _drift_summary(missing: list[str], changed: list[str], extra: list[str]) -> str:
+    parts = []
+    if missing:
+        parts.append(f"missing from the lockfile: {joined(missing, _LISTED)}")
+    if changed:
+        parts.append("; ".join(changed[:_LISTED]) + ("; ..." if len(changed) > _LISTED else ""))
+    if extra:
+        parts.append(f"in the lockfile, no longer in package.json: {joined(extra, _LISTED)}")
+    return "; ".join(parts)
+
+
+@rule(
+    id="CODE007",
+    dimension=CODE,
+    severity=Severity.HIGH,
+    title="Lockfile out of sync with package.json",
+    why=(
+        "CI and the image build install with the frozen lockfile (`npm ci`, `pnpm install "
+        "--frozen-lockfile`, `yarn install --immutable`, `bun install --frozen-lockfile`), "
+        "which refuses a lockfile that no longer matches package.json, so the build fails and "
+        "nothing deploys."
+    ),
+    fix=(
+        "Run the install the finding names in the lockfile's folder, commit the updated "
+        "lockfile, and delete the lockfiles of package managers you do not use."
+    ),
+    action="Regenerate the stale lockfile with your package manager's install and commit it",
+    stage=Stage.MANUAL,
+)
+def lockfile_out_of_sync(ctx: AuditContext) -> Iterator[Hit]:
+    for drift in ctx.facts.lockfile_drift:
+        first = f"`{drift.frozen_install}` fails: {drift.first_error}"
+        if drift.error_detail:
+            first = f"{first} {drift.error_detail}"
+        yield Hit(
+            evidence=(
+                Evidence(path=drift.lockfile, snippet=first[:400]),
+                Evidence(
+                    path=drift.manifest,
+                    snippet=_drift_summary(drift.missing, drift.changed, drift.extra)[:400],
+                ),
+            ),
+            title=(
+                f"{drift.lockfile} is out of sync with {drift.manifest}: "
+                f"`{drift.frozen_install}` fails; run `{drift.fix_command}` and commit it"
+            ),
+        )
