@@ -10,10 +10,13 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scaffolder.audit.rls_probe.result import ProbeOutcome, TableResult
 from scaffolder.models import RepoFacts
+
+if TYPE_CHECKING:
+    from scaffolder.ops.pgcluster import EphemeralCluster
 
 __all__ = ["ProbeOutcome", "exposed_schemas", "probe_repository"]
 
@@ -41,9 +44,14 @@ def probe_repository(
     facts: RepoFacts,
     *,
     find_tool: Callable[[str], str | None] | None = None,
+    cluster: Callable[[], EphemeralCluster] | None = None,
 ) -> ProbeOutcome:
     """The access matrix of every table in the exposed schemas; never raises for a
-    missing Postgres or a broken migration (the outcome says why it did not probe)."""
+    missing Postgres or a broken migration (the outcome says why it did not probe).
+
+    `find_tool` and `cluster` default to the real Postgres binaries and scratch cluster;
+    the cluster is stopped and its folder removed whatever happens.
+    """
     from scaffolder.audit.rls_probe.migrate import migration_files
     from scaffolder.errors import ScaffoldError
     from scaffolder.ops.pgcluster import EphemeralCluster, find_pg_tool
@@ -61,8 +69,8 @@ def probe_repository(
         )
     schemas = exposed_schemas(root, facts.supabase.project_dir)
     try:
-        with EphemeralCluster() as cluster:
-            return _probe(cluster.conninfo(), root, files, schemas, facts)
+        with (cluster or EphemeralCluster)() as scratch:
+            return _probe(scratch.conninfo(), root, files, schemas, facts)
     except ScaffoldError as exc:
         return ProbeOutcome.skipped(f"the scratch Postgres could not run: {exc.message}")
 
