@@ -154,6 +154,8 @@ def register(app: typer.Typer) -> None:
             render_report(report)
         for note in report.notes:
             console.info(note)
+        for warning in report.warnings:
+            console.warn(warning)
         raise_if_failed(report)
 
     app.add_typer(group, name="backup")

@@ -312,3 +312,35 @@ def test_probe(
     assert probe_check.passed is passed
     assert detail in probe_check.detail
     assert report.passed is passed
+
+
+def test_an_empty_database_verifies_with_a_warning_that_nothing_is_protected(
+    *,
+    admin_info: dict[str, str],
+    outputs: StackOutputs,
+    aws: MotoProvider,
+    clock: Clock,
+    pg_cluster: EphemeralCluster,
+) -> None:
+    empty = pg.create_database(admin_info, prefix="empty")
+    try:
+        pg.execute(empty, "CREATE TABLE public.users (id serial PRIMARY KEY, email text)")
+        _take_dump(empty, outputs, aws, clock)
+        report = _verify_into(pg_cluster, outputs, aws, clock)
+    finally:
+        pg.drop_database(admin_info, empty["dbname"])
+    assert report.passed, report.checks  # empty is not broken: a new environment is empty
+    [warning] = report.warnings
+    assert "1 table(s), all empty" in warning and "nothing to protect" in warning
+
+
+def test_a_database_with_rows_verifies_without_a_warning(
+    *,
+    source_db: dict[str, str],
+    outputs: StackOutputs,
+    aws: MotoProvider,
+    clock: Clock,
+    pg_cluster: EphemeralCluster,
+) -> None:
+    _take_dump(source_db, outputs, aws, clock)
+    assert _verify_into(pg_cluster, outputs, aws, clock).warnings == []

@@ -130,7 +130,7 @@ def verify_dump(
                     restored = read_facts(conn, tuple(manifest.excluded_schemas))
                 report.checks += compare_facts(manifest, restored, exact=True)
                 report.checks.append(run_probe(conn, probe_sql))
-    finish(report, clock())
+    finish(report, clock(), manifest)
     if publish_result:
         publish(report, outputs=outputs, clients=clients, now=clock())
     return report

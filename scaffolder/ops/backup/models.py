@@ -88,6 +88,8 @@ class VerificationReport(Model):
     passed: bool = False
     report_uri: str | None = None
     notes: list[str] = Field(default_factory=list)  # cleanup and sweep, for the record
+    # A pass that protects little: an empty database, for instance (it still passes).
+    warnings: list[str] = Field(default_factory=list)
 
     def failed_checks(self) -> list[CheckResult]:
         return [check for check in self.checks if not check.passed]

@@ -6,16 +6,38 @@ from __future__ import annotations
 from datetime import datetime
 
 from scaffolder.models import RESTORE_METRIC_NAME, RESTORE_METRIC_NAMESPACE, StackOutputs
-from scaffolder.ops.backup.models import CheckResult, VerificationReport
+from scaffolder.ops.backup.models import BackupManifest, CheckResult, VerificationReport
 from scaffolder.ops.backup.store import put_json, stamp
 from scaffolder.ops.clients import ClientProvider, aws_errors
 
 
-def finish(report: VerificationReport, now: datetime) -> VerificationReport:
+def finish(
+    report: VerificationReport, now: datetime, manifest: BackupManifest | None = None
+) -> VerificationReport:
     """Seal the report: passed only when there were checks and every one passed."""
     report.finished_at = now.isoformat()
     report.passed = bool(report.checks) and all(check.passed for check in report.checks)
+    if manifest is not None:
+        report.warnings += nothing_to_protect(manifest)
     return report
+
+
+def nothing_to_protect(manifest: BackupManifest) -> list[str]:
+    """An empty database restores perfectly and proves nothing: say so, do not fail.
+
+    A new environment is legitimately empty; a prod backup that is empty usually
+    means the dump or snapshot read the wrong database (a DATABASE_URL pointing
+    at a fresh or local one).
+    """
+    tables = manifest.facts.tables
+    if sum(t.rows for t in tables):
+        return []
+    held = f"{len(tables)} table(s), all empty" if tables else "no tables"
+    return [
+        f"The backup holds {held}: it verifies, but there is nothing to protect yet. If "
+        f"{manifest.environment} already has users, check that the backup reads the right "
+        "database (DATABASE_URL in the environment's secret, or the RDS instance)."
+    ]
 
 
 def publish(

@@ -199,7 +199,7 @@ def verify_snapshot(
         )
     finally:
         report.notes.append(remove_restore_instance(rds, temp_id))
-    finish(report, waiting.clock())
+    finish(report, waiting.clock(), manifest)
     if publish_result:
         publish(report, outputs=outputs, clients=clients, now=waiting.clock())
     return report
