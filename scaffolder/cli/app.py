@@ -115,6 +115,14 @@ def _translate(exc: BaseException, args: list[str]) -> ScaffoldError:
             hint="Look for a generated or corrupted JSON, TOML or YAML file; "
             "`scaffold --debug ...` shows where it was read.",
         )
+    if isinstance(exc, PermissionError):
+        # The user's folder or file is unreadable or read-only: their environment, not
+        # a bug. Commands check what they know of; this catches the rest.
+        where = f" {exc.filename}" if exc.filename else ""
+        return InputError(
+            f"Permission denied on{where}: scaffold cannot read or write it.",
+            hint="Check the owner and mode of that path (ls -ld), then run the command again.",
+        )
     return unexpected_error(exc, args)
 
 

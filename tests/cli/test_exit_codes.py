@@ -229,3 +229,26 @@ def test_an_unreadable_path_exits_3_like_a_missing_one(tmp_path: Path) -> None:
         locked.chmod(0o700)
     assert done.returncode == 3, done.stderr
     assert "Cannot read" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="drops Linux capabilities as root")
+def test_init_on_an_unreadable_repository_exits_3_naming_the_path(tmp_path: Path) -> None:
+    repo = tmp_path / "app"
+    repo.mkdir()
+    (repo / "package.json").write_text('{"name": "x", "dependencies": {"express": "4"}}')
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e.co"}
+    env |= {"GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e.co"}
+    for argv in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "p"]):
+        subprocess.run(["git", *argv], cwd=repo, env=env, check=True, capture_output=True)
+    repo.chmod(0)
+    command = [sys.executable, "-m", "scaffolder.cli.app", "init", str(repo), "--defaults"]
+    if os.geteuid() == 0:
+        drop = "-dac_override,-dac_read_search"
+        command = ["setpriv", f"--inh-caps={drop}", f"--bounding-set={drop}", *command]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, cwd=REPO, check=False)
+    finally:
+        repo.chmod(0o700)
+    assert done.returncode == 3, done.stderr
+    assert "Permission denied on" in done.stderr and str(repo) in done.stderr
+    assert "unexpected error" not in done.stderr
