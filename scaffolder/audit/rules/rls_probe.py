@@ -105,12 +105,12 @@ def fix_migration(table: TableResult, role: Role, ops: list[Operation]) -> str:
                     f'create policy "{quoted}" on {name} for {policy.command.lower()} '
                     f"to authenticated {_clauses(policy.command, condition)};"
                 )
-    sql = "\n".join(lines) or f"-- review the policies of {name} and grants to {DB_ROLE[role]}"
+    sql = " ".join(lines) or f"-- review the policies of {name} and grants to {DB_ROLE[role]}"
+    # One line: every report format shows it as it is (the text report escapes newlines).
     return (
-        "Add a migration (`supabase migration new fix_rls`) with the statements below, apply "
-        "it with `supabase db push`, and run `scaffold audit --probe-rls` again. If the table is "
-        "public on purpose (a catalogue, public profiles), keep only a read policy and say so "
-        f"in the policy's name.\n\n```sql\n{sql}\n```"
+        f"Add a migration (`supabase migration new fix_rls`) with `{sql}`, apply it with "
+        "`supabase db push`, and run `scaffold audit --probe-rls` again. If the table is public "
+        "on purpose (a catalogue, public profiles), keep only a read policy and say so in its name."
     )
 
 
