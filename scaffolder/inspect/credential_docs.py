@@ -19,6 +19,9 @@ from scaffolder.inspect.patterns import is_placeholder
 DOCUMENT_SUFFIXES = (".md", ".markdown", ".txt", ".rst", ".adoc", ".org")
 _LABEL = r"(?:password|passwort|senha|contrase[ñn]a|mot de passe|passwd|pwd)"
 _VALUE = r"[`'\"]?(?P<v>[^\s`'\"|<>]{4,64}?)[`'\"]?(?=[\s|,;)]|$)"
+# After a labelled value: the end of the line, a separator or a parenthesis. More words
+# mean prose ("Password: Create a strong one", "password is correct in ...").
+_ENDS_STATEMENT = re.compile(r"[`'\"*_]*\s*(?:$|[|,;]|\(|-\s|\w+[:=])", re.M)
 # "Password: hunter2!", "**Password**: `hunter2!`", "- senha = 123456", "password is x9!"
 _LABELLED = re.compile(rf"(?im)\b{_LABEL}\b[*_]*\s*(?:[:=]|\bis\b)\s*[*_]*\s*{_VALUE}")
 # "admin@shop.com / Admin123!", "admin@shop.com : Admin123!"
@@ -70,11 +73,20 @@ _DESCRIPTIVE = frozenset(
         "see",
         "none",
         "empty",
+        "correct",
+        "wrong",
+        "incorrect",
+        "new",
+        "old",
+        "forgot",
+        "token",
+        "email",
     ]
 )
 _CODE_REFERENCE = re.compile(
     r"^(?:process|os|env|import|config|settings|req|request|body|form|data|user|this|self|"
-    r"values|props|params|args|input|getenv|Deno)\b|[(){}=]"
+    r"values|props|params|args|input|getenv|Deno)\b|[(){}=]|://|^[/\[{(]|"
+    r"^[a-z]+[A-Z][A-Za-z]*$"  # a camelCase identifier: hashedPassword, userPass
 )
 
 
@@ -116,7 +128,8 @@ def credential_lines(path: str, text: str) -> list[tuple[int, str]]:
     for pattern, paired in ((_LABELLED, False), (_EMAIL_PAIR, True)):
         for match in pattern.finditer(text):
             value = match["v"]
-            if _is_password(value, paired=paired):
+            prose = not _ENDS_STATEMENT.match(text, match.end("v"))
+            if not prose and _is_password(value, paired=paired):
                 found.setdefault((text.count("\n", 0, match.start("v")) + 1, value), None)
     for number, value in _table_cells(text):
         if " " not in value and _is_password(value, paired=True):

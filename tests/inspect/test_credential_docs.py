@@ -21,6 +21,8 @@ NOTES = """# Test accounts
 |---|---|---|
 | owner@shop.com | Owner#2024 | owner |
 | staff@shop.com | staff | staff |
+
+psql "host=db.shop.example user=shop-admin password=AVNS_q8Zr2LmP0xTt host=x"
 """
 DESCRIBES_FIELDS = """## API
 
@@ -29,6 +31,13 @@ The password field is required. Password: string (min 8 characters).
 Set the password: <your-password>
 password: process.env.ADMIN_PASSWORD
 Password: ********
+2. **Go to forgot password**: https://shop.example/forgot-password
+- Database password: Create a strong password (save this!)
+2. Verify Gmail app password is correct
+**Reset Password**: Token → Hash with SHA256 → Update password
+1. Login with: `owner@shop.com` / correct password
+    password: '[STORED IN ENVIRONMENT VARIABLES]',
+res.json({ user: { ...userData, password: hashedPassword } })
 | Field | Type | Notes |
 |---|---|---|
 | password | string | bcrypt hash |
@@ -42,6 +51,7 @@ def test_passwords_stated_in_a_document_are_found_by_line() -> None:
         (5, "demo1234"),
         (9, "Owner#2024"),
         (10, "staff"),
+        (12, "AVNS_q8Zr2LmP0xTt"),
     ]
 
 
@@ -62,6 +72,6 @@ def test_the_audit_reports_the_document_without_the_passwords(
     out = capsys.readouterr().out
     [finding] = [f for f in json.loads(out)["findings"] if f["rule_id"] == "SEC013"]
     assert finding["title"] == "Account passwords written in CREDENTIALS.md"
-    assert [e["line"] for e in finding["evidence"]] == [3, 4, 5, 9, 10]
+    assert [e["line"] for e in finding["evidence"]] == [3, 4, 5, 9, 10, 12]
     for password in ("Admin123!", "S3cure!pass", "demo1234", "Owner#2024"):
         assert password not in out
