@@ -51,6 +51,7 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
         {"SEC001", "SEC005", "SEC011", "DATA001", "DATA002", "DATA003", "CODE002"},
         {"SEC002"},
     ),
+    "lovable-bun-npm-drift": ({"CODE007", "CODE003"}, {"SEC001", "SEC004", "SEC030"}),
     "lovable-vite-supabase": (
         {"SEC001", "SEC003", "SEC004", "SEC010", "DATA006"},
         {"SEC007", "OPS001", "OPS005", "COST002", "COST003"},
@@ -67,6 +68,7 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
         {"SEC001", "SEC004", "SEC006", "OPS005"},
         {"DATA003", "CODE001", "CODE003"},
     ),
+    "pnpm-workspace-drift": ({"CODE007", "SEC030", "SEC031"}, {"SEC001", "CODE003"}),
     "remix-supabase-bun": ({"OPS001"}, {"SEC003", "SEC010", "SEC001", "CODE003", "OPS005"}),
     "streamlit-openai": ({"SEC001", "DATA001", "OPS005"}, {"DATA002"}),
     "v0-next-drizzle-neon": ({"SEC002", "OPS005", "CODE001"}, {"SEC001", "DATA003"}),

@@ -49,10 +49,14 @@ def _git(repo: Path, *args: str) -> str:
 def _written_by_scaffold(repo: Path, pattern: str) -> list[Path]:
     state = json.loads((repo / ".scaffold" / "context.json").read_text())
     owned = set(state.get("user_owned", [])) | set(state["ctx"].get("skipped", {}))
+    # A workflow the repository already had under another name is the user's too.
+    generated = set(state.get("generated", []))
     return [
         path
         for path in sorted(repo.glob(pattern))
-        if str(path.relative_to(repo)) not in owned and "node_modules" not in path.parts
+        if (rel := str(path.relative_to(repo))) not in owned
+        and rel in generated
+        and "node_modules" not in path.parts
     ]
 
 
