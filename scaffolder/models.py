@@ -93,8 +93,19 @@ class AppFacts(Model):
     nextjs_router: Literal["app", "pages"] | None = None
     nextjs_standalone: bool = False
     django_rest_framework: bool = False
+    # Django settings with STATIC_ROOT and staticfiles: `collectstatic` can run at build time.
+    django_collectstatic: bool = False
     entrypoint: str | None = None  # "main:app", "app.py", "server.js", "myproject.wsgi"
     health_path: str | None = None  # an existing health endpoint, if any
+    # The server listens on a literal port and never reads PORT: the file that does it.
+    hard_coded_port_in: str | None = None
+    # package.json's packageManager / engines.<manager>, when it names an exact version.
+    package_manager_version: str | None = None
+    package_manager_version_source: str | None = None  # "packageManager", "engines"
+    # Packages in devDependencies only, and those the server's runtime code imports at
+    # module level (following its relative imports from the entry): a prune breaks those.
+    dev_only_dependencies: list[str] = Field(default_factory=list)
+    runtime_dev_imports: list[str] = Field(default_factory=list)
     has_tests: bool = False
     # Framework debug mode switched on unconditionally (Flask debug=True, Django DEBUG = True).
     debug_mode: list[Evidence] = Field(default_factory=list)
@@ -184,6 +195,15 @@ class WorkflowFacts(Model):
     evidence: list[Evidence] = Field(default_factory=list)
 
 
+class RecordedVerification(Model):
+    """`scaffold backup verify ENV --json`, committed at .scaffold/verifications/ENV.json."""
+
+    path: str
+    environment: str
+    passed: bool
+    finished_at: str | None = None
+
+
 class ProductionPieces(Model):
     dockerfiles: list[DockerfileFacts] = Field(default_factory=list)
     compose_files: list[str] = Field(default_factory=list)
@@ -198,6 +218,16 @@ class ProductionPieces(Model):
     # Environment names the repository already defines: infra/Pulumi.<env>.yaml stacks,
     # GitHub `environment:` keys in workflows, .env.<env> files. Sorted, de-duplicated.
     environments: list[str] = Field(default_factory=list)
+    # Health routes defined in a module nothing imports or includes (e.g. the health.cjs or
+    # healthz.py `scaffold init` writes, before the one wiring line is added): not reachable.
+    unwired_health: list[Evidence] = Field(default_factory=list)
+    # Of `environments`, those only files `scaffold init` wrote name (infra/Pulumi.<env>.yaml,
+    # the generated workflows): planned until the repository records the stack exists.
+    planned_environments: list[str] = Field(default_factory=list)
+    # Environments the repository records as created: a stack outputs file
+    # (.scaffold/outputs/<env>.json) or a backup verification (.scaffold/verifications/<env>.json).
+    provisioned_environments: list[str] = Field(default_factory=list)
+    verifications: list[RecordedVerification] = Field(default_factory=list)
 
 
 class SecretKind(StrEnum):
@@ -330,6 +360,9 @@ class Severity(StrEnum):
     INFO = "info"
 
 
+FindingStatus = Literal["open", "planned"]
+
+
 class Finding(Model):
     rule_id: str  # "SEC001"
     title: str
@@ -339,12 +372,18 @@ class Finding(Model):
     fix: str  # what closes it
     fix_command: str | None = None  # the scaffold command that closes it, if one does
     evidence: list[Evidence] = Field(default_factory=list)
+    # "planned": `scaffold init` prepared the fix (files written) but its cause is still there
+    # (no verified restore, no stack, a health module not wired in); `planned` says what is
+    # prepared and what is left. The score counts it as open; `planned_score` does not.
+    status: FindingStatus = "open"
+    planned: str | None = None
 
 
 class DimensionScore(Model):
     dimension: Dimension
     score: int = Field(ge=0, le=100)
     findings: int = 0
+    planned_score: int | None = Field(default=None, ge=0, le=100)  # once the planned work is done
 
 
 class LaunchStep(Model):
@@ -400,6 +439,8 @@ class ReadinessReport(Model):
     tool_version: str
     repository: str
     score: int = Field(ge=0, le=100)
+    # The score once every planned finding is done (planned findings count as open in `score`).
+    planned_score: int | None = Field(default=None, ge=0, le=100)
     dimensions: list[DimensionScore]
     findings: list[Finding]
     top_risks: list[str]  # rule ids, most severe first
@@ -583,6 +624,21 @@ class ReleaseRecord(Model):
 # --------------------------------------------------------------------------
 
 
+class NodeToolchain(Model):
+    """How one Node app installs, prunes and runs tools (scaffolder/toolchain.py)."""
+
+    package_manager: PackageManager
+    version: str | None = None  # exact; None: the one bundled with the Node image
+    version_source: str = "bundled with Node"  # packageManager, engines, scaffold's pin...
+    setup_command: str | None = None  # installs that version (the image and CI run it)
+    manifests: list[str] = Field(default_factory=lambda: ["package.json"])  # copied first
+    install: str  # every dependency, frozen to the lockfile (build, CI)
+    production_install: str  # production dependencies only
+    prune: str | None = None  # drops devDependencies after a build; None: no such command
+    exec_prefix: str = "npx"
+    locked: bool = True  # False: no lockfile, `npm install`
+
+
 class TemplateApp(Model):
     """One app of the repository, as the template needs it."""
 
@@ -610,6 +666,25 @@ class TemplateApp(Model):
     # Docker build context, repo-relative; None means the app root. A JS workspace member
     # whose lockfile sits higher up is built from the folder holding that lockfile.
     build_context: str | None = None
+    toolchain: NodeToolchain | None = None  # Node apps
+    # The server listens on a literal port (this file) and ignores PORT: `port` is that one.
+    hard_coded_port_in: str | None = None
+    # False when the server's runtime code imports a devDependency (the reason says which).
+    prune_dev_dependencies: bool = True
+    keep_dev_dependencies_reason: str | None = None
+    # The image has a `migrate` stage keeping development dependencies, because the
+    # migration tool the deploy runs is one of them (the reason says which).
+    migrate_target: bool = False
+    migrate_target_reason: str | None = None
+    # Files the audit flagged as secrets, relative to the build context: .dockerignore lines.
+    dockerignore_secrets: list[str] = Field(default_factory=list)
+    # Django: the image runs `collectstatic` only when the settings allow it (STATIC_ROOT
+    # and staticfiles); otherwise the Dockerfile says why it skips it, never editing settings.
+    collect_static: bool = False
+    # The WSGI application ("mysite.wsgi:application") the health module wraps: the image
+    # serves the module's own `application`, which answers health_path before the app
+    # (Django's ALLOWED_HOSTS would reject the load balancer's check, sent to the task's IP).
+    health_wraps: str | None = None
 
 
 class TemplateMigrations(Model):
@@ -639,3 +714,6 @@ class InitContext(Model):
     environment_specs: dict[str, str] = Field(default_factory=dict)  # env -> Pulumi.<env>.yaml text
     skipped: dict[str, str] = Field(default_factory=dict)  # path -> why it was not written
     gitignore_additions: list[str] = Field(default_factory=list)
+    # The app's own SQLite database, kept because its code cannot use Postgres yet (no
+    # Postgres driver): no RDS is provisioned (database is "none"); DATA001 says how to move.
+    sqlite_kept: bool = False

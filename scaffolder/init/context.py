@@ -18,13 +18,17 @@ from scaffolder.envspec import default_spec, render_spec_yaml
 from scaffolder.init.apps import runner, template_app
 from scaffolder.init.envnames import owner_supplied
 from scaffolder.init.models import InitAnswers
+from scaffolder.init.node_plan import finish_apps
+from scaffolder.init.python_apps import python_runtime
 from scaffolder.init.safe_names import check_safe_for_templates
 from scaffolder.models import (
     AppFacts,
     DatabaseHost,
     DatabaseKind,
+    DeployShape,
     EnvVarFacts,
     InitContext,
+    Language,
     MigrationFacts,
     MigrationTool,
     RepoFacts,
@@ -87,11 +91,14 @@ def build_context(
             _without_own_health(app, facts, generated_set), dockerfiles, user_has
         )
         template = _keep_previous_decisions(template, previous)
+        template = python_runtime(template, app)
         apps.append(template)
         skipped.update(app_skipped)
     if previous is not None:
         for path, why in previous.skipped.items():
             skipped.setdefault(path, why)
+    migrations = _migrations(facts)
+    apps = finish_apps(apps, migrations, facts)
     database = database_choice(facts)
     function_vars = _supabase_function_vars(facts, generated_set)
     secret_vars, public_vars = _env_vars(facts, generated_set, previous)
@@ -99,13 +106,14 @@ def build_context(
         project=answers.project_name,
         apps=apps,
         database=database,
-        migrations=_migrations(facts),
+        migrations=migrations,
         supabase_functions=sorted(facts.supabase.edge_functions),
         env_vars=secret_vars,
         public_env_vars=public_vars,
         supabase_function_env_vars=function_vars,
         skipped=dict(sorted(skipped.items())),
         gitignore_additions=list(GITIGNORE_ADDITIONS),
+        sqlite_kept=keeps_sqlite(facts),
     )
     check_safe_for_templates(context)  # before any of it reaches a template or a spec
     context.environment_specs = environment_specs(context, answers)
@@ -142,6 +150,8 @@ def _keep_previous_decisions(app: TemplateApp, previous: InitContext | None) -> 
 def database_choice(facts: RepoFacts) -> DatabaseChoice:
     """Which database the generated system uses (DESIGN.md, 'Shapes')."""
     hosts = {d.host for d in facts.databases}
+    if keeps_sqlite(facts):
+        return "none"  # no RDS the app could not use; DATA001 stays open with the way out
     if DatabaseHost.SUPABASE in hosts or (facts.supabase.used and not facts.databases):
         return "supabase"
     if DatabaseHost.NEON in hosts:
@@ -152,6 +162,25 @@ def database_choice(facts: RepoFacts) -> DatabaseChoice:
         ):
             return "rds"  # SQLite apps get a path to Postgres on RDS
     return "external" if facts.databases else "none"
+
+
+def keeps_sqlite(facts: RepoFacts) -> bool:
+    """A Python app whose SQL database is SQLite and that has no Postgres driver.
+
+    Its code cannot talk to Postgres (`sqlite3.connect`, Django's sqlite3 ENGINE,
+    SQLAlchemy's `connect_args={"check_same_thread": False}`, and no psycopg to load):
+    handing it an RDS DATABASE_URL would provision a database it never uses, or
+    crash it on start. It keeps its SQLite file until its code moves (DATA001's fix).
+    A Postgres driver in its requirements makes it a Postgres fact, hence RDS. Node
+    apps keep the RDS path: Prisma and Drizzle switch providers without a new driver.
+    """
+    sql = [d for d in facts.databases if d.kind in (DatabaseKind.SQLITE, DatabaseKind.POSTGRES)]
+    servers = [a for a in facts.apps if a.shape is DeployShape.SERVER]
+    return (
+        bool(sql and servers)
+        and all(d.kind is DatabaseKind.SQLITE for d in sql)
+        and all(a.language is Language.PYTHON for a in servers)
+    )
 
 
 def _migrations(facts: RepoFacts) -> list[TemplateMigrations]:

@@ -28,7 +28,7 @@ from scaffolder.init.gitignore import add_lines
 from scaffolder.init.history import TemplateHistory
 from scaffolder.init.journal import JOURNAL_DIR, JOURNAL_FILE, pending
 from scaffolder.init.models import InitAnswers, InitResult, StoredContext
-from scaffolder.init.notices import init_warnings
+from scaffolder.init.notices import context_warnings, init_warnings
 from scaffolder.init.outputs import (
     CONTEXT_FILE,
     copy_outputs,
@@ -106,6 +106,7 @@ def run_init(root: Path, options: InitOptions, deps: InitDeps) -> InitResult:
             stored = StoredContext(scaffold_version=deps.version, ctx=fresh.model_dump(mode="json"))
         generated = previous_outputs(history.repo, old_ref, work / "old", previous, stored)
         context = build_context(facts, answers, generated=generated, previous=old_ctx)
+        warnings += context_warnings(context)
         data = _data(answers, context, deps.version)
         outputs = render_outputs(history.repo, tag, work / "new", data)
         stage = work / "stage"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from packaging.version import InvalidVersion, Version
 
 from scaffolder.init.models import InitAnswers
+from scaffolder.models import InitContext
 
 NO_GITHUB_REMOTE = (
     "No GitHub repository is set, so no environment gets a deploy role and the generated "
@@ -23,6 +24,28 @@ UNRELEASED_VERSION = (
     "SCAFFOLD_SOURCE to git+https://github.com/<owner>/<repo>@<40-character commit> and "
     "edit infra/requirements.txt the same way (docs/init.md#where-ci-gets-scaffold)."
 )
+
+SQLITE_KEPT = (
+    "The app's database is SQLite and it has no Postgres driver, so no RDS is provisioned "
+    "and DATABASE_URL is not wired: its SQLite file lives in the container, wiped on every "
+    "deploy (DATA001). To move to Postgres, add a driver (psycopg) to its requirements, read "
+    "DATABASE_URL (Django: dj-database-url), drop SQLite-only options such as "
+    "connect_args={'check_same_thread': False}, and run `scaffold init` again."
+)
+NO_COLLECTSTATIC = (
+    "{app}: the image skips `collectstatic` because the Django settings define no "
+    "STATIC_ROOT, so static files are not served; docs/RUNBOOK.md (Notes for this app) "
+    "says how, without scaffold editing your settings."
+)
+
+
+def context_warnings(context: InitContext) -> list[str]:
+    """What the generated files deliberately leave undone for this repository."""
+    warnings = [SQLITE_KEPT] if context.sqlite_kept else []
+    for app in context.apps:
+        if app.kind == "django" and app.shape == "server" and not app.collect_static:
+            warnings.append(NO_COLLECTSTATIC.format(app=app.name))
+    return warnings
 
 
 def is_release(version: str) -> bool:

@@ -6,6 +6,7 @@ import re
 import shlex
 import tomllib
 
+from scaffolder.inspect.django import collects_static
 from scaffolder.inspect.files import SourceFile
 from scaffolder.inspect.index import (
     RepoIndex,
@@ -245,6 +246,7 @@ def fill_python_app(app: AppFacts, index: RepoIndex) -> None:
         "rest_framework" in s.text for s in code
     )
     if app.kind is AppKind.DJANGO:
+        app.django_collectstatic = collects_static(folder, index)
         app.test_command = "python manage.py test"
     elif "pytest" in deps or any(under(s.path, join(folder, "tests")) for s in code):
         app.test_command = "pytest"

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from scaffolder.envspec import default_spec, render_spec_yaml
+from scaffolder.init.python_apps import streamlit_start
 from scaffolder.models import (
     AppKind,
     EnvName,
@@ -21,6 +22,7 @@ from scaffolder.models import (
     TemplateApp,
     TemplateMigrations,
 )
+from scaffolder.toolchain import from_template_fields
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 SCAFFOLD_VERSION = "0.1.0"
@@ -69,6 +71,16 @@ def _context(
     environments: list[EnvName] | None = None,
 ) -> InitContext:
     names = sorted(set(env_vars or []) | set(public or []))
+    # The engine decides each Node app's toolchain (scaffolder/toolchain.py); a hand-built
+    # app gets the one its package manager and install command imply.
+    apps = [
+        a.model_copy(
+            update={"toolchain": from_template_fields(a.package_manager, a.install_command)}
+        )
+        if a.language is Language.NODE
+        else a
+        for a in apps
+    ]
     return InitContext(
         project=project,
         apps=apps,
@@ -225,13 +237,18 @@ def django_app() -> InitContext:
         package_manager=PackageManager.PIP,
         runtime_version="3.12",
         install_command="pip install -r requirements.txt",
-        start_command="python manage.py runserver",
+        # What scaffolder.init.python_apps decides: serve the health module's WSGI wrapper.
+        start_command=(
+            "gunicorn --bind 0.0.0.0:8000 --workers 2 --access-logfile - healthz:application"
+        ),
         test_command="python manage.py test",
         port=8000,
         entrypoint="mysite.wsgi",
         write_dockerfile=True,
         write_health_file=True,
         health_file_path="healthz.py",
+        collect_static=True,
+        health_wraps="mysite.wsgi:application",
     )
     return _context(
         "django-site",
@@ -257,7 +274,7 @@ def streamlit_app() -> InitContext:
         package_manager=PackageManager.PIP,
         runtime_version="3.12",
         install_command="pip install -r requirements.txt",
-        start_command="streamlit run dashboard.py",
+        start_command=streamlit_start("dashboard.py", 8501),
         port=8501,
         health_path="/_stcore/health",
         entrypoint="dashboard.py",

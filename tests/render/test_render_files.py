@@ -40,28 +40,24 @@ SERVER_CASES = {
         "pip install --no-cache-dir -r requirements.txt",
         [
             "gunicorn",
-            "mysite.wsgi",
             "--bind",
             "0.0.0.0:8000",
             "--workers",
             "2",
             "--access-logfile",
             "-",
+            "healthz:application",
         ],
     ),
     "streamlit": (
         "Dockerfile",
         "pip install --no-cache-dir -r requirements.txt",
         [
-            "streamlit",
-            "run",
-            "dashboard.py",
-            "--server.port",
-            "8501",
-            "--server.address",
-            "0.0.0.0",
-            "--server.headless",
-            "true",
+            "sh",
+            "-c",
+            'exec streamlit run dashboard.py --server.port "${PORT:-8501}" --server.address 0.0.0.0'
+            " --server.headless true --server.enableCORS true"
+            " --server.enableXsrfProtection true --browser.gatherUsageStats false",
         ],
     ),
     "flask_poetry": (
@@ -213,7 +209,7 @@ def test_flask_health_blueprint_serves_healthz(rendered: dict[str, Path]) -> Non
     ("name", "relpath", "wiring"),
     [
         ("fastapi_alembic", "app/healthz.py", "app.include_router(healthz.router)"),
-        ("django", "healthz.py", 'path("", include("healthz"))'),
+        ("django", "healthz.py", "serve `healthz:application`"),
     ],
 )
 def test_python_health_modules_compile_and_say_how_to_wire_them(
