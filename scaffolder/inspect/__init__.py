@@ -26,13 +26,8 @@ from scaffolder.inspect.manifests import parse_manifests
 from scaffolder.inspect.migrations import detect_migrations
 from scaffolder.inspect.production import detect_production
 from scaffolder.inspect.walk import Reader, walk_repository
-from scaffolder.models import (
-    LockfileDrift,
-    RepoFacts,
-    ScanWarning,
-    WarningKind,
-    WorkflowWeakness,
-)
+from scaffolder.inspect.workflow_audit import Audit, start_audit_workflows
+from scaffolder.models import LockfileDrift, RepoFacts, ScanWarning, WarningKind
 
 __all__ = ["inspect_repository"]
 
@@ -101,20 +96,18 @@ def _supabase(facts: RepoFacts, index: RepoIndex) -> None:
     facts.warnings.extend(problems)
 
 
-def _lockfiles_and_workflows(facts: RepoFacts, index: RepoIndex, root: Path) -> None:
+def _lockfiles_and_workflows(
+    facts: RepoFacts, index: RepoIndex, root: Path, workflows: Callable[[], Audit]
+) -> None:
     from scaffolder.inspect.lockfiles import detect_lockfile_drift
-    from scaffolder.inspect.workflow_audit import audit_workflows
 
     w = facts.warnings
     no_drift: tuple[list[LockfileDrift], list[ScanWarning]] = ([], [])
     drift, problems = _guarded(w, "lockfile", lambda: detect_lockfile_drift(index, root), no_drift)
     facts.lockfile_drift = drift
     w.extend(problems)
-    no_weakness: tuple[list[WorkflowWeakness], list[ScanWarning]] = ([], [])
-    found, problems = _guarded(
-        w, "workflow", lambda: audit_workflows(root, index.paths), no_weakness
-    )
-    facts.workflow_weaknesses = found
+    no_weakness: Audit = ([], [])
+    facts.workflow_weaknesses, problems = _guarded(w, "workflow", workflows, no_weakness)
     w.extend(problems)
 
 
@@ -180,6 +173,7 @@ def inspect_repository(
         facts.warnings.append(
             ScanWarning(kind=WarningKind.EMPTY, path=None, message="the folder holds no files")
         )
+    workflows = start_audit_workflows(root, walked.paths)  # zizmor runs meanwhile
     manifests = parse_manifests(walked.files)
     facts.warnings.extend(manifests.warnings)
     index = RepoIndex(walked.files, walked.paths, manifests, git.tracked, git.is_git)
@@ -189,7 +183,7 @@ def inspect_repository(
         large = walked.large_files
         _guarded(facts.warnings, "secret", lambda: _large_file_secrets(facts, root, large), None)
     _guarded(facts.warnings, "supabase", lambda: _supabase(facts, index), None)
-    _lockfiles_and_workflows(facts, index, root)
+    _lockfiles_and_workflows(facts, index, root, workflows)
     if scan_history and facts.is_git:
         _guarded(facts.warnings, "history", lambda: _history(facts, root), None)
     return facts

@@ -18,6 +18,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -172,3 +173,35 @@ def audit_workflows(
     except OSError as exc:
         return [], [_warning(f"zizmor could not start: {exc.strerror or exc}")]
     return _parse(proc)
+
+
+Audit = tuple[list[WorkflowWeakness], list[ScanWarning]]
+
+
+def start_audit_workflows(root: Path, paths: list[str]) -> Callable[[], Audit]:
+    """Run `audit_workflows` in a thread; the returned function waits for its result.
+
+    zizmor spends most of its wall time waiting, so it runs while the inspector reads
+    the rest of the repository. The waiting function re-raises what the thread raised.
+    """
+    if not workflow_files(paths):
+        return lambda: ([], [])  # no thread, no zizmor
+    outcome: list[Audit | BaseException] = []
+
+    def work() -> None:
+        try:
+            outcome.append(audit_workflows(root, paths))
+        except Exception as exc:  # handed to the caller, which reports it as a warning
+            outcome.append(exc)
+
+    thread = threading.Thread(target=work, name="zizmor", daemon=True)
+    thread.start()
+
+    def wait() -> Audit:
+        thread.join()
+        result = outcome[0]
+        if isinstance(result, BaseException):
+            raise result
+        return result
+
+    return wait

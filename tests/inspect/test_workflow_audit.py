@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from scaffolder.inspect.workflow_audit import audit_workflows, find_zizmor
+from scaffolder.inspect.workflow_audit import audit_workflows, find_zizmor, start_audit_workflows
 from scaffolder.models import RepoFacts, WarningKind
 from tests.inspect.conftest import write
 
@@ -171,3 +171,11 @@ def test_an_unparsable_workflow_is_reported_and_the_others_still_audited(tmp_pat
     )
     assert {w.path for w in found} == {".github/workflows/a.yml"}
     assert any("could not parse" in w.message for w in warnings)
+
+
+def test_the_background_run_gives_what_the_direct_run_gives(tmp_path: Path) -> None:
+    write(tmp_path, {".github/workflows/ci.yml": WEAK})
+    paths = [".github/workflows/ci.yml"]
+    wait = start_audit_workflows(tmp_path, paths)
+    assert wait() == audit_workflows(tmp_path, paths)
+    assert start_audit_workflows(tmp_path, ["README.md"])() == ([], [])
