@@ -18,6 +18,7 @@ from scaffolder.audit.score import (
     dimension_scores,
     launch_plan,
     overall_score,
+    planned_score,
     sort_findings,
     top_risks,
 )
@@ -108,6 +109,7 @@ def evaluate(
         tool_version=tool_version,
         repository=facts.git_remote or facts.name,
         score=overall_score(scores, findings),
+        planned_score=planned_score(scores, findings),
         dimensions=scores,
         findings=findings,
         top_risks=top_risks(findings),

@@ -4,6 +4,8 @@ Formula:
   dimension score = max(0, 100 - sum of the severity weights of its findings)
   overall score   = sum(dimension score x dimension weight) / 100, rounded half up,
                     capped at CRITICAL_CAP while any critical finding is open.
+  planned score   = the same without the findings whose status is "planned" (what
+                    `scaffold init` prepared but is not done: no verified restore yet...).
 Everything here is deterministic: the same findings give the same report, byte for byte.
 """
 
@@ -63,13 +65,27 @@ def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(findings, key=finding_sort_key)
 
 
+def _deducted(findings: Iterable[Finding]) -> int:
+    return max(0, 100 - sum(SEVERITY_WEIGHT[f.severity] for f in findings))
+
+
+def open_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """The findings left once the planned work is done (planned ones close)."""
+    return [f for f in findings if f.status != "planned"]
+
+
 def dimension_scores(findings: Sequence[Finding]) -> list[DimensionScore]:
+    """Per dimension: the score (planned findings count as open) and the planned score."""
     scores = []
     for dimension in DIMENSION_ORDER:
         mine = [f for f in findings if f.dimension == dimension]
-        deduction = sum(SEVERITY_WEIGHT[f.severity] for f in mine)
         scores.append(
-            DimensionScore(dimension=dimension, score=max(0, 100 - deduction), findings=len(mine))
+            DimensionScore(
+                dimension=dimension,
+                score=_deducted(mine),
+                findings=len(mine),
+                planned_score=_deducted(open_findings(mine)),
+            )
         )
     return scores
 
@@ -80,6 +96,15 @@ def overall_score(scores: Sequence[DimensionScore], findings: Sequence[Finding])
     if any(f.severity == Severity.CRITICAL for f in findings):
         score = min(score, CRITICAL_CAP)
     return max(0, min(100, score))
+
+
+def planned_score(scores: Sequence[DimensionScore], findings: Sequence[Finding]) -> int:
+    """The overall score once every planned finding is done."""
+    planned = [
+        s.model_copy(update={"score": s.score if s.planned_score is None else s.planned_score})
+        for s in scores
+    ]
+    return overall_score(planned, open_findings(findings))
 
 
 def top_risks(findings: Sequence[Finding]) -> list[str]:

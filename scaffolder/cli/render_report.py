@@ -18,6 +18,7 @@ from scaffolder.audit.formats.common import (
     findings_by_dimension,
     location,
     money,
+    planned_summary,
     severity_counts,
 )
 from scaffolder.display import displayable
@@ -60,6 +61,7 @@ def _header(report: ReadinessReport, console: Console) -> None:
             (report.repository, "bold"),
             "   ",
             (f"{report.score}/100", f"bold {score_style(report.score)}"),
+            (planned_summary(report), "dim"),
         )
     )
     console.print(Text(f"{len(report.findings)} findings ({severity_counts(report)})", style="dim"))
@@ -97,15 +99,24 @@ def _cost(report: ReadinessReport, console: Console) -> None:
 
 
 def _finding(finding: Finding, console: Console) -> None:
+    planned = " (planned)" if finding.status == "planned" else ""
     console.print(
         Text.assemble(
-            " ", _badge(finding.severity), " ", (finding.rule_id, "bold"), " ", finding.title
+            " ",
+            _badge(finding.severity),
+            " ",
+            (finding.rule_id, "bold"),
+            planned,
+            " ",
+            finding.title,
         )
     )
     console.print(Text.assemble("     why: ", (finding.why, "")))
     console.print(Text.assemble("     fix: ", finding.fix))
     if finding.fix_command:
         console.print(Text.assemble("     run: ", (finding.fix_command, "bold cyan")))
+    if finding.planned:
+        console.print(Text.assemble("     planned: ", (finding.planned, "dim")))
     for evidence in finding.evidence[:MAX_EVIDENCE]:
         line = Text.assemble("     at:  ", (location(evidence), "magenta"))
         if evidence.snippet:

@@ -6,6 +6,7 @@ import re
 
 from scaffolder.inspect.ci import OTHER_CI, inspect_workflow, scheduled_only, yaml_problem
 from scaffolder.inspect.dockerfile import inspect_dockerfile, is_dockerfile
+from scaffolder.inspect.health_wiring import is_health_module, is_wired
 from scaffolder.inspect.index import CODE_SUFFIXES, RepoIndex, basename, evidence, suffix, under
 from scaffolder.inspect.manifests import parent_dir
 from scaffolder.models import Evidence, ProductionPieces, ScanWarning
@@ -69,6 +70,8 @@ _HEALTH_ROUTE = re.compile(
     + r""")['"`]"""
     r"""|\bpath\(\s*['"]((?:api/)?(?:health|healthz|status|ping)/?)['"]"""
     r"""|@Controller\(\s*['"]/?((?:api/)?(?:health|healthz|status))['"]"""
+    # middleware that answers one path itself: `if (req.path === "/healthz")` (init's health.cjs)
+    r"""|\breq\.(?:path|url)\s*===?\s*['"`](""" + _HEALTH + r""")['"`]"""
 )
 _HEALTH_WORDS = ("health", "status", "ping", "readyz", "livez")
 _HEALTH_NAME = r"(health|healthz|healthcheck|status|ping)"
@@ -95,7 +98,14 @@ def is_test_file(path: str) -> bool:
 
 
 def health_endpoints(index: RepoIndex) -> list[Evidence]:
+    """Health routes the app serves (a separate health module only once it is wired in)."""
+    return _health_routes(index)[0]
+
+
+def _health_routes(index: RepoIndex) -> tuple[list[Evidence], list[Evidence]]:
+    """(served health routes, routes in health modules nothing wires in)."""
     found: list[Evidence] = []
+    unwired: list[Evidence] = []
     for path in index.paths:
         if match := _HEALTH_FILE.search(path):
             route = "/" + "".join(g for g in match.groups() if g).replace(".", "/")
@@ -106,11 +116,15 @@ def health_endpoints(index: RepoIndex) -> list[Evidence]:
         for s in index.code_files
         if any(word in s.text for word in _HEALTH_WORDS) and not is_test_file(s.path)
     ]
+    wired: dict[str, bool] = {}
     for source, match in index.search(_HEALTH_ROUTE, code):
-        route = match.group(1) or "/" + (match.group(2) or match.group(3))
+        route = match.group(1) or match.group(4) or "/" + (match.group(2) or match.group(3))
         hit = evidence(source, match)
-        found.append(Evidence(path=hit.path, line=hit.line, snippet=route.rstrip("/") or route))
-    return found
+        endpoint = Evidence(path=hit.path, line=hit.line, snippet=route.rstrip("/") or route)
+        if is_health_module(source.path) and source.path not in wired:
+            wired[source.path] = is_wired(source.path, index.code_files)
+        (found if wired.get(source.path, True) else unwired).append(endpoint)
+    return found, unwired
 
 
 NODE_LOCKFILES = frozenset(
@@ -155,7 +169,7 @@ def detect_production(index: RepoIndex) -> tuple[ProductionPieces, list[ScanWarn
     paths = index.paths
     pieces.other_ci = [p for p in OTHER_CI if p in index.path_set]
     pieces.test_files = sum(1 for p in paths if is_test_file(p))
-    pieces.health_endpoints = health_endpoints(index)
+    pieces.health_endpoints, pieces.unwired_health = _health_routes(index)
     deps = _dep_names(index)
     pieces.logging_libraries = sorted(n for n in _LOGGING if n in deps)
     pieces.error_tracking = sorted(
@@ -168,4 +182,7 @@ def detect_production(index: RepoIndex) -> tuple[ProductionPieces, list[ScanWarn
     )
     pieces.iac = sorted({label for pattern, label in _IAC for p in paths if pattern.search(p)})
     pieces.deploy_configs = sorted(p for p in paths if basename(p) in DEPLOY_CONFIGS)
+    from scaffolder.inspect.recorded import record_what_exists  # imports extras, which needs us
+
+    warnings.extend(record_what_exists(index, pieces))
     return pieces, warnings

@@ -22,6 +22,7 @@ from scaffolder.models import (
     MigrationTool,
     PackageManager,
     ProductionPieces,
+    RecordedVerification,
     RepoFacts,
     SecretFinding,
     SecretKind,
@@ -100,6 +101,11 @@ def ready_facts(**changes: Any) -> RepoFacts:
             error_tracking=["sentry"],
             iac=["pulumi"],
             environments=["dev", "prod", "staging"],
+            verifications=[
+                RecordedVerification(
+                    path=".scaffold/verifications/prod.json", environment="prod", passed=True
+                )
+            ],
         ),
     )
     return base.model_copy(update=changes)

@@ -22,6 +22,7 @@ from scaffolder.models import (
     MigrationFacts,
     MigrationTool,
     PackageManager,
+    RecordedVerification,
     RepoFacts,
     ScanWarning,
     SecretKind,
@@ -154,7 +155,9 @@ FIRES: dict[str, Callable[[], RepoFacts]] = {
     "DATA005": lambda: ready_facts(
         migrations=[MigrationFacts(tool=MigrationTool.LOOSE_SQL, directory="db")]
     ),
-    "DATA006": lambda: with_production(ready_facts(), environments=["dev"], iac=[]),
+    "DATA006": lambda: with_production(
+        ready_facts(), environments=["dev"], iac=[], verifications=[]
+    ),
     "DATA007": lambda: ready_facts(
         databases=[postgres(kind=DatabaseKind.MONGODB, host=DatabaseHost.OTHER)]
     ),
@@ -355,11 +358,49 @@ def test_mongodb_gets_its_own_finding_not_migrations_or_backups() -> None:
     assert findings(facts, "DATA003") == [] and findings(facts, "DATA006") == []
 
 
-def test_backups_are_verified_once_scaffold_defines_prod() -> None:
+def test_backups_close_only_when_a_passed_verification_of_prod_is_recorded() -> None:
     assert findings(ready_facts(), "DATA006") == []
     (finding,) = findings(FIRES["DATA006"](), "DATA006")
     assert finding.fix_command == "scaffold backup verify prod"
+    assert finding.status == "open" and finding.planned is None
     assert findings(FIRES["DATA006"]().model_copy(update={"databases": []}), "DATA006") == []
+    # infra/ defining prod's backups is the plan, not a verified restore
+    (planned,) = findings(with_production(ready_facts(), verifications=[]), "DATA006")
+    assert planned.status == "planned" and planned.planned
+    assert ".scaffold/verifications/prod.json" in planned.planned
+    # a failed verification is recorded: open, with the report as evidence
+    failed = RecordedVerification(
+        path=".scaffold/verifications/prod.json", environment="prod", passed=False
+    )
+    (broken,) = findings(with_production(ready_facts(), verifications=[failed]), "DATA006")
+    assert broken.status == "open" and broken.evidence[0].path == failed.path
+    # a staging verification does not verify prod
+    staging = failed.model_copy(update={"environment": "staging", "passed": True})
+    (still,) = findings(with_production(ready_facts(), verifications=[staging]), "DATA006")
+    assert still.status == "planned"
+
+
+def test_staging_defined_only_by_scaffold_is_planned_until_the_stack_is_recorded() -> None:
+    planned = with_production(ready_facts(), planned_environments=["dev", "prod", "staging"])
+    (finding,) = findings(planned, "OPS008")
+    assert finding.status == "planned" and "scaffold up staging" in (finding.planned or "")
+    for created in (["staging"], ["stage"]):
+        provisioned = with_production(planned, provisioned_environments=created)
+        assert findings(provisioned, "OPS008") == []
+    # named by the user's own files (a workflow, .env.staging): theirs, not a plan
+    assert findings(ready_facts(), "OPS008") == []
+
+
+def test_an_unwired_health_module_is_planned_not_a_health_endpoint() -> None:
+    module = Evidence(path="health.cjs", line=12, snippet="/healthz")
+    unwired = ready_facts(apps=[server_app(health_path=None)])
+    facts = with_production(unwired, health_endpoints=[], unwired_health=[module])
+    (finding,) = findings(facts, "OPS005")
+    assert finding.status == "planned" and finding.evidence == [module]
+    assert "health.cjs" in (finding.planned or "") and "require" in finding.fix
+    bare = with_production(unwired, health_endpoints=[])
+    (missing,) = findings(bare, "OPS005")
+    assert missing.status == "open"
 
 
 def test_static_apps_need_no_dockerfile_or_health_endpoint() -> None:

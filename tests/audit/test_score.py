@@ -98,6 +98,7 @@ def test_launch_plan_order_from_rotation_to_prod_backup_check() -> None:
         dockerfiles=[],
         environments=[],
         iac=[],
+        verifications=[],
     )
     report = evaluate(facts)
     commands = [s.command for s in report.launch_plan]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from scaffolder.audit.score import DIMENSION_ORDER, SEVERITY_ORDER
-from scaffolder.models import Dimension, Evidence, Finding, ReadinessReport
+from scaffolder.models import Dimension, DimensionScore, Evidence, Finding, ReadinessReport
 
 DIMENSION_LABEL: dict[Dimension, str] = {
     Dimension.SECURITY: "Security",
@@ -43,3 +43,20 @@ def location(evidence: Evidence) -> str:
 
 def money(usd: float) -> str:
     return f"${usd:,.2f}"
+
+
+def has_planned(report: ReadinessReport) -> bool:
+    return any(f.status == "planned" for f in report.findings)
+
+
+def planned_of(score: DimensionScore) -> int:
+    return score.score if score.planned_score is None else score.planned_score
+
+
+def planned_summary(report: ReadinessReport) -> str:
+    """' (planned: 74/100 once 2 planned findings are done)', or '' when nothing is planned."""
+    planned = sum(1 for f in report.findings if f.status == "planned")
+    if not planned or report.planned_score is None:
+        return ""
+    noun = "finding is" if planned == 1 else "findings are"
+    return f" (planned: {report.planned_score}/100 once {planned} planned {noun} done)"

@@ -83,6 +83,13 @@ def _header(report: ReadinessReport) -> str:
             f'<p class="muted">The score is capped at {CRITICAL_CAP} while a critical'
             " finding is open.</p>"
         )
+    if report.planned_score is not None and report.planned_score != report.score:
+        planned = sum(1 for f in report.findings if f.status == "planned")
+        capped += (
+            f'<p class="muted planned">Planned score: <b>{report.planned_score}</b> once the '
+            f"{_count(planned, 'planned finding')} {'is' if planned == 1 else 'are'} done"
+            " (prepared by <code>scaffold init</code>, not done yet).</p>"
+        )
     facts = report.facts
     scanned = f" in {_count(facts.files_scanned, 'file')}" if facts.files_scanned else ""
     commit = f" at commit <code>{_t(facts.head_commit[:12])}</code>" if facts.head_commit else ""
@@ -154,6 +161,8 @@ def _finding(finding: Finding, anchored: set[str]) -> str:
     ]
     if finding.fix_command:
         rows.append(f"<dt>Run</dt><dd><code>{_t(finding.fix_command)}</code></dd>")
+    if finding.planned:
+        rows.append(f"<dt>Planned</dt><dd>{_prose(finding.planned)}</dd>")
     if finding.evidence:
         count = len(finding.evidence)
         label = "Where" if count == 1 else f"Where ({count})"

@@ -6,8 +6,11 @@ from scaffolder.audit.formats.common import (
     DIMENSION_LABEL,
     finding_for_rule,
     findings_by_dimension,
+    has_planned,
     location,
     money,
+    planned_of,
+    planned_summary,
     severity_counts,
 )
 from scaffolder.display import displayable
@@ -30,14 +33,17 @@ def _code(value: str) -> str:
 
 
 def _finding(finding: Finding) -> list[str]:
+    planned = " · planned" if finding.status == "planned" else ""
     lines = [
-        f"#### {finding.rule_id} · {finding.severity.value} · {_text(finding.title)}",
+        f"#### {finding.rule_id} · {finding.severity.value}{planned} · {_text(finding.title)}",
         "",
         f"- **Why it breaks:** {_text(finding.why)}",
         f"- **Fix:** {_text(finding.fix)}",
     ]
     if finding.fix_command:
         lines.append(f"- **Command:** {_code(finding.fix_command)}")
+    if finding.planned:
+        lines.append(f"- **Planned:** {_text(finding.planned)}")
     for evidence in finding.evidence[:MAX_EVIDENCE]:
         where = _code(location(evidence))
         lines.append(
@@ -49,10 +55,24 @@ def _finding(finding: Finding) -> list[str]:
 
 
 def _scores(report: ReadinessReport) -> list[str]:
-    lines = ["| Dimension | Score | Findings |", "|---|---:|---:|"]
+    if not has_planned(report):
+        lines = ["| Dimension | Score | Findings |", "|---|---:|---:|"]
+        for score in report.dimensions:
+            lines.append(
+                f"| {DIMENSION_LABEL[score.dimension]} | {score.score} | {score.findings} |"
+            )
+        lines.append(f"| **Overall** | **{report.score}** | **{len(report.findings)}** |")
+        return [*lines, ""]
+    lines = ["| Dimension | Score | Planned | Findings |", "|---|---:|---:|---:|"]
     for score in report.dimensions:
-        lines.append(f"| {DIMENSION_LABEL[score.dimension]} | {score.score} | {score.findings} |")
-    lines.append(f"| **Overall** | **{report.score}** | **{len(report.findings)}** |")
+        lines.append(
+            f"| {DIMENSION_LABEL[score.dimension]} | {score.score} | "
+            f"{planned_of(score)} | {score.findings} |"
+        )
+    lines.append(
+        f"| **Overall** | **{report.score}** | **{report.planned_score}** | "
+        f"**{len(report.findings)}** |"
+    )
     return [*lines, ""]
 
 
@@ -106,8 +126,8 @@ def to_markdown(report: ReadinessReport) -> str:
     lines = [
         f"# Production readiness: {_text(report.repository)}",
         "",
-        f"**Score: {report.score}/100** · {len(report.findings)} findings "
-        f"({severity_counts(report)}) · scaffold {_text(report.tool_version)}",
+        f"**Score: {report.score}/100**{planned_summary(report)} · {len(report.findings)} "
+        f"findings ({severity_counts(report)}) · scaffold {_text(report.tool_version)}",
         "",
         *_scores(report),
         *_top_risks(report),

@@ -97,14 +97,19 @@ def _result(finding: Finding, index: int, fallback: str) -> dict[str, Any]:
     message = f"{finding.title}. {finding.why} Fix: {finding.fix}"
     if finding.fix_command:
         message += f" Run: {finding.fix_command}"
+    properties = {"severity": finding.severity.value, "dimension": finding.dimension.value}
+    if finding.status == "planned":
+        # Prepared by `scaffold init`, not done: a note, so code scanning does not alert on it.
+        message += f" Planned: {finding.planned}." if finding.planned else ""
+        properties |= {"status": "planned", "planned": finding.planned or ""}
     return {
         "ruleId": finding.rule_id,
         "ruleIndex": index,
-        "level": _LEVEL[finding.severity],
+        "level": "note" if finding.status == "planned" else _LEVEL[finding.severity],
         "message": {"text": message},
         "locations": [_location(e) for e in evidence[:10]],
         "partialFingerprints": {"scaffoldFinding/v1": _fingerprint(finding, evidence[0])},
-        "properties": {"severity": finding.severity.value, "dimension": finding.dimension.value},
+        "properties": properties,
     }
 
 
@@ -130,7 +135,11 @@ def sarif_log(report: ReadinessReport) -> dict[str, Any]:
                 "tool": {"driver": driver},
                 "results": results,
                 "columnKind": "unicodeCodePoints",
-                "properties": {"score": report.score, "repository": report.repository},
+                "properties": {
+                    "score": report.score,
+                    "plannedScore": report.planned_score,
+                    "repository": report.repository,
+                },
             }
         ],
     }

@@ -60,6 +60,8 @@ class Hit:
     evidence: tuple[Evidence, ...] = ()
     title: str | None = None
     fix: str | None = None  # a fix specific to this hit (else the rule's)
+    # What `scaffold init` already prepared while the cause remains: the finding is "planned".
+    planned: str | None = None
 
 
 Check = Callable[[AuditContext], Iterable[Hit]]
@@ -89,6 +91,8 @@ class Rule:
                 fix=hit.fix or self.fix,
                 fix_command=self.fix_command,
                 evidence=list(hit.evidence),
+                status="planned" if hit.planned else "open",
+                planned=hit.planned,
             )
             for hit in self.check(ctx)
         ]

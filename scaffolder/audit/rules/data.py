@@ -141,6 +141,9 @@ def has_scaffold_prod(ctx: AuditContext) -> bool:
     return "prod" in production.environments and "pulumi" in production.iac
 
 
+VERIFIED_RECORD = ".scaffold/verifications/prod.json"
+
+
 @rule(
     id="DATA006",
     dimension=DATA,
@@ -161,9 +164,36 @@ def has_scaffold_prod(ctx: AuditContext) -> bool:
 def no_verified_backups(ctx: AuditContext) -> Iterator[Hit]:
     # Only databases scaffold can back up; DATA007 covers the others.
     hosted = [db for db in ctx.facts.databases if db.kind in _HOSTED_KINDS]
-    if hosted and not has_scaffold_prod(ctx):
-        evidence = (e for db in hosted for e in db.evidence[:1])
-        yield Hit(evidence=unique_evidence(evidence))
+    if not hosted:
+        return
+    recorded = [v for v in ctx.facts.production.verifications if v.environment == "prod"]
+    if any(v.passed for v in recorded):
+        return  # the cause is gone: a restore of prod's backup passed its checks
+    evidence = unique_evidence(
+        [*(Evidence(path=v.path, snippet="failed") for v in recorded)]
+        + [e for db in hosted for e in db.evidence[:1]]
+    )
+    if recorded:
+        yield Hit(
+            evidence=evidence,
+            title="Prod's recorded backup verification failed",
+            fix=(
+                "Read the failed checks in the report, fix them, and run "
+                "`scaffold backup verify prod` again; record the passing report with "
+                f"`scaffold backup verify prod --json > {VERIFIED_RECORD}`."
+            ),
+        )
+    elif has_scaffold_prod(ctx):
+        yield Hit(
+            evidence=evidence,
+            planned=(
+                "infra/ defines prod's backups and the backup-verify workflow restores them "
+                "weekly, but no verified restore is recorded: after `scaffold up prod`, run "
+                f"`scaffold backup verify prod --json > {VERIFIED_RECORD}` and commit it"
+            ),
+        )
+    else:
+        yield Hit(evidence=evidence)
 
 
 @rule(

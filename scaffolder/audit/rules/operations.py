@@ -8,7 +8,9 @@ from scaffolder.audit.rules.base import (
     AuditContext,
     Hit,
     Stage,
+    app_label,
     apps_hit,
+    joined,
     rule,
     server_apps,
     unique_evidence,
@@ -141,7 +143,24 @@ def _has_health(app: AppFacts, facts: RepoFacts) -> bool:
 )
 def no_health_endpoint(ctx: AuditContext) -> Iterator[Hit]:
     missing = [a for a in server_apps(ctx.facts) if not _has_health(a, ctx.facts)]
-    yield from apps_hit(missing, "No health endpoint in")
+    unwired = ctx.facts.production.unwired_health
+    prepared = [a for a in missing if any(_in_app(e.path, a) for e in unwired)]
+    yield from apps_hit([a for a in missing if a not in prepared], "No health endpoint in")
+    for app in prepared:
+        modules = [e for e in unwired if _in_app(e.path, app)]
+        yield Hit(
+            evidence=tuple(modules),
+            title=f"Health endpoint not wired in: {app_label(app)}",
+            fix=(
+                "Wire the health module in with the one line its header shows (e.g. "
+                '`app.use(require("./health.cjs"))`, `app.include_router(healthz.router)`, '
+                '`app.register_blueprint(healthz.bp)`, `path("", include("healthz"))`).'
+            ),
+            planned=(
+                f"{joined(e.path for e in modules)} defines {modules[0].snippet or 'the route'}, "
+                "but nothing imports it yet, so the app does not serve it"
+            ),
+        )
 
 
 @rule(
@@ -206,9 +225,23 @@ def normalized_environments(facts: RepoFacts) -> set[str]:
     fix_command="scaffold up staging",
 )
 def single_environment(ctx: AuditContext) -> Iterator[Hit]:
-    if ctx.facts.apps and not {"staging", "prod"} <= normalized_environments(ctx.facts):
+    if not ctx.facts.apps:
+        return
+    production = ctx.facts.production
+    if not {"staging", "prod"} <= normalized_environments(ctx.facts):
         yield Hit(
-            evidence=unique_evidence(
-                Evidence(path=p) for p in ctx.facts.production.deploy_configs if p
-            )
+            evidence=unique_evidence(Evidence(path=p) for p in production.deploy_configs if p)
+        )
+        return
+    # Named only by what `scaffold init` wrote, and no record that the stack was created.
+    planned = {_ALIASES.get(e, e) for e in production.planned_environments}
+    created = {_ALIASES.get(e, e) for e in production.provisioned_environments}
+    if "staging" in planned - created:
+        yield Hit(
+            evidence=(Evidence(path="infra/Pulumi.staging.yaml"),),
+            planned=(
+                "infra/Pulumi.staging.yaml defines staging, but nothing records that the stack "
+                "exists: run `scaffold up staging`, then commit "
+                "`scaffold outputs staging --json > .scaffold/outputs/staging.json`"
+            ),
         )
