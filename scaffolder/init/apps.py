@@ -11,6 +11,7 @@ import posixpath
 import re
 from collections.abc import Callable
 
+from scaffolder.init.node_plan import prune_decision, toolchain_for
 from scaffolder.models import (
     AppFacts,
     AppKind,
@@ -20,6 +21,7 @@ from scaffolder.models import (
     PackageManager,
     TemplateApp,
 )
+from scaffolder.toolchain import exec_prefix
 
 Exists = Callable[[str], bool]
 
@@ -59,11 +61,9 @@ def runtime_version(app: AppFacts) -> str:
 
 def runner(app: AppFacts) -> str:
     """How to run a tool installed by the app's package manager."""
+    if app.language is Language.NODE:
+        return exec_prefix(app.package_manager or PackageManager.NPM)
     return {
-        PackageManager.NPM: "npx",
-        PackageManager.PNPM: "pnpm exec",
-        PackageManager.YARN: "yarn",
-        PackageManager.BUN: "bunx",
         PackageManager.POETRY: "poetry run",
         PackageManager.UV: "uv run",
         PackageManager.PIPENV: "pipenv run",
@@ -241,6 +241,9 @@ def template_app(
         skipped[health_file] = "a file already exists where the health module would go"
         write_health = False
     shape = "static" if app.shape is DeployShape.STATIC else "server"
+    node = app.language is Language.NODE and app.package_manager is not None
+    toolchain = toolchain_for(app, exists) if node else None
+    prune, keep_reason = prune_decision(app)
     return (
         TemplateApp(
             name=app.name,
@@ -250,7 +253,7 @@ def template_app(
             shape=shape,
             package_manager=app.package_manager,
             runtime_version=runtime_version(app),
-            install_command=install_command(app, exists),
+            install_command=toolchain.install if toolchain else install_command(app, exists),
             build_command=build_command(app),
             start_command=start_command(app, port),
             test_command=app.test_command,
@@ -265,6 +268,10 @@ def template_app(
             write_health_file=write_health,
             health_file_path=health_file if write_health else None,
             build_context=build_context(app),
+            toolchain=toolchain,
+            hard_coded_port_in=app.hard_coded_port_in,
+            prune_dev_dependencies=prune,
+            keep_dev_dependencies_reason=keep_reason,
         ),
         skipped,
     )

@@ -7,7 +7,14 @@ import re
 from scaffolder.inspect.files import SourceFile
 from scaffolder.inspect.index import RepoIndex, exposed_port, own_code
 from scaffolder.inspect.manifests import PackageJson, join, parent_dir
+from scaffolder.inspect.node_runtime import (
+    dev_only,
+    entry_files,
+    hard_coded_port,
+    runtime_imports,
+)
 from scaffolder.models import AppFacts, AppKind, DeployShape, Evidence, PackageManager
+from scaffolder.toolchain import TABLE, declared_version
 
 LOCKFILES: dict[str, PackageManager] = {
     "package-lock.json": PackageManager.NPM,
@@ -18,21 +25,11 @@ LOCKFILES: dict[str, PackageManager] = {
     "bun.lock": PackageManager.BUN,
 }
 _PREFERENCE = (PackageManager.NPM, PackageManager.PNPM, PackageManager.YARN, PackageManager.BUN)
-_FROZEN_INSTALL = {
-    PackageManager.NPM: "npm ci",
-    PackageManager.PNPM: "pnpm install --frozen-lockfile",
-    PackageManager.YARN: "yarn install --frozen-lockfile",
-    PackageManager.BUN: "bun install --frozen-lockfile",
-}
-EXEC = {
-    PackageManager.NPM: "npx",
-    PackageManager.PNPM: "pnpm exec",
-    PackageManager.YARN: "yarn",
-    PackageManager.BUN: "bunx",
-}
+EXEC = {pm: row.exec_prefix for pm, row in TABLE.items()}
 _DEFAULT_BUILD = {
     AppKind.NEXTJS: "next build",
     AppKind.VITE_SPA: "vite build",
+    AppKind.CREATE_REACT_APP: "react-scripts build",
     AppKind.ASTRO: "astro build",
     AppKind.SVELTEKIT: "vite build",
     AppKind.NUXT: "nuxi build",
@@ -109,7 +106,17 @@ def _code_port(code: list[SourceFile]) -> int | None:
     return None
 
 
+# Servers that own their listen call (frameworks such as Next.js or Remix start their own).
+_OWN_SERVER = frozenset({AppKind.EXPRESS, AppKind.FASTIFY, AppKind.NESTJS})
+
+
 def _port(app: AppFacts, pkg: PackageJson, index: RepoIndex) -> int | None:
+    if app.shape is DeployShape.SERVER and app.kind is not AppKind.NEXTJS:
+        fixed = hard_coded_port(own_code(index, pkg.folder))
+        if fixed is not None:
+            app.hard_coded_port_in = fixed[1]
+            app.evidence.append(Evidence(path=fixed[1], snippet=f"listens on {fixed[0]}"))
+            return fixed[0]
     for script in (pkg.scripts.get("start"), pkg.scripts.get("preview")):
         if script and (match := _SCRIPT_PORT.search(script)):
             return int(match.group(1))
@@ -200,7 +207,14 @@ def fill_node_app(app: AppFacts, pkg: PackageJson, index: RepoIndex) -> None:
     pm = _package_manager(pkg, app.lockfiles)
     app.package_manager = pm
     app.lockfile_conflict = len({LOCKFILES[p.rsplit("/", 1)[-1]] for p in app.lockfiles}) > 1
-    app.install_command = _FROZEN_INSTALL[pm] if app.lockfiles else f"{pm.value} install"
+    app.install_command = TABLE[pm].frozen_install if app.lockfiles else f"{pm.value} install"
+    engines = pkg.data.get("engines")
+    app.package_manager_version, app.package_manager_version_source = declared_version(
+        pm,
+        pkg.field_str("packageManager"),
+        {str(k): str(v) for k, v in engines.items()} if isinstance(engines, dict) else {},
+    )
+    app.dev_only_dependencies = dev_only(pkg)
     app.runtime_version, app.runtime_version_source = _runtime(pkg, index)
     if app.kind is AppKind.NEXTJS:
         _nextjs(app, pkg, index)
@@ -208,3 +222,9 @@ def fill_node_app(app: AppFacts, pkg: PackageJson, index: RepoIndex) -> None:
     _commands(app, pkg, pm)
     app.port = _port(app, pkg, index)
     app.build_output_dir = _output_dir(app, pkg, index)
+    if app.shape is DeployShape.SERVER and app.kind in _OWN_SERVER and app.dev_only_dependencies:
+        imports = runtime_imports(index, entry_files(pkg, index, app.entrypoint))
+        for name in app.dev_only_dependencies:
+            if name in imports:
+                app.runtime_dev_imports.append(name)
+                app.evidence.append(Evidence(path=imports[name], snippet=f'imports "{name}"'))

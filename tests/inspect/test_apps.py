@@ -129,7 +129,7 @@ def test_express_server_port_entrypoint_and_yarn(tmp_path: Path) -> None:
     app = apps["."]
     assert app.entrypoint == "src/server.js" and app.port == 5050
     assert app.start_command == "yarn start" and app.test_command is None
-    assert app.install_command == "yarn install --frozen-lockfile"
+    assert app.install_command == "yarn install --frozen-lockfile --non-interactive"
     assert (app.runtime_version, app.runtime_version_source) == ("18", "engines")
     assert app.has_tests
 

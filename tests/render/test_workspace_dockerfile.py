@@ -10,6 +10,7 @@ from pathlib import Path
 
 from scaffolder.init.apps import build_context
 from scaffolder.models import AppFacts, AppKind, DeployShape, Language, PackageManager
+from scaffolder.toolchain import from_template_fields
 from tests.render import contexts, validators
 from tests.support.prototypes import materialize
 
@@ -78,6 +79,7 @@ def test_hand_built_npm_workspace_context(tmp_path: Path) -> None:
             "install_command": "npm ci",
             "build_command": "npm run build",
             "build_context": ".",
+            "toolchain": from_template_fields(PackageManager.NPM, "npm ci"),
         }
     )
     ctx = ctx.model_copy(update={"apps": [ctx.apps[0], server]})
