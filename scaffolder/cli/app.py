@@ -13,7 +13,7 @@ import typer
 
 import scaffolder
 from scaffolder import console
-from scaffolder.cli import audit, backup, init, ops, provision, rollback, secrets
+from scaffolder.cli import audit, backup, init, ops, provision, rollback, secrets, smoke
 from scaffolder.cli.crash import unexpected_error
 from scaffolder.cli.signals import signals_as_interrupts
 from scaffolder.errors import InputError, Interrupted, ScaffoldError
@@ -58,6 +58,7 @@ ops.register(app)
 secrets.register(app)
 rollback.register(app)
 backup.register(app)
+smoke.register(app)
 
 
 def main(argv: list[str] | None = None, *, cli: typer.Typer = app) -> None:
