@@ -10,7 +10,7 @@ from scaffolder.inspect.apps import app_for_path
 from scaffolder.inspect.browser_code import runs_on_server
 from scaffolder.inspect.files import SourceFile
 from scaffolder.inspect.index import RepoIndex, basename
-from scaffolder.models import AppFacts, DeployShape, EnvVarFacts, Evidence
+from scaffolder.models import AppFacts, AppKind, DeployShape, EnvVarFacts, Evidence
 
 PUBLIC_PREFIXES = (
     "VITE_",
@@ -20,6 +20,19 @@ PUBLIC_PREFIXES = (
     "REACT_APP_",
     "EXPO_PUBLIC_",
     "GATSBY_",
+)
+# Back-end frameworks: nothing they read is bundled for a browser, whatever its prefix
+# (an Express server reading PUBLIC_URL or VITE_API_URL publishes nothing).
+_SERVER_ONLY_KINDS = frozenset(
+    {
+        AppKind.EXPRESS,
+        AppKind.FASTIFY,
+        AppKind.NESTJS,
+        AppKind.FASTAPI,
+        AppKind.FLASK,
+        AppKind.DJANGO,
+        AppKind.STREAMLIT,
+    }
 )
 # Values Vite injects itself: not variables anyone has to set.
 _VITE_BUILTINS = frozenset({"MODE", "DEV", "PROD", "SSR", "BASE_URL"})
@@ -181,6 +194,7 @@ def detect_env_vars(index: RepoIndex, apps: list[AppFacts]) -> list[EnvVarFacts]
     default: dict[str, bool] = {}
     proof: dict[str, list[Evidence]] = {}
     client: dict[str, bool] = {}  # per file: does it ship to the browser?
+    prefixed: dict[str, bool] = {}  # per file: does a public prefix publish what it reads?
     for read in reads:
         name = read.name
         if name in _VITE_BUILTINS:
@@ -188,8 +202,12 @@ def detect_env_vars(index: RepoIndex, apps: list[AppFacts]) -> list[EnvVarFacts]
         if read.path not in client:
             declared = basename(read.path) in EXAMPLE_ENV_FILES or read.path.endswith(".prisma")
             client[read.path] = not declared and _client_code(read.path, apps, texts)
+            app = None if declared else app_for_path(apps, read.path)
+            prefixed[read.path] = app is None or app.kind not in _SERVER_ONLY_KINDS
         public[name] = (
-            public.get(name, False) or client[read.path] or name.startswith(PUBLIC_PREFIXES)
+            public.get(name, False)
+            or client[read.path]
+            or (prefixed[read.path] and name.startswith(PUBLIC_PREFIXES))
         )
         default[name] = default.get(name, False) or read.has_default
         found = proof.setdefault(name, [])

@@ -78,3 +78,17 @@ def test_browser_reads_are_still_reported(
     }
     ids = _rule_ids(write(tmp_path, leaky), capsys)
     assert {"SEC003", "SEC007"} <= ids
+
+
+def test_a_prefixed_name_read_by_a_back_end_is_not_published(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server = {
+        "package.json": json.dumps({"name": "api", "dependencies": {"express": "4"}}),
+        "server.js": (
+            "const express = require('express')\nconst app = express()\n"
+            "const key = process.env.PUBLIC_STRIPE_SECRET_KEY\n"
+            "app.listen(process.env.PORT)\n"
+        ),
+    }
+    assert "SEC007" not in _rule_ids(write(tmp_path, server), capsys)
