@@ -35,6 +35,7 @@ class Evidence(Model):
 
 class AppKind(StrEnum):
     VITE_SPA = "vite-spa"
+    CREATE_REACT_APP = "create-react-app"  # react-scripts: static, build/, REACT_APP_*
     NEXTJS = "nextjs"
     REMIX = "remix"
     SVELTEKIT = "sveltekit"

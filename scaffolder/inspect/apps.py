@@ -25,8 +25,10 @@ _NODE_KINDS: tuple[tuple[str, AppKind], ...] = (
     ("@nestjs/core", AppKind.NESTJS),
     ("fastify", AppKind.FASTIFY),
     ("express", AppKind.EXPRESS),
+    # Create React App (react-scripts, or craco / react-app-rewired over it) builds into
+    # build/ and exposes REACT_APP_* to the browser; ahead of vite unless the build uses vite.
+    ("react-scripts", AppKind.CREATE_REACT_APP),
     ("vite", AppKind.VITE_SPA),
-    ("react-scripts", AppKind.VITE_SPA),  # Create React App: the same static shape
 )
 _SERVER_KINDS = frozenset(
     {AppKind.EXPRESS, AppKind.FASTIFY, AppKind.NESTJS, AppKind.REMIX, AppKind.NUXT}
@@ -47,11 +49,17 @@ def _node_kind(pkg: PackageJson, index: RepoIndex) -> AppKind | None:
         hit = any(d.startswith(dep) for d in deps) if dep.endswith("/") else dep in deps
         if not hit:
             continue
+        if kind is AppKind.CREATE_REACT_APP and "vite" in deps and _builds_with_vite(pkg):
+            continue  # half-way through a move to Vite: the build script decides
         # A library package that builds with vite is not an app: apps have an index.html.
         if dep == "vite" and not _has_index_html(pkg.folder, index):
             continue
         return kind
     return None
+
+
+def _builds_with_vite(pkg: PackageJson) -> bool:
+    return "vite" in pkg.scripts.get("build", "")
 
 
 def _has_index_html(folder: str, index: RepoIndex) -> bool:
