@@ -6,13 +6,12 @@ site is built with the environment's REACT_APP_* variables and build/ is uploade
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 from scaffolder.inspect import inspect_repository
 from scaffolder.models import AppKind
-from tests.render import validators
 from tests.render import workflow_model as wm
+from tests.render.run_init import scaffold_init
 from tests.support.prototypes import materialize
 
 
@@ -24,14 +23,7 @@ def test_cra_client_deploys_its_build_folder(tmp_path: Path) -> None:
         "static",
         "build",
     )
-    proc = subprocess.run(
-        [str(validators.BIN / "scaffold"), "init", str(repo), "--defaults"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
+    scaffold_init(repo)
     assert not list(repo.glob("Dockerfile*"))
     job = wm.load(repo / ".github/workflows/deploy.yml")["jobs"]["deploy-prod"]
     upload = wm.steps(job)[wm.index_of(job, "upload the site")]

@@ -21,22 +21,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.render import validators
+from tests.render.run_init import scaffold_init
 from tests.support.prototypes import materialize
 
 pytestmark = pytest.mark.slow
 ALB_HOST = "10.0.1.23"  # the load balancer's health check sends the target's IP as Host
-
-
-def _init(repo: Path) -> None:
-    proc = subprocess.run(
-        [str(validators.BIN / "scaffold"), "init", str(repo), "--defaults"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
 
 
 def _venv(tmp: Path, repo: Path, dockerfile: str) -> Path:
@@ -97,7 +86,7 @@ def _free_port() -> int:
 
 def test_startproject_builds_starts_and_answers_the_alb_health_check(tmp_path: Path) -> None:
     repo = materialize("django-startproject", tmp_path / "site")
-    _init(repo)
+    scaffold_init(repo)
     dockerfile = (repo / "Dockerfile").read_text()
     venv = _venv(tmp_path, repo, dockerfile)
     port = _free_port()
