@@ -4,8 +4,10 @@ A key deleted from the tree is still in every clone. The scan is one pass over
 object ids, not over commits: `git rev-list --objects --all` lists each blob
 once, `git cat-file --batch-check` sizes them, blobs still in HEAD's tree and
 big or binary ones are dropped, and one `git cat-file --batch` process streams
-the rest. Only blobs with a hit cost more: one `git log --raw` pass finds the
-commit that introduced each and the path it had there.
+the rest. Only the lines that no earlier version held are scanned, unless a
+version needs reading whole (`_LineCache`). Only blobs with a hit cost more: one
+`git log --raw` pass finds the commit that introduced each and the path it had
+there.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from scaffolder.inspect.secrets import scan_text
+from scaffolder.inspect.secrets import WHOLE_FILE_ANCHORS, line_kind, scan_text
 from scaffolder.inspect.walk import ALWAYS_SKIP_DIRS, BINARY_SNIFF_BYTES, BINARY_SUFFIXES
 from scaffolder.models import ScanWarning, SecretFinding, WarningKind
 
@@ -138,7 +140,7 @@ def _feed(stdin: IO[bytes], shas: Iterable[str]) -> None:
 
 def _read_blobs(git: _Git, blobs: list[tuple[str, str]]) -> Iterator[tuple[str, str, bytes]]:
     """(sha, path, content) for each blob, through one `git cat-file --batch`."""
-    proc = git.stream(["cat-file", "--batch"])
+    proc = git.stream(["cat-file", "--batch", "--buffer"])
     assert proc.stdin is not None and proc.stdout is not None
     # Writing every id before reading would deadlock once the output pipe fills.
     writer = threading.Thread(target=_feed, args=(proc.stdin, [s for s, _ in blobs]), daemon=True)
@@ -177,14 +179,64 @@ def _introductions(git: _Git, wanted: set[str]) -> dict[str, tuple[str, str]]:
     return found
 
 
+class _LineCache:
+    """What earlier file versions taught about their lines, to scan only new lines.
+
+    Most versions of a file differ from the last by a few lines, and outside
+    `WHOLE_FILE_ANCHORS` every detector decides on one line alone: a version whose
+    lines were all seen before (in a file of the same kind) without a hit holds no
+    finding. A version is scanned whole when it holds a line that had a hit
+    (its findings must be placed at every version that holds them), when its new
+    lines hit, and when it is a file the scan reads as a whole (env files,
+    documents) or holds a multi-line detector's anchor (`WHOLE_FILE_ANCHORS`).
+    The findings are those of scanning every version whole.
+    """
+
+    def __init__(self) -> None:
+        self.clean: dict[bool, set[bytes]] = {True: set(), False: set()}  # no hit there
+        self.hit: dict[bool, set[bytes]] = {True: set(), False: set()}
+        self.anchored: set[bytes] = set()  # lines that hold a WHOLE_FILE_ANCHORS literal
+
+    def scan(self, path: str, data: bytes) -> list[SecretFinding]:
+        code = line_kind(path)
+        if code is None:
+            return scan_text(path, data.decode("utf-8", "replace"))
+        lines = data.split(b"\n")
+        fresh = set(lines) - self.clean[code]  # lines with a hit or an anchor stay fresh
+        if not fresh:
+            return []
+        probe = b"\n".join(line for line in lines if line in fresh)
+        self.anchored.update(_anchored_lines(probe))
+        whole = not (fresh.isdisjoint(self.hit[code]) and fresh.isdisjoint(self.anchored))
+        if not whole and not scan_text(path, probe.decode("utf-8", "replace")):
+            self.clean[code] |= fresh
+            return []
+        findings = scan_text(path, data.decode("utf-8", "replace"))
+        hit = {lines[f.line - 1] for f in findings if f.line and f.line <= len(lines)}
+        self.hit[code] |= hit
+        self.clean[code] |= fresh - hit - self.anchored
+        return findings
+
+
+def _anchored_lines(data: bytes) -> Iterator[bytes]:
+    """The lines of `data` that hold one of WHOLE_FILE_ANCHORS."""
+    for anchor in WHOLE_FILE_ANCHORS:
+        at = data.find(anchor)
+        while at >= 0:
+            start = data.rfind(b"\n", 0, at) + 1
+            end = data.find(b"\n", at)
+            end = len(data) if end < 0 else end
+            yield data[start:end]
+            at = data.find(anchor, end)
+
+
 def _scan_blobs(git: _Git, plan: _Plan, seen: set[str]) -> dict[str, list[SecretFinding]]:
     hits: dict[str, list[SecretFinding]] = {}
+    cache = _LineCache()
     for sha, path, data in _read_blobs(git, plan.blobs):
         if b"\0" in data[:BINARY_SNIFF_BYTES]:
             continue
-        findings = [
-            f for f in scan_text(path, data.decode("utf-8", "replace")) if f.fingerprint not in seen
-        ]
+        findings = [f for f in cache.scan(path, data) if f.fingerprint not in seen]
         if findings:
             hits[sha] = findings
     return hits

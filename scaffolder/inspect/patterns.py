@@ -73,7 +73,15 @@ PROVIDER_DETECTORS: tuple[Detector, ...] = (
         "aws-secret-access-key",
         _P,
         "AWS secret access key",
-        ("secret_access_key", "secretaccesskey", "aws_secret"),
+        # Every spelling the regex accepts contains one of these (see the module doc).
+        (
+            "secret_access_key",
+            "secretaccesskey",
+            "secret_accesskey",
+            "secretaccess_key",
+            "aws_secret",
+            "awssecret",
+        ),
         _rx(
             r"(?:aws_?secret(?:_?access)?_?key|secret_?access_?key)['\"]?[ \t]*[:=][ \t]*"
             r"['\"]?(?P<v>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])",

@@ -130,6 +130,33 @@ def is_test_path(path: str) -> bool:
     return bool(_TEST_DIRS.intersection(parts[:-1])) or bool(_TEST_NAME_RE.match(parts[-1]))
 
 
+# Literals that make a verdict depend on more than one line: multi-line matches
+# (private keys, `jwt.sign({...}, "x")`, `app.config.update(...)`), an AWS secret
+# found near its key id, a Firebase config that makes a Google key public, a
+# pydantic BaseSettings class. Every other detector decides on one line alone,
+# which lets the history scan read only the lines a file version added.
+WHOLE_FILE_ANCHORS = (
+    b"PRIVATE KEY",
+    b"AKIA",
+    b"ASIA",
+    b"AIza",
+    b"BaseSettings",
+    b"jwt.",
+    b".config.",
+)
+
+
+def line_kind(path: str) -> bool | None:
+    """Whether scan_text reads this path's lines as code (True) or not (False).
+
+    None for files it reads as a whole (env files, documents): no line of those
+    can be judged alone.
+    """
+    if is_document(path) or (is_env_file_name(path) and not is_test_path(path)):
+        return None
+    return _suffix(path) in CODE_SUFFIXES and not is_test_path(path)
+
+
 def _suffix(path: str) -> str:
     name = basename(path)
     dot = name.rfind(".")

@@ -183,3 +183,48 @@ def test_a_shallow_clone_says_its_older_history_was_not_checked(tmp_path: Path) 
     assert [w.kind for w in shallow] == [WarningKind.HISTORY_SKIPPED]
     assert "git fetch --unshallow" in shallow[0].message
     assert not [w for w in scan_history_secrets(origin, set())[1] if "shallow" in w.message]
+
+
+# Later versions are scanned by their new lines (history._LineCache); these check that
+# a secret whose verdict needs other lines is still found as a whole-file scan finds it.
+
+
+def test_a_secret_added_inside_an_unchanged_multi_line_call_is_found(repo: Path) -> None:
+    secret = rand(24)
+    head = "import jwt from 'jsonwebtoken'\nexport const t = jwt.sign({\n  id: 1,\n"
+    commit(repo, "one", {"src/auth.ts": head + "}, process.env.JWT_SECRET)\n"})
+    introduced = commit(repo, "two", {"src/auth.ts": head + f"}}, '{secret}')\n"})
+    commit(repo, "three", {"src/auth.ts": head + "}, process.env.JWT_SECRET)\n"})
+    [found] = scan_history_secrets(repo, set())[0]
+    assert (found.detector, found.line, found.commit) == ("jwt-secret", 4, introduced)
+
+
+def test_an_edited_private_key_body_is_found(repo: Path) -> None:
+    def pem(body: str) -> str:
+        return f"-----BEGIN PRIVATE KEY-----\n{body}\n-----END PRIVATE KEY-----\n"
+
+    commit(repo, "one", {"keys/dev.pem": pem(rand(64))})
+    introduced = commit(repo, "two", {"keys/dev.pem": pem(rand(64))})
+    commit(repo, "three", {}, delete=("keys/dev.pem",))
+    found = scan_history_secrets(repo, set())[0]
+    assert len(found) == 2  # each body is its own value
+    assert introduced in {f.commit for f in found}
+
+
+def test_a_value_on_an_unchanged_line_is_placed_at_its_first_commit(repo: Path) -> None:
+    key = openai_key()
+    introduced = commit(repo, "one", {"src/ai.ts": f"const k = '{key}'\n"})
+    for n in range(3):
+        commit(repo, f"edit {n}", {"src/ai.ts": f"// v{n}\nconst k = '{key}'\n"})
+    commit(repo, "gone", {"src/ai.ts": "const k = process.env.OPENAI_API_KEY\n"})
+    [found] = scan_history_secrets(repo, set())[0]
+    assert (found.commit, found.line) == (introduced, 1)
+
+
+def test_a_line_seen_outside_code_is_still_judged_in_code(repo: Path) -> None:
+    line = f"API_SECRET = '{rand(24)}'"  # a code-only detector's shape
+    commit(repo, "config", {"config.yaml": f"{line}\n", "src/a.py": "print(1)\n"})
+    introduced = commit(repo, "code", {"src/a.py": f"print(1)\n{line}\n"})
+    commit(repo, "clean", {"src/a.py": "print(1)\n"}, delete=("config.yaml",))
+    [found] = scan_history_secrets(repo, set())[0]
+    assert (found.path, found.line, found.commit) == ("src/a.py", 2, introduced)
