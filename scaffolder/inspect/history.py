@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import subprocess
 import threading
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,10 @@ from scaffolder.models import ScanWarning, SecretFinding, WarningKind
 MAX_BLOB_BYTES = 1_000_000  # as for working-tree files: bigger ones are bundles and data
 MAX_BLOBS = 50_000
 MAX_TOTAL_BYTES = 256_000_000
+# Above this many bytes of older versions, a second process scans half of them:
+# below it, starting one costs more than it saves.
+PARALLEL_BYTES = 8_000_000
+Findings = list[SecretFinding]
 _REPO_POINTERS = frozenset({"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY"})
 
 
@@ -35,12 +40,14 @@ class HistoryLimits:
     max_blob_bytes: int = MAX_BLOB_BYTES
     max_blobs: int = MAX_BLOBS
     max_total_bytes: int = MAX_TOTAL_BYTES
+    parallel_bytes: int = PARALLEL_BYTES
 
 
 @dataclass
 class _Plan:
     blobs: list[tuple[str, str]] = field(default_factory=list)  # (sha, path) to read
     skipped: int = 0  # blobs left out because a cap was reached
+    bytes: int = 0  # their total size
 
 
 class _Git:
@@ -125,6 +132,7 @@ def _plan(git: _Git, limits: HistoryLimits) -> _Plan | None:
             continue
         total += size
         plan.blobs.append((parts[0], path))
+    plan.bytes = total
     return plan
 
 
@@ -230,16 +238,39 @@ def _anchored_lines(data: bytes) -> Iterator[bytes]:
             at = data.find(anchor, end)
 
 
-def _scan_blobs(git: _Git, plan: _Plan, seen: set[str]) -> dict[str, list[SecretFinding]]:
-    hits: dict[str, list[SecretFinding]] = {}
+def _scan_part(git: _Git, blobs: list[tuple[str, str]], seen: set[str]) -> dict[str, Findings]:
+    hits: dict[str, Findings] = {}
     cache = _LineCache()
-    for sha, path, data in _read_blobs(git, plan.blobs):
+    for sha, path, data in _read_blobs(git, blobs):
         if b"\0" in data[:BINARY_SNIFF_BYTES]:
             continue
         findings = [f for f in cache.scan(path, data) if f.fingerprint not in seen]
         if findings:
             hits[sha] = findings
     return hits
+
+
+def _scan_blobs(git: _Git, plan: _Plan, seen: set[str], parallel_bytes: int) -> dict[str, Findings]:
+    if plan.bytes < parallel_bytes or (os.cpu_count() or 1) < 2:
+        return _scan_part(git, plan.blobs, seen)
+    # Two processes, each with its own `git cat-file` and line cache. A path's
+    # versions stay in one half, where they share most of their lines.
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+    from multiprocessing import get_context
+
+    halves: tuple[list[tuple[str, str]], list[tuple[str, str]]] = ([], [])
+    for sha, path in plan.blobs:
+        halves[zlib.crc32(path.encode()) % 2].append((sha, path))
+    try:
+        with ProcessPoolExecutor(1, mp_context=get_context("fork")) as pool:
+            other = pool.submit(_scan_part, git, halves[1], seen)
+            found = _scan_part(git, halves[0], seen)
+            found.update(other.result())
+    except (OSError, RuntimeError, BrokenProcessPool):
+        found = _scan_part(git, plan.blobs, seen)
+    # In the plan's order, as one process would have found them (see _place's ties).
+    return {sha: found[sha] for sha, _ in plan.blobs if sha in found}
 
 
 def _place(
@@ -284,10 +315,11 @@ def scan_history_secrets(
         return [], _warn(WarningKind.NOT_GIT, "not a git repository; history not checked")
     if git.run(["rev-parse", "--verify", "-q", "HEAD"])[0] != 0:
         return [], _warn(WarningKind.EMPTY, "the repository has no commits; history not checked")
-    plan = _plan(git, limits or HistoryLimits())
+    limits = limits or HistoryLimits()
+    plan = _plan(git, limits)
     if plan is None:
         return [], _warn(WarningKind.HISTORY_SKIPPED, "git could not list the history's objects")
-    hits = _scan_blobs(git, plan, seen_fingerprints)
+    hits = _scan_blobs(git, plan, seen_fingerprints, limits.parallel_bytes)
     origins = _introductions(git, set(hits)) if hits else {}
     code, out = git.run(["rev-list", "--all", "--reverse", "--date-order"])
     order = {sha: i for i, sha in enumerate(out.decode().split())} if code == 0 else {}

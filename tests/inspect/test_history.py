@@ -228,3 +228,14 @@ def test_a_line_seen_outside_code_is_still_judged_in_code(repo: Path) -> None:
     commit(repo, "clean", {"src/a.py": "print(1)\n"}, delete=("config.yaml",))
     [found] = scan_history_secrets(repo, set())[0]
     assert (found.path, found.line, found.commit) == ("src/a.py", 2, introduced)
+
+
+def test_two_processes_find_what_one_finds(repo: Path) -> None:
+    keys = [openai_key() for _ in range(4)]
+    for n, key in enumerate(keys):
+        commit(repo, f"add {n}", {f"src/m{n}.ts": f"export const k = '{key}'\n", "a.ts": f"{n}\n"})
+    commit(repo, "clean", {}, delete=tuple(f"src/m{n}.ts" for n in range(4)))
+    one = scan_history_secrets(repo, set())
+    two = scan_history_secrets(repo, set(), limits=HistoryLimits(parallel_bytes=0))
+    assert two == one
+    assert len(one[0]) == 4
