@@ -101,8 +101,7 @@ def plan_rollback(
     services = [s for s in ctx.outputs.services if service is None or s.name == service]
     if not ctx.outputs.services:
         raise CheckFailed(
-            f"The {ctx.env} environment has no services to roll back: its stack outputs "
-            "list none.",
+            f"The {ctx.env} environment has no services to roll back: its stack outputs list none.",
             hint=f"Deploy an app to {ctx.env} first, or check that --outputs is this "
             "environment's file (`scaffold outputs ENV --json`).",
         )
