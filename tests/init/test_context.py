@@ -64,9 +64,9 @@ def only(*paths: str) -> Callable[[str], bool]:
     ("package_manager", "lockfiles", "expected"),
     [
         (PackageManager.NPM, ["package-lock.json"], "npm ci"),
-        (PackageManager.NPM, [], "npm install"),
+        (PackageManager.NPM, [], "npm install --no-audit --no-fund"),  # nothing to freeze
         (PackageManager.PNPM, ["pnpm-lock.yaml"], "pnpm install --frozen-lockfile"),
-        (PackageManager.YARN, ["yarn.lock"], "yarn install --frozen-lockfile"),
+        (PackageManager.YARN, ["yarn.lock"], "yarn install --frozen-lockfile --non-interactive"),
         (PackageManager.BUN, ["bun.lockb"], "bun install --frozen-lockfile"),
     ],
 )
