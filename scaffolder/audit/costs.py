@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 
 from scaffolder.envspec import default_spec
+from scaffolder.inspect.sqlite_plan import keeps_sqlite
 from scaffolder.models import (
     ENV_NAMES,
     CostLine,
@@ -56,7 +57,10 @@ def _external_provider(facts: RepoFacts) -> str | None:
 
 
 def _self_hosted_postgres(facts: RepoFacts) -> bool:
-    # SQLite apps are moved to an RDS Postgres (DATA001), so they are priced with one.
+    # SQLite apps are moved to an RDS Postgres (DATA001), so they are priced with one, except
+    # a Python app with no Postgres driver: init keeps its SQLite file and provisions no RDS.
+    if keeps_sqlite(facts):
+        return False
     return any(
         db.host in (DatabaseHost.SELF, DatabaseHost.LOCAL_FILE) or db.kind == DatabaseKind.SQLITE
         for db in facts.databases

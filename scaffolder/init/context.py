@@ -21,14 +21,13 @@ from scaffolder.init.models import InitAnswers
 from scaffolder.init.node_plan import finish_apps
 from scaffolder.init.python_apps import python_runtime
 from scaffolder.init.safe_names import check_safe_for_templates
+from scaffolder.inspect.sqlite_plan import keeps_sqlite
 from scaffolder.models import (
     AppFacts,
     DatabaseHost,
     DatabaseKind,
-    DeployShape,
     EnvVarFacts,
     InitContext,
-    Language,
     MigrationFacts,
     MigrationTool,
     RepoFacts,
@@ -162,25 +161,6 @@ def database_choice(facts: RepoFacts) -> DatabaseChoice:
         ):
             return "rds"  # SQLite apps get a path to Postgres on RDS
     return "external" if facts.databases else "none"
-
-
-def keeps_sqlite(facts: RepoFacts) -> bool:
-    """A Python app whose SQL database is SQLite and that has no Postgres driver.
-
-    Its code cannot talk to Postgres (`sqlite3.connect`, Django's sqlite3 ENGINE,
-    SQLAlchemy's `connect_args={"check_same_thread": False}`, and no psycopg to load):
-    handing it an RDS DATABASE_URL would provision a database it never uses, or
-    crash it on start. It keeps its SQLite file until its code moves (DATA001's fix).
-    A Postgres driver in its requirements makes it a Postgres fact, hence RDS. Node
-    apps keep the RDS path: Prisma and Drizzle switch providers without a new driver.
-    """
-    sql = [d for d in facts.databases if d.kind in (DatabaseKind.SQLITE, DatabaseKind.POSTGRES)]
-    servers = [a for a in facts.apps if a.shape is DeployShape.SERVER]
-    return (
-        bool(sql and servers)
-        and all(d.kind is DatabaseKind.SQLITE for d in sql)
-        and all(a.language is Language.PYTHON for a in servers)
-    )
 
 
 def _migrations(facts: RepoFacts) -> list[TemplateMigrations]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from scaffolder.audit.rules.base import AuditContext, Hit, Stage, joined, rule, unique_evidence
+from scaffolder.inspect.sqlite_plan import keeps_sqlite
 from scaffolder.models import DatabaseKind, Dimension, Evidence, MigrationTool, Severity
 
 DATA = Dimension.DATA
@@ -34,7 +35,18 @@ _HOSTED_KINDS = {DatabaseKind.POSTGRES, DatabaseKind.SQLITE}
 def sqlite_in_production(ctx: AuditContext) -> Iterator[Hit]:
     sqlite = [db for db in ctx.facts.databases if db.kind == DatabaseKind.SQLITE]
     if sqlite:
-        yield Hit(evidence=unique_evidence(e for db in sqlite for e in db.evidence[:2]))
+        evidence = unique_evidence(e for db in sqlite for e in db.evidence[:2])
+        yield Hit(evidence=evidence, fix=SQLITE_KEPT_FIX if keeps_sqlite(ctx.facts) else None)
+
+
+# What init really does for a Python app with no Postgres driver (inspect/sqlite_plan.py).
+SQLITE_KEPT_FIX = (
+    "Move to Postgres: add a Postgres driver (psycopg) to the requirements, read DATABASE_URL "
+    "(Django: dj-database-url) and drop SQLite-only options such as "
+    "connect_args={'check_same_thread': False}; until then `scaffold init` keeps the SQLite "
+    "file and provisions no database, and once the code can use Postgres it provisions an RDS "
+    "Postgres per environment."
+)
 
 
 @rule(
