@@ -9,10 +9,13 @@ any other file (the app's own server module, a Next.js route file) are served as
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 
+from scaffolder.inspect.dockerfile import is_dockerfile
 from scaffolder.inspect.files import SourceFile
-from scaffolder.inspect.index import JS_SUFFIXES, basename, suffix
+from scaffolder.inspect.index import JS_SUFFIXES, basename, line_of, suffix, under
+from scaffolder.inspect.manifests import parent_dir
+from scaffolder.models import Evidence
 
 # A separate module named for the health check, as init writes them and as people name them.
 _MODULE_STEMS = frozenset({"health", "healthz", "healthcheck", "health-check", "health_check"})
@@ -54,3 +57,36 @@ def is_wired(module: str, code: Iterable[SourceFile]) -> bool:
         if (suffix(source.path) == ".py") == python and pattern.search(source.text):
             return True
     return False
+
+
+# init's Django health module (templates/includes/health.jinja): a WSGI application that answers
+# HEALTH_PATH itself and hands every other request to the project's. It has no route to import;
+# it is served when the image or Procfile runs it (`gunicorn healthz:application`).
+_WSGI_HEALTH_PATH = re.compile(r"""^HEALTH_PATH\s*=\s*['"](/[^'"\n]*)['"]""", re.MULTILINE)
+_WSGI_ENTRY = re.compile(r"^def application\(", re.MULTILINE)
+
+
+def _serves(source: SourceFile, module: str) -> bool:
+    """`source` is a Dockerfile or Procfile at or above `module`'s folder serving its WSGI app."""
+    if not (is_dockerfile(source.path) or basename(source.path) == "Procfile"):
+        return False
+    if not under(module, parent_dir(source.path)):
+        return False
+    stem = re.escape(_stem(module))
+    return re.search(rf"(?<![\w.]){stem}:application\b", source.text) is not None
+
+
+def wsgi_health_endpoints(
+    code: Iterable[SourceFile], files: Sequence[SourceFile]
+) -> Iterator[tuple[Evidence, bool]]:
+    """(route, served) for each Python health module that wraps the project's WSGI app."""
+    for source in code:
+        if suffix(source.path) != ".py" or not is_health_module(source.path):
+            continue
+        match = _WSGI_HEALTH_PATH.search(source.text)
+        if match is None or not _WSGI_ENTRY.search(source.text):
+            continue
+        route = Evidence(
+            path=source.path, line=line_of(source.text, match.start()), snippet=match[1]
+        )
+        yield route, any(_serves(f, source.path) for f in files)

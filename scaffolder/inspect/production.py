@@ -6,7 +6,7 @@ import re
 
 from scaffolder.inspect.ci import OTHER_CI, inspect_workflow, scheduled_only, yaml_problem
 from scaffolder.inspect.dockerfile import inspect_dockerfile, is_dockerfile
-from scaffolder.inspect.health_wiring import is_health_module, is_wired
+from scaffolder.inspect.health_wiring import is_health_module, is_wired, wsgi_health_endpoints
 from scaffolder.inspect.index import CODE_SUFFIXES, RepoIndex, basename, evidence, suffix, under
 from scaffolder.inspect.manifests import parent_dir
 from scaffolder.models import Evidence, ProductionPieces, ScanWarning
@@ -124,6 +124,8 @@ def _health_routes(index: RepoIndex) -> tuple[list[Evidence], list[Evidence]]:
         if is_health_module(source.path) and source.path not in wired:
             wired[source.path] = is_wired(source.path, index.code_files)
         (found if wired.get(source.path, True) else unwired).append(endpoint)
+    for endpoint, served in wsgi_health_endpoints(code, index.files):
+        (found if served else unwired).append(endpoint)
     return found, unwired
 
 
