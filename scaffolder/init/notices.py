@@ -32,6 +32,13 @@ SQLITE_KEPT = (
     "DATABASE_URL (Django: dj-database-url), drop SQLite-only options such as "
     "connect_args={'check_same_thread': False}, and run `scaffold init` again."
 )
+NO_APP = (
+    "No app was found to deploy, so the environments define no service: scaffold looks for a "
+    "package.json whose dependencies name a framework (Vite, Next.js, Express, ...) or Python "
+    "code importing Django, FastAPI, Flask or Streamlit, in the repository and its subfolders; "
+    "add the app's package.json (an export without one cannot be built), or run "
+    "`scaffold init PATH` on the repository that holds the app, and run init again."
+)
 NO_COLLECTSTATIC = (
     "{app}: the image skips `collectstatic` because the Django settings define no "
     "STATIC_ROOT, so static files are not served; docs/RUNBOOK.md (Notes for this app) "
@@ -42,6 +49,8 @@ NO_COLLECTSTATIC = (
 def context_warnings(context: InitContext) -> list[str]:
     """What the generated files deliberately leave undone for this repository."""
     warnings = [SQLITE_KEPT] if context.sqlite_kept else []
+    if not context.apps:
+        warnings.append(NO_APP)
     for app in context.apps:
         if app.kind == "django" and app.shape == "server" and not app.collect_static:
             warnings.append(NO_COLLECTSTATIC.format(app=app.name))
