@@ -1,4 +1,4 @@
-"""A repository where no app is found: init still writes the environments, and says why they are empty."""
+"""No app found: init still writes the environments, and says why they are empty."""
 
 from __future__ import annotations
 
