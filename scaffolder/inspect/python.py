@@ -63,6 +63,8 @@ _PY_PORTS = (
     re.compile(r"(?:-b|--bind)[ =][\w.]*:(\d{2,5})"),
 )
 _STREAMLIT_MAINS = ("streamlit_app.py", "app.py", "main.py", "Home.py")
+# Modules an app is conventionally started from, when none imports the framework itself.
+_ENTRY_NAMES = frozenset({*_STREAMLIT_MAINS, "wsgi.py", "asgi.py", "server.py", "run.py"})
 
 
 def _kind_of(folder: str, index: RepoIndex) -> tuple[AppKind, SourceFile | None] | None:
@@ -71,11 +73,20 @@ def _kind_of(folder: str, index: RepoIndex) -> tuple[AppKind, SourceFile | None]
     code = own_code(index, folder, (".py",))
     if index.exists(join(folder, "manage.py")):
         return AppKind.DJANGO, index.by_path.get(join(folder, "manage.py"))
+    entry = _entry_point(folder, code, index)
     for dist, kind, pattern in _KINDS:
         hit = next((s for s in code if pattern.search(s.text)), None)
-        if dist in deps or hit is not None:
+        if hit is not None or (dist in deps and entry is not None):
             return kind, hit
-    return None
+    return None  # a requirements.txt alone is not an app: nothing would run
+
+
+def _entry_point(folder: str, code: list[SourceFile], index: RepoIndex) -> str | None:
+    """A file the app is started from: a conventional main module, or a Procfile."""
+    procfile = join(folder, "Procfile")
+    if index.exists(procfile):
+        return procfile
+    return next((s.path for s in code if basename(s.path) in _ENTRY_NAMES), None)
 
 
 def python_app_roots(index: RepoIndex) -> list[tuple[str, AppKind, SourceFile | None]]:
