@@ -15,6 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from scaffolder.runtime_images import NODE_DEFAULT_EXACT
+
 
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False)
@@ -686,6 +688,10 @@ class TemplateApp(Model):
     # serves the module's own `application`, which answers health_path before the app
     # (Django's ALLOWED_HOSTS would reject the load balancer's check, sent to the task's IP).
     health_wraps: str | None = None
+    # Set by init/template_decisions.py from runtime_version and the pins in
+    # scaffolder/runtime_images.py: the image's FROM, and the exact version CI installs.
+    base_image: str = ""
+    runtime_exact: str = ""
 
 
 class TemplateMigrations(Model):
@@ -693,6 +699,8 @@ class TemplateMigrations(Model):
     app_root: str = "."
     deploy_command: str  # run as a one-off task before traffic shifts
     directory: str | None = None  # MigrationFacts.directory: deploy.yml reads the head there
+    # The server app whose image runs it (init/template_decisions.py); "" with no server.
+    app_name: str = ""
 
 
 class InitContext(Model):
@@ -718,3 +726,5 @@ class InitContext(Model):
     # The app's own SQLite database, kept because its code cannot use Postgres yet (no
     # Postgres driver): no RDS is provisioned (database is "none"); DATA001 says how to move.
     sqlite_kept: bool = False
+    # The Node version CI sets up for tools alone (the Supabase CLI): the default image's.
+    tool_node_version: str = NODE_DEFAULT_EXACT

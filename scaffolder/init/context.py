@@ -21,6 +21,7 @@ from scaffolder.init.models import InitAnswers
 from scaffolder.init.node_plan import finish_apps
 from scaffolder.init.python_apps import python_runtime
 from scaffolder.init.safe_names import check_safe_for_templates
+from scaffolder.init.template_decisions import with_template_decisions
 from scaffolder.inspect.sqlite_plan import keeps_sqlite
 from scaffolder.models import (
     AppFacts,
@@ -114,6 +115,7 @@ def build_context(
         gitignore_additions=list(GITIGNORE_ADDITIONS),
         sqlite_kept=keeps_sqlite(facts),
     )
+    context = with_template_decisions(context)
     check_safe_for_templates(context)  # before any of it reaches a template or a spec
     context.environment_specs = environment_specs(context, answers)
     return context

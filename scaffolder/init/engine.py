@@ -39,6 +39,7 @@ from scaffolder.init.outputs import (
     user_owned,
     write_state,
 )
+from scaffolder.init.template_decisions import with_template_decisions
 from scaffolder.init.transaction import Checkpoint, apply_changes, recover
 from scaffolder.models import InitContext, RepoFacts
 
@@ -239,7 +240,7 @@ def _data(answers: InitAnswers, context: InitContext, version: str) -> dict[str,
     """The Copier data: the answers, `ctx` and `scaffold_version` (docs/init.md)."""
     return {
         **answers.model_dump(mode="json"),
-        "ctx": context.model_dump(mode="json"),
+        "ctx": with_template_decisions(context).model_dump(mode="json"),
         "scaffold_version": version,
     }
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from scaffolder.envspec import default_spec, render_spec_yaml
 from scaffolder.init.python_apps import streamlit_start
+from scaffolder.init.template_decisions import with_template_decisions
 from scaffolder.models import (
     AppKind,
     EnvName,
@@ -433,7 +434,7 @@ def render(ctx: InitContext, dst: Path, answers: dict[str, Any] | None = None) -
 
     data = {
         **(answers or answers_for(ctx)),
-        "ctx": ctx.model_dump(mode="json"),
+        "ctx": with_template_decisions(ctx).model_dump(mode="json"),
         "scaffold_version": SCAFFOLD_VERSION,
     }
     copier.run_copy(

@@ -1,0 +1,28 @@
+"""Decisions the templates only lay out: each app's base image and CI runtime, who migrates.
+
+Computed here from the pins (scaffolder/runtime_images.py) and the apps, so no template
+parses a version or picks an app. Applied by build_context and again at the render seam
+(engine._data), so a context changed after it was built still renders consistently.
+"""
+
+from __future__ import annotations
+
+from scaffolder.init.node_plan import migration_app
+from scaffolder.models import InitContext, TemplateApp, TemplateMigrations
+from scaffolder.runtime_images import base_image, runtime_exact
+
+
+def _with_image(app: TemplateApp) -> TemplateApp:
+    image = base_image(app.language.value, app.runtime_version)
+    return app.model_copy(update={"base_image": image, "runtime_exact": runtime_exact(image)})
+
+
+def _with_app(migration: TemplateMigrations, apps: list[TemplateApp]) -> TemplateMigrations:
+    app = migration_app(apps, migration)
+    return migration.model_copy(update={"app_name": app.name if app else ""})
+
+
+def with_template_decisions(context: InitContext) -> InitContext:
+    apps = [_with_image(app) for app in context.apps]
+    migrations = [_with_app(m, apps) for m in context.migrations]
+    return context.model_copy(update={"apps": apps, "migrations": migrations})
