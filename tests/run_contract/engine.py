@@ -102,7 +102,9 @@ def run_contract(
             if app["shape"] == "static":
                 _static(repo, app, tmp, run)
             elif app["shape"] == "server" and smoke is not None:
-                command = smoke.migrate_command
+                # deploy.yml runs the migration task only when there is a database to
+                # migrate (a SQLite app keeps its file: nothing runs before traffic).
+                command = smoke.migrate_command if plan.database != "none" else None
                 _server(repo, app, tmp, run, db, command, health_timeout)
             if ci:
                 run.steps += run_ci(repo, app, work / f"{index}-ci", db)

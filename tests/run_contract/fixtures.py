@@ -43,11 +43,11 @@ def relock(repo: Path) -> list[str]:
         pnpm.append("--ignore-scripts")
         subprocess.run(pnpm, cwd=lock.parent, check=True, capture_output=True, timeout=600)
         done.append(str(lock.relative_to(repo)))
-    status = ["git", "status", "--porcelain", "--", *done]
+    status = ["git", "status", "--porcelain"]
     changed = subprocess.run(status, cwd=repo, capture_output=True, text=True, check=True)
     if done and changed.stdout:
         env = git_env(BASE_DATE)
-        subprocess.run(["git", "add", *done], cwd=repo, check=True, env=env)
+        subprocess.run(["git", "add", "-A"], cwd=repo, check=True, env=env)
         message = "real lockfile"
         subprocess.run(["git", "commit", "-qm", message], cwd=repo, check=True, env=env)
     return done

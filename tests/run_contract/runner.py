@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import time
@@ -16,6 +17,11 @@ _ERROR_WORDS = ("error", "err!", "failed", "cannot", "not found", "exception", "
 def first_error(text: str) -> str:
     """The first line that reads like an error, else the last non-empty line."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if "Traceback (most recent call last)" in text:  # a Python traceback: what was raised
+        tail = text.rsplit("Traceback (most recent call last)", 1)[1].splitlines()
+        raised = [line for line in tail if re.match(r"^[A-Za-z_][\w.]*(:|$)", line)]
+        if raised:
+            return raised[-1].strip()[:300]
     for line in lines:
         if any(word in line.lower() for word in _ERROR_WORDS):
             return line[:300]
