@@ -36,7 +36,7 @@ def relock(repo: Path) -> list[str]:
         subprocess.run(npm, cwd=lock.parent, check=True, capture_output=True, timeout=600)
         done.append(str(lock.relative_to(repo)))
     for lock in sorted(repo.rglob("pnpm-lock.yaml")):
-        if "node_modules" in lock.parts or "resolution:" in lock.read_text():
+        if "node_modules" in lock.parts:  # abbreviated too, with made-up integrity values
             continue
         lock.unlink()
         pnpm = ["npx", "--yes", "pnpm@9.15.0", "install", "--lockfile-only"]

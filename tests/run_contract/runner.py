@@ -11,12 +11,18 @@ from pathlib import Path
 
 from tests.run_contract.models import Step
 
+# npm's bookkeeping lines ("npm error code EUSAGE") say less than the line after them.
+_NOISE = re.compile(r"^npm (error|ERR!) (code|errno|path|syscall|command|A complete log)\b")
 _ERROR_WORDS = ("error", "err!", "failed", "cannot", "not found", "exception", "traceback")
 
 
 def first_error(text: str) -> str:
     """The first line that reads like an error, else the last non-empty line."""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", text)  # colours
     lines = [line.strip() for line in text.splitlines() if line.strip()]
+    lines = [
+        line for line in lines if not _NOISE.match(line) and line not in {"npm error", "npm ERR!"}
+    ]
     if "Traceback (most recent call last)" in text:  # a Python traceback: what was raised
         tail = text.rsplit("Traceback (most recent call last)", 1)[1].splitlines()
         raised = [line for line in tail if re.match(r"^[A-Za-z_][\w.]*(:|$)", line)]

@@ -11,6 +11,7 @@ defects found by the harness and not fixed yet are xfails in XFAIL, with their r
 
 from __future__ import annotations
 
+import socket
 import time
 from pathlib import Path
 
@@ -23,9 +24,57 @@ from tests.support.prototypes import fixture_names
 
 pytestmark = [pytest.mark.run_contract, pytest.mark.slow]
 
-EXPECT: dict[str, dict[str, str]] = {}
-XFAIL: dict[str, str] = {}
+EXPECT: dict[str, dict[str, str]] = {
+    "comma-env-groq-bot": {"groq-chatbot": "unwired"},
+    "cra-dashboard": {"crm-dashboard": "static"},
+    "express-pg-docker-ci": {"invoicer-api": "serves"},  # RDS: DATABASE_URL over verified TLS
+    "flask-sqlite-login": {"repo": "unwired"},
+    "lovable-bun-npm-drift": {
+        "vite-react-shadcn-ts": "fails:image:can only install packages when your package.json"
+    },
+    # its Notes page imports "@/integrations/supabase/client", a file the fixture leaves out
+    "lovable-supabase-rls": {"vite-react-shadcn-ts": "fails:image:Build failed"},
+    "lovable-vite-supabase": {"vite-react-shadcn-ts": "static"},
+    "pnpm-workspace-drift": {
+        "api": "fails:image:ERR_PNPM_OUTDATED_LOCKFILE",
+        "web": "fails:image:ERR_PNPM_OUTDATED_LOCKFILE",
+    },
+    # its bun.lockb is a stand-in, not bun's binary format
+    "remix-supabase-bun": {"fieldnotes": "fails:image:failed to parse lockfile"},
+    "replit-express-vite": {"rest-express": "serves"},  # port 5000, no prune (imports vite)
+    "streamlit-openai": {"repo": "serves"},  # /_stcore/health on 8501
+}
+# CI steps that fail on the prototype's own code: (step, text of the first error line).
+# scaffold keeps them blocking today (only lint is non-blocking): issue 8, item 2.
+CI_FAILS: dict[str, dict[str, tuple[str, str]]] = {
+    # react-scripts test with CI=true and no test file exits 1
+    "cra-dashboard": {"crm-dashboard": ("test", "0 matches")},
+    # its jest test imports supertest without @types/supertest (TS7016)
+    "express-pg-docker-ci": {"invoicer-api": ("test", "Test suite failed to run")},
+}
+# The fixture's uv.lock is abbreviated (no wheels, no sdists): it cannot install, and the
+# harness does not regenerate uv lockfiles (the image's Python must match requires-python).
+_UV = "the fixture's abbreviated uv.lock cannot install: "
+XFAIL: dict[str, str] = {
+    "fastapi-sqlalchemy-alembic": _UV + "error: Failed to parse `uv.lock`",
+    "replit-flask-trading-bot": _UV + "error: Distribution `flask==3.1.1 @ registry+"
+    "https://pypi.org/simple` can't be installed because it doesn't have a source "
+    "distribution or wheel for the current platform",
+}
+# Prisma downloads its engines from binaries.prisma.sh at install: needs that host too.
+NEEDS_HOST = {
+    "nestjs-prisma-prod-docker": "binaries.prisma.sh",
+    "next-pages-prisma-sqlite": "binaries.prisma.sh",
+}
 TIMINGS: dict[str, float] = {}
+
+
+def _resolves(host: str) -> bool:
+    try:
+        socket.getaddrinfo(host, 443)
+    except OSError:
+        return False
+    return True
 
 
 def _check(run: AppRun, expected: str, summary: str) -> None:
@@ -47,6 +96,9 @@ def _check(run: AppRun, expected: str, summary: str) -> None:
 def test_fixture_run_contract(name: str, tmp_path: Path) -> None:
     if name in XFAIL:
         pytest.xfail(XFAIL[name])
+    host = NEEDS_HOST.get(name)
+    if host and not _resolves(host):
+        pytest.skip(f"{host} does not resolve here: the install downloads from it")
     started = time.monotonic()
     repo = runnable(name, tmp_path / "repo")
     result = run_contract(repo, tmp_path / "run")
@@ -58,5 +110,12 @@ def test_fixture_run_contract(name: str, tmp_path: Path) -> None:
     for run in result.apps:
         _check(run, expected[run.app], summary)
     for run in result.apps:  # the CI job: every blocking step passes, lint only recorded
-        if not expected[run.app].startswith("fails:"):
-            assert not run.failed("ci"), summary
+        if expected[run.app].startswith("fails:"):
+            continue
+        known = CI_FAILS.get(name, {}).get(run.app)
+        failed = [(s.name, s.first_error) for s in run.failed("ci")]
+        if known is None:
+            assert not failed, summary
+        else:
+            assert len(failed) == 1 and failed[0][0] == known[0], summary
+            assert known[1] in failed[0][1], summary
