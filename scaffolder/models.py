@@ -10,6 +10,7 @@ Every model forbids unknown fields so that a typo is an error, not silence.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Literal
 
@@ -494,6 +495,20 @@ class BackupSpec(Model):
     probe_sql: str = "SELECT 1"  # a user-configurable probe that must return a row
 
 
+_HOSTNAME = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def _valid_domain(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not _HOSTNAME.match(value):
+        raise ValueError(
+            f"domain {value!r} is not a lowercase host name such as app.example.com "
+            "(no scheme, port, path or wildcard)"
+        )
+    return value
+
+
 class ServiceSpec(Model):
     name: str  # the app's slug
     shape: Literal["server", "static"]
@@ -505,6 +520,14 @@ class ServiceSpec(Model):
     min_count: int = 1
     max_count: int = 2
     log_retention_days: int = 14
+    # The public name (a server only): an ACM certificate and HTTPS on the load balancer.
+    # None: the environment's `domain` if set, else CloudFront's own https name.
+    domain: str | None = None
+
+    @field_validator("domain")
+    @classmethod
+    def _domain_is_a_hostname(cls, value: str | None) -> str | None:
+        return _valid_domain(value)
 
 
 class AlarmSpec(Model):
@@ -534,6 +557,20 @@ class EnvironmentSpec(Model):
     monthly_budget_usd: float | None = Field(default=None, gt=0)
     # The VPC's IPv4 block (/16 to /23); the subnets are carved from it (stacks/addressing.py).
     cidr: str = "10.0.0.0/16"
+    # The server's public name when it is the only server (docs/provision.md, "HTTPS, domains and certificates").
+    domain: str | None = None
+
+    @field_validator("domain")
+    @classmethod
+    def _domain_is_a_hostname(cls, value: str | None) -> str | None:
+        return _valid_domain(value)
+
+    def domain_of(self, service: ServiceSpec) -> str | None:
+        """The service's own domain, else the environment's for its only server."""
+        if service.domain or service.shape != "server":
+            return service.domain
+        servers = [s for s in self.services if s.shape == "server"]
+        return self.domain if len(servers) == 1 else None
 
     @field_validator("cidr")
     @classmethod
@@ -575,6 +612,12 @@ def outputs_parameter_name(project: str, environment: str) -> str:
     return physical_name(SSM_PARAMETER, project, environment, "outputs")
 
 
+class DnsRecord(Model):
+    name: str
+    type: str
+    value: str
+
+
 class ServiceOutputs(Model):
     name: str
     shape: Literal["server", "static"]
@@ -588,6 +631,9 @@ class ServiceOutputs(Model):
     # static shape
     site_bucket_name: str | None = None
     distribution_id: str | None = None
+    # server with a domain whose hosted zone is not in the account: the CNAME
+    # records that validate its certificate, for the user to add at their DNS host.
+    certificate_records: list[DnsRecord] = Field(default_factory=list)
 
 
 class StackOutputs(Model):

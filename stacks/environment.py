@@ -34,6 +34,7 @@ from stacks.backups import Backups, BackupsArgs
 from stacks.budget import STACK_TAG, CostBudget, CostBudgetArgs
 from stacks.ci_access import CiAccess, CiAccessArgs
 from stacks.database import Database, DatabaseArgs
+from stacks.edge import EnvironmentHttps
 from stacks.network import POSTGRES_PORT, Network, NetworkArgs
 from stacks.rotation import RotationRedeploy, RotationRedeployArgs
 from stacks.secrets import AppSecret, AppSecretArgs
@@ -118,6 +119,7 @@ class EnvironmentStack(pulumi.ComponentResource):
             opts=child(self),
         )
 
+        self.https = EnvironmentHttps(spec, prefix, self)  # stacks/edge.py
         self.network: Network | None = None
         if catalog.needs_network(spec):
             self.network = Network(
@@ -179,7 +181,7 @@ class EnvironmentStack(pulumi.ComponentResource):
         self.statics = [
             StaticSite(
                 f"{prefix}-{s.name}",
-                StaticSiteArgs(prefix=prefix, service_name=s.name, tags=tags, force_destroy=dev),
+                StaticSiteArgs(prefix, s.name, tags, dev, self.https.headers_policy_id),
                 opts=child(self),
             )
             for s in catalog.static_services(spec)
@@ -251,6 +253,7 @@ class EnvironmentStack(pulumi.ComponentResource):
                     db_environment=db_env,
                     plain_environment=catalog.plain_environment(s),
                     deletion_protection=spec.environment == "prod",
+                    https=self.https.for_service(s),
                 ),
                 opts=child(self),
             )

@@ -70,6 +70,7 @@ S3_BUCKET = "s3-bucket"
 EVENT_RULE = "event-rule"
 EVENT_TARGET = "event-target"
 CLOUDFRONT_OAC = "cloudfront-oac"
+RESPONSE_HEADERS_POLICY = "cloudfront-response-headers-policy"
 BACKUP_VAULT = "backup-vault"
 BACKUP_PLAN = "backup-plan"
 BACKUP_SELECTION = "backup-selection"
@@ -121,6 +122,7 @@ RULES: dict[str, NameRule] = {
     EVENT_RULE: NameRule(64, rf"{_ALNUM}._-"),
     EVENT_TARGET: NameRule(64, rf"{_ALNUM}._-"),
     CLOUDFRONT_OAC: NameRule(64, rf"{_ALNUM}._-"),
+    RESPONSE_HEADERS_POLICY: NameRule(128, f"{_ALNUM}_-"),
     BACKUP_VAULT: NameRule(50, f"{_ALNUM}_-", min_length=2),
     BACKUP_PLAN: NameRule(50, rf"{_ALNUM}._-"),
     BACKUP_SELECTION: NameRule(50, rf"{_ALNUM}._-"),
@@ -161,6 +163,10 @@ NAME_INPUTS: dict[str, tuple[str, str]] = {
     "aws:cloudwatch/eventRule:EventRule": ("name", EVENT_RULE),
     "aws:cloudwatch/eventTarget:EventTarget": ("targetId", EVENT_TARGET),
     "aws:cloudfront/originAccessControl:OriginAccessControl": ("name", CLOUDFRONT_OAC),
+    "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": (
+        "name",
+        RESPONSE_HEADERS_POLICY,
+    ),
     "aws:backup/vault:Vault": ("name", BACKUP_VAULT),
     "aws:backup/plan:Plan": ("name", BACKUP_PLAN),
     "aws:backup/selection:Selection": ("name", BACKUP_SELECTION),

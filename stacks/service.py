@@ -9,7 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from scaffolder.models import ServiceSpec
-from stacks import naming
+from stacks import edge, naming
 from stacks._common import child
 from stacks.catalog import DB_SECRET_KEYS
 from stacks.service_parts import assume, cpu_autoscaling, lifecycle_policy
@@ -41,6 +41,9 @@ class ServerServiceArgs:
     # PORT, HOST, NODE_ENV (stacks.catalog.plain_environment); PORT is the service's port.
     plain_environment: dict[str, str] = field(default_factory=dict)
     deletion_protection: bool = False
+    # HTTPS (stacks/edge.py): with a domain, on the load balancer; without one, CloudFront
+    # in front, with the environment's headers policy and origin secret.
+    https: edge.HttpsArgs = field(default_factory=edge.HttpsArgs)
 
 
 class ServerService(pulumi.ComponentResource):
@@ -53,6 +56,11 @@ class ServerService(pulumi.ComponentResource):
     execution_role: aws.iam.Role
     family: str
     args_spec: ServiceSpec
+    # What attaches the target group to the load balancer (the service waits for it).
+    listener: aws.lb.Listener | aws.lb.ListenerRule
+    distribution: aws.cloudfront.Distribution | None = None
+    certificate_records: pulumi.Output[list[dict[str, str]]] | None = None
+    domain: str | None = None
 
     def __init__(
         self, name: str, args: ServerServiceArgs, opts: pulumi.ResourceOptions | None = None
@@ -113,11 +121,16 @@ class ServerService(pulumi.ComponentResource):
             "service_name": self.service.name,
             "task_family": self.family,
             "ecr_repository_url": self.repository.repository_url,
+            "certificate_records": self.certificate_records or [],
         }
 
     @property
     def url(self) -> pulumi.Output[str]:
-        return pulumi.Output.concat("http://", self.load_balancer.dns_name)
+        """Always https: the domain's, or CloudFront's own name."""
+        if self.domain is not None:
+            return pulumi.Output.from_input(f"https://{self.domain}")
+        assert self.distribution is not None
+        return pulumi.Output.concat("https://", self.distribution.domain_name)
 
     def _roles(self, name: str, args: ServerServiceArgs, logs: aws.cloudwatch.LogGroup) -> None:
         self.execution_role = aws.iam.Role(
@@ -214,13 +227,28 @@ class ServerService(pulumi.ComponentResource):
 
     def _load_balancer(self, name: str, args: ServerServiceArgs) -> None:
         spec = args.spec
+        https = args.https
+        self.domain = https.domain
+        group: pulumi.Input[str] = args.alb_security_group_id
+        if self.domain is None:
+            group = edge.cloudfront_only_group(
+                name,
+                self,
+                security_group_name=naming.physical_name(
+                    naming.SECURITY_GROUP, args.prefix, spec.name, "alb-cf"
+                ),
+                vpc_id=args.vpc_id,
+                service_security_group_id=args.service_security_group_id,
+                service_port=spec.port,
+                tags=args.tags,
+            ).id
         self.load_balancer = aws.lb.LoadBalancer(
             f"{name}-alb",
             name=naming.physical_name(naming.ALB, args.prefix, spec.name),
             load_balancer_type="application",
             internal=False,
             subnets=args.public_subnet_ids,
-            security_groups=[args.alb_security_group_id],
+            security_groups=[group],
             drop_invalid_header_fields=True,
             enable_deletion_protection=args.deletion_protection,
             tags=args.tags,
@@ -247,20 +275,34 @@ class ServerService(pulumi.ComponentResource):
             tags=args.tags,
             opts=child(self),
         )
-        # HTTP only: the spec carries no certificate. Put a domain with an ACM
-        # certificate in front (docs/provision.md) before real users arrive.
-        self.listener = aws.lb.Listener(
-            f"{name}-http",
-            load_balancer_arn=self.load_balancer.arn,
-            port=80,
-            protocol="HTTP",
-            default_actions=[
-                aws.lb.ListenerDefaultActionArgs(
-                    type="forward", target_group_arn=self.target_group.arn
-                )
-            ],
+        if self.domain is not None:
+            self.listener, self.certificate_records = edge.domain_listeners(
+                name,
+                self,
+                domain=self.domain,
+                load_balancer=self.load_balancer,
+                target_group=self.target_group,
+                tags=args.tags,
+            )
+            return
+        if https.origin_secret is None or https.headers_policy_id is None:
+            raise ValueError("a server without a domain needs the origin secret and headers policy")
+        self.listener = edge.cloudfront_listener(
+            name,
+            self,
+            load_balancer=self.load_balancer,
+            target_group=self.target_group,
+            secret=https.origin_secret,
             tags=args.tags,
-            opts=child(self),
+        )
+        self.distribution = edge.server_distribution(
+            name,
+            self,
+            comment=f"{args.prefix} {spec.name}",
+            load_balancer=self.load_balancer,
+            secret=https.origin_secret,
+            headers_policy_id=https.headers_policy_id,
+            tags=args.tags,
         )
 
     def _service(self, name: str, args: ServerServiceArgs) -> None:

@@ -22,6 +22,8 @@ class StaticSiteArgs:
     service_name: str
     tags: dict[str, str]
     force_destroy: bool = False
+    # The environment's policy (stacks/edge.py); None: AWS's managed SecurityHeadersPolicy.
+    headers_policy_id: pulumi.Input[str] | None = None
 
 
 class StaticSite(pulumi.ComponentResource):
@@ -81,7 +83,7 @@ class StaticSite(pulumi.ComponentResource):
                 cached_methods=["GET", "HEAD"],
                 compress=True,
                 cache_policy_id=CACHING_OPTIMIZED,
-                response_headers_policy_id=SECURITY_HEADERS,
+                response_headers_policy_id=args.headers_policy_id or SECURITY_HEADERS,
             ),
             # Client-side routes: S3 answers 403/404 for a path that is not a file.
             custom_error_responses=[

@@ -69,6 +69,10 @@ def _fake_state(type_: str, name: str, inputs: dict[str, Any], region: str) -> d
         "address": f"{name}.rds.amazonaws.com",
         "identifier": name,
     }
+    if type_ == "aws:acm/certificate:Certificate":
+        invented["domainValidationOptions"] = fake_validation_options(inputs.get("domainName"))
+    if type_ == "aws:route53/record:Record":
+        invented["fqdn"] = inputs.get("name")
     if type_ == "aws:rds/instance:Instance" and inputs.get("manageMasterUserPassword"):
         invented["masterUserSecrets"] = [
             {
@@ -98,8 +102,41 @@ def fake_zones(region: str) -> dict[str, Any]:
     }
 
 
+def fake_validation_options(domain: object) -> list[dict[str, str]]:
+    """ACM's DNS validation record for `domain` (one name, so one record)."""
+    return [
+        {
+            "domainName": str(domain),
+            "resourceRecordName": f"_0123456789abcdef.{domain}.",
+            "resourceRecordType": "CNAME",
+            "resourceRecordValue": "_fedcba9876543210.plan.acm-validations.aws.",
+        }
+    ]
+
+
+PLAN_ORIGIN_SECRET = "plan-origin-secret"  # a placeholder, never deployed
+CLOUDFRONT_PREFIX_LIST_ID = "pl-3b927c52"  # us-east-1's origin-facing list
+
+
+def edge_answer(token: str, args: dict[str, Any], hosted_zones: frozenset[str]) -> dict[str, Any]:
+    """The invokes stacks/edge.py makes: prefix list, random secret, hosted zone."""
+    if token == "aws:ec2/getManagedPrefixList:getManagedPrefixList":
+        return {"id": CLOUDFRONT_PREFIX_LIST_ID, "name": args.get("name"), "entries": []}
+    if token == "aws:secretsmanager/getRandomPassword:getRandomPassword":
+        return {"id": "plan", "randomPassword": PLAN_ORIGIN_SECRET}
+    if token == "aws:route53/getZone:getZone" and args.get("name") in hosted_zones:
+        name = str(args["name"])
+        return {"id": f"Z{name}", "zoneId": f"Z{name}", "name": name}
+    return {}
+
+
 def run_under_mocks(
-    program: Callable[[], dict[str, Any]], *, project: str, stack: str, region: str
+    program: Callable[[], dict[str, Any]],
+    *,
+    project: str,
+    stack: str,
+    region: str,
+    hosted_zones: frozenset[str] = frozenset(),
 ) -> ResourceGraph:
     """Run `program` (which returns its stack outputs) and collect every resource."""
     import pulumi
@@ -129,7 +166,7 @@ def run_under_mocks(
                 }, []
             if args.token == "aws:index/getAvailabilityZones:getAvailabilityZones":
                 return fake_zones(region), []
-            return {}, []
+            return edge_answer(args.token, dict(args.args), hosted_zones), []
 
     def _run() -> Any:
         result = program()
@@ -147,10 +184,19 @@ def run_under_mocks(
     return ResourceGraph(resources=resources, outputs=outputs)
 
 
-def run_environment(spec: EnvironmentSpec) -> ResourceGraph:
-    """The resource graph `stacks.environment.program(spec)` would create."""
+def run_environment(
+    spec: EnvironmentSpec, *, hosted_zones: frozenset[str] = frozenset()
+) -> ResourceGraph:
+    """The resource graph `stacks.environment.program(spec)` would create.
+
+    `hosted_zones`: the public zones the account is pretended to hold (none in `plan`).
+    """
     from stacks.environment import program
 
     return run_under_mocks(
-        lambda: program(spec), project=spec.project, stack=spec.environment, region=spec.region
+        lambda: program(spec),
+        project=spec.project,
+        stack=spec.environment,
+        region=spec.region,
+        hosted_zones=hosted_zones,
     )

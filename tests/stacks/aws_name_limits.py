@@ -168,6 +168,16 @@ def limits() -> dict[tuple[str, str], Limit | Documented]:
             pattern=r".+",
             evidence="up to 64 characters",
         ),
+        ("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", "name"): documented(
+            "cloudfront",
+            "CreateResponseHeadersPolicy",
+            "ResponseHeadersPolicyConfig",
+            "Name",
+            max=128,
+            pattern=r"[A-Za-z0-9_-]+",
+            # The length: CloudFront quotas, "Response headers policies" (128 characters).
+            evidence="A name to identify the response headers policy.",
+        ),
         ("aws:backup/vault:Vault", "name"): _backup_pattern(
             "backup", "CreateBackupVault", "BackupVaultName"
         ),
@@ -326,6 +336,8 @@ def limit_of(entry: Limit | Documented) -> Limit:
 # new type in the graph must be added here or to `limits()`.
 UNNAMED = frozenset(
     {
+        "aws:acm/certificate:Certificate",
+        "aws:acm/certificateValidation:CertificateValidation",
         "aws:appautoscaling/target:Target",
         "aws:cloudfront/distribution:Distribution",
         "aws:ec2/eip:Eip",
@@ -341,6 +353,8 @@ UNNAMED = frozenset(
         "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
         "aws:kms/key:Key",
         "aws:lb/listener:Listener",
+        "aws:lb/listenerRule:ListenerRule",
+        "aws:route53/record:Record",
         "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
         "aws:s3/bucketPolicy:BucketPolicy",
         "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",

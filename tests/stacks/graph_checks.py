@@ -20,6 +20,7 @@ from scaffolder.models import (
 )
 from scaffolder.provision.cost import budget_limit_usd
 from scaffolder.provision.mockrun import ACCOUNT_ID, GraphResource, ResourceGraph, fake_arn
+from tests.stacks.https_checks import check_https_only, plain
 
 Check = Callable[[ResourceGraph, EnvironmentSpec], list[str]]
 
@@ -673,7 +674,9 @@ def check_outputs_published(graph: ResourceGraph, spec: EnvironmentSpec) -> list
 def check_static_sites(graph: ResourceGraph, spec: EnvironmentSpec) -> list[str]:
     problems = []
     for dist in graph.of_type("aws:cloudfront/distribution:Distribution"):
-        origin = dist.inputs["origins"][0]
+        origin = plain(dist.inputs["origins"])[0]
+        if origin.get("customOriginConfig"):  # a server's (https_checks.py)
+            continue
         if not origin.get("originAccessControlId"):
             problems.append(f"{dist.name}: no Origin Access Control")
         if not str(origin.get("originPath", "")).startswith("/releases/"):
@@ -713,6 +716,7 @@ ALL_CHECKS: list[Check] = [
     check_outputs_contract,
     check_outputs_published,
     check_static_sites,
+    check_https_only,
 ]
 
 

@@ -13,6 +13,7 @@ from scaffolder.provision.mockrun import GraphResource, ResourceGraph
 from tests.stacks import graph_checks
 from tests.stacks.graphs import graph_for
 from tests.stacks.specs import server_spec, static_spec
+from tests.stacks.test_https_only import CLOUDFRONT_REGRESSIONS
 
 
 def _one(graph: ResourceGraph, type_: str) -> GraphResource:
@@ -321,6 +322,8 @@ GRAPH_REGRESSIONS: dict[str, Callable[[ResourceGraph], None]] = {
     "unversioned-bucket": _unversioned_bucket,
     "no-tls-forced": _no_tls_forced,
     "deploy-role-on-everything": _deploy_role_on_everything,
+    # HTTPS only without a domain (the domain's regressions: test_https_only.py).
+    **{f"https-{name}": mutate for name, mutate in CLOUDFRONT_REGRESSIONS.items()},
 }
 
 
