@@ -557,7 +557,8 @@ class EnvironmentSpec(Model):
     monthly_budget_usd: float | None = Field(default=None, gt=0)
     # The VPC's IPv4 block (/16 to /23); the subnets are carved from it (stacks/addressing.py).
     cidr: str = "10.0.0.0/16"
-    # The server's public name when it is the only server (docs/provision.md, "HTTPS, domains and certificates").
+    # The public name of the environment's only server (docs/provision.md, "HTTPS,
+    # domains and certificates").
     domain: str | None = None
 
     @field_validator("domain")
