@@ -538,6 +538,8 @@ class AlarmSpec(Model):
 class CiAccessSpec(Model):
     github_repository: str  # "owner/name"
     github_environment: str  # the GitHub environment whose OIDC claim may assume the role
+    # Only workflows run from this branch may assume the CI roles (job_workflow_ref).
+    default_branch: str = "main"
 
 
 class EnvironmentSpec(Model):
@@ -654,6 +656,7 @@ class StackOutputs(Model):
     app_secret_arn: str  # Secrets Manager secret holding the app's variables (JSON)
     alarm_topic_arn: str
     deploy_role_arn: str | None = None
+    verify_role_arn: str | None = None  # backup-verify.yml's role (with a database)
 
 
 class ReleaseRecord(Model):

@@ -1,23 +1,59 @@
-"""GitHub Actions OIDC: one deploy role per environment, trusted by that environment only."""
+"""GitHub Actions OIDC: per environment, a deploy role and a backup-verify role.
+
+Each role trusts one GitHub environment of one repository, and only jobs of its own
+workflows on the default branch: the trust policy requires GitHub's `sub` claim
+(`repo:<owner>/<repo>:environment:<env>`) and its `job_workflow_ref` claim
+(`<owner>/<repo>/.github/workflows/<file>@refs/heads/<default branch>`), a claim
+AWS STS has validated for GitHub's provider since January 2026. A branch whose
+workflow says `environment: staging` gets no credentials, nor does another workflow
+file on the default branch; no change to the repository's OIDC settings is needed.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi_aws as aws
 
-from scaffolder.models import RESTORE_METRIC_NAMESPACE
+from scaffolder.models import outputs_parameter_name
 from stacks import naming
 from stacks._common import child
+from stacks.ci_policies import (
+    common_statements,
+    document,
+    predeploy_snapshot_statements,
+    verify_statements,
+)
+
+if TYPE_CHECKING:
+    from stacks.environment import EnvironmentStack
 
 GITHUB_OIDC_HOST = "token.actions.githubusercontent.com"
 GITHUB_AUDIENCE = "sts.amazonaws.com"
 
 
-def trust_policy(provider_arn: str, repository: str, environment: str) -> dict[str, Any]:
-    """Only jobs bound to the GitHub environment `environment` of `repository` may assume."""
+# The workflow files whose jobs may assume each role (templates/template/.github/workflows).
+# A reusable workflow's jobs carry the called file in job_workflow_ref: list it here.
+DEPLOY_WORKFLOWS = ("deploy.yml", "rollback.yml")
+VERIFY_WORKFLOWS = ("backup-verify.yml",)
+
+
+def workflow_refs(repository: str, workflows: Sequence[str], branch: str) -> list[str]:
+    """The `job_workflow_ref` claims of `workflows` run from `branch`."""
+    return [f"{repository}/.github/workflows/{w}@refs/heads/{branch}" for w in workflows]
+
+
+def trust_policy(
+    provider_arn: str,
+    repository: str,
+    environment: str,
+    workflows: Sequence[str] = DEPLOY_WORKFLOWS,
+    branch: str = "main",
+) -> dict[str, Any]:
+    """Only jobs of `workflows` on `branch`, bound to the GitHub environment `environment`."""
     return {
         "Version": "2012-10-17",
         "Statement": [
@@ -29,6 +65,10 @@ def trust_policy(provider_arn: str, repository: str, environment: str) -> dict[s
                     "StringEquals": {
                         f"{GITHUB_OIDC_HOST}:aud": GITHUB_AUDIENCE,
                         f"{GITHUB_OIDC_HOST}:sub": f"repo:{repository}:environment:{environment}",
+                        # Several values: any one of them (exact match, no wildcard).
+                        f"{GITHUB_OIDC_HOST}:job_workflow_ref": workflow_refs(
+                            repository, workflows, branch
+                        ),
                     }
                 },
             }
@@ -51,10 +91,11 @@ class CiAccessArgs:
     restore_instance_prefix: str = ""  # naming.restore_instance_prefix(<project>-<env>)
     pass_role_arns: list[pulumi.Input[str]] = field(default_factory=list)
     distribution_arns: list[pulumi.Input[str]] = field(default_factory=list)
-    # backup-verify.yml and the pre-migration snapshot in deploy.yml run as this role:
-    # they snapshot the database, restore it into `<prefix>-restore-*` instances,
-    # read the secrets they connect with, and publish the verification metric.
+    # The deploy role snapshots the database before prod migrations; the verify role
+    # also restores it into `<prefix>-restore-*` instances.
     db_instance_arn: pulumi.Input[str] | None = None
+    # The app secret: the deploy role lists it and reads an external DATABASE_URL for
+    # the pre-migration dump; the verify role reads it too.
     secret_arns: list[pulumi.Input[str]] = field(default_factory=list)
     # Every job first reads the stack outputs `scaffold up` published in SSM.
     outputs_parameter_name: str | None = None
@@ -62,10 +103,18 @@ class CiAccessArgs:
     # One OIDC provider per AWS account: the second environment in an account
     # refers to the first one's by its fixed ARN instead of creating it.
     create_provider: bool = True
+    default_branch: str = "main"  # the only ref whose workflows may assume either role
+    # The backup-verify role (`verify`: with a database). Only it reads the RDS
+    # master secret (db_secret_arn) and writes no bucket but the backup bucket.
+    verify: bool = False
+    verify_role_name: str = ""
+    backup_bucket_arn: pulumi.Input[str] | None = None
+    db_secret_arn: pulumi.Input[str] | None = None
 
 
 class CiAccess(pulumi.ComponentResource):
     role: aws.iam.Role
+    verify_role: aws.iam.Role | None = None
 
     def __init__(
         self, name: str, args: CiAccessArgs, opts: pulumi.ResourceOptions | None = None
@@ -87,43 +136,74 @@ class CiAccess(pulumi.ComponentResource):
             provider_arn = identity.account_id.apply(
                 lambda a: f"arn:aws:iam::{a}:oidc-provider/{GITHUB_OIDC_HOST}"
             )
-        self.role = aws.iam.Role(
+        self.role = self._role(
             name,
-            name=args.role_name,
+            args,
+            provider_arn,
+            role_name=args.role_name,
+            workflows=DEPLOY_WORKFLOWS,
+            purpose="deploys",
+            policy_name="deploy",
+            permissions=self._permissions(args, identity),
+        )
+        if args.verify and args.backup_bucket_arn is not None:
+            secrets = [*args.secret_arns, *([args.db_secret_arn] if args.db_secret_arn else [])]
+            verify = common_statements(args, identity, [args.backup_bucket_arn], secrets)
+            self.verify_role = self._role(
+                f"{name}-verify",
+                args,
+                provider_arn,
+                role_name=args.verify_role_name,
+                workflows=VERIFY_WORKFLOWS,
+                purpose="backup verification",
+                policy_name="verify",
+                permissions=document(verify + verify_statements(args, identity)),
+            )
+        self.register_outputs(
+            {
+                "role_arn": self.role.arn,
+                "verify_role_arn": self.verify_role.arn if self.verify_role else None,
+            }
+        )
+
+    def _role(
+        self,
+        name: str,
+        args: CiAccessArgs,
+        provider_arn: pulumi.Output[str],
+        *,
+        role_name: str,
+        workflows: Sequence[str],
+        purpose: str,
+        policy_name: str,
+        permissions: dict[str, Any],
+    ) -> aws.iam.Role:
+        def trust(arn: str) -> dict[str, Any]:
+            return trust_policy(
+                arn, args.repository, args.environment, workflows, args.default_branch
+            )
+
+        role = aws.iam.Role(
+            name,
+            name=role_name,
             max_session_duration=3600,
-            description=f"GitHub Actions deploys of {args.repository} to {args.environment}",
-            assume_role_policy=pulumi.Output.json_dumps(
-                provider_arn.apply(lambda arn: trust_policy(arn, args.repository, args.environment))
-            ),
+            description=f"GitHub Actions {purpose} of {args.repository} to {args.environment}",
+            assume_role_policy=pulumi.Output.json_dumps(provider_arn.apply(trust)),
             tags=args.tags,
             opts=child(self),
         )
         aws.iam.RolePolicy(
-            f"{name}-deploy",
-            name=naming.physical_name(naming.IAM_POLICY, "deploy"),
-            role=self.role.id,
-            policy=pulumi.Output.json_dumps(self._permissions(args, identity)),
+            f"{name}-{policy_name}" if policy_name == "deploy" else f"{name}-policy",
+            name=naming.physical_name(naming.IAM_POLICY, policy_name),
+            role=role.id,
+            policy=pulumi.Output.json_dumps(permissions),
             opts=child(self),
         )
-        self.register_outputs({"role_arn": self.role.arn})
+        return role
 
     @staticmethod
     def _permissions(args: CiAccessArgs, identity: Any) -> dict[str, Any]:
-        objects = [pulumi.Output.concat(arn, "/*") for arn in args.bucket_arns]
-        statements: list[Any] = [
-            {
-                "Sid": "Artifacts",
-                "Effect": "Allow",
-                "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"],
-                "Resource": [*args.bucket_arns, *objects],
-            },
-            {
-                "Sid": "EnvironmentKey",
-                "Effect": "Allow",
-                "Action": ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
-                "Resource": [args.kms_key_arn],
-            },
-        ]
+        statements = common_statements(args, identity, args.bucket_arns, args.secret_arns)
         if args.ecr_repository_arns:
             statements += [
                 {
@@ -198,110 +278,50 @@ class CiAccess(pulumi.ComponentResource):
                     ],
                 }
             )
-        if args.outputs_parameter_name:
-            # Decrypting it is covered by EnvironmentKey (the parameter's key).
-            statements.append(
-                {
-                    "Sid": "ReadStackOutputs",
-                    "Effect": "Allow",
-                    "Action": "ssm:GetParameter",
-                    "Resource": identity.account_id.apply(
-                        lambda a: (
-                            f"arn:aws:ssm:{args.region}:{a}:parameter{args.outputs_parameter_name}"
-                        )
-                    ),
-                }
-            )
-        statements += _backup_statements(args, identity)
-        return {"Version": "2012-10-17", "Statement": statements}
+        statements += predeploy_snapshot_statements(args, identity)
+        return document(statements)
 
 
-def _backup_statements(args: CiAccessArgs, identity: Any) -> list[Any]:
-    """What `scaffold backup run|verify` needs when CI runs it as this role."""
-    statements: list[Any] = []
-    if args.secret_arns:
-        statements.append(
-            {
-                "Sid": "ReadConnectionSecrets",
-                "Effect": "Allow",
-                # ListSecretVersionIds: `scaffold secrets list` dates each name by version.
-                "Action": [
-                    "secretsmanager:GetSecretValue",
-                    "secretsmanager:DescribeSecret",
-                    "secretsmanager:ListSecretVersionIds",
-                ],
-                "Resource": args.secret_arns,
-            }
-        )
-    statements.append(
-        {
-            "Sid": "RestoreVerifiedMetric",
-            "Effect": "Allow",
-            "Action": "cloudwatch:PutMetricData",
-            "Resource": "*",  # PutMetricData has no resource; the namespace bounds it
-            "Condition": {"StringEquals": {"cloudwatch:namespace": RESTORE_METRIC_NAMESPACE}},
-        }
-    )
-    if args.db_instance_arn is None:
-        return statements
-
-    def rds_arn(kind: str, name: str) -> pulumi.Output[str]:
-        arn: pulumi.Output[str] = identity.account_id.apply(
-            lambda a: f"arn:aws:rds:*:{a}:{kind}:{name}"
-        )
-        return arn
-
-    restore_instances = rds_arn("db", f"{args.restore_instance_prefix}-*")
-    statements += [
-        {
-            "Sid": "DatabaseSnapshots",
-            "Effect": "Allow",
-            "Action": [
-                "rds:CreateDBSnapshot",
-                "rds:DescribeDBSnapshots",
-                "rds:AddTagsToResource",
-                "rds:ListTagsForResource",
-            ],
-            "Resource": [args.db_instance_arn, rds_arn("snapshot", "*")],
-        },
-        {
-            # The sweep lists instances to find leftover restore tests.
-            "Sid": "DescribeInstances",
-            "Effect": "Allow",
-            "Action": "rds:DescribeDBInstances",
-            "Resource": rds_arn("db", "*"),
-        },
-        {
-            "Sid": "RestoreTests",
-            "Effect": "Allow",
-            "Action": [
-                "rds:RestoreDBInstanceFromDBSnapshot",
-                "rds:ModifyDBInstance",
-                "rds:DeleteDBInstance",
-                "rds:AddTagsToResource",
-            ],
-            "Resource": [
-                restore_instances,
-                rds_arn("snapshot", "*"),
-                rds_arn("subgrp", "*"),
-                rds_arn("pg", "*"),
-                rds_arn("og", "*"),
-            ],
-        },
-        {
-            # A restore of a snapshot encrypted with the environment key makes RDS
-            # create a grant on that key for the new instance, in the caller's name.
-            "Sid": "RestoreEncryptedSnapshots",
-            "Effect": "Allow",
-            "Action": "kms:CreateGrant",
-            "Resource": [args.kms_key_arn],
-            "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}},
-        },
-        {
-            "Sid": "DescribeEnvironmentKey",
-            "Effect": "Allow",
-            "Action": "kms:DescribeKey",
-            "Resource": [args.kms_key_arn],
-        },
+def environment_ci_access(
+    stack: EnvironmentStack, prefix: str, tags: dict[str, str], create_provider: bool
+) -> CiAccess | None:
+    """The CI roles of `stack`'s environment (None without `ci` in the spec)."""
+    spec, ci = stack.spec, stack.spec.ci
+    if ci is None:
+        return None
+    buckets: list[pulumi.Input[str]] = [
+        stack.artifacts.bucket.arn,
+        stack.backups.bucket.bucket.arn,
     ]
-    return statements
+    buckets += [site.bucket.bucket.arn for site in stack.statics]
+    servers, database = stack.servers, stack.database
+    return CiAccess(
+        f"{prefix}-deploy",
+        CiAccessArgs(
+            role_name=naming.physical_name(naming.IAM_ROLE, prefix, "deploy"),
+            repository=ci.github_repository,
+            environment=ci.github_environment,
+            tags=tags,
+            kms_key_arn=stack.key.arn,
+            bucket_arns=buckets,
+            ecr_repository_arns=[s.repository.arn for s in servers],
+            ecs_service_arns=[s.service.id for s in servers],
+            ecs_cluster_arn=stack.cluster.arn if servers else None,
+            # Every service's family starts with it (naming keeps the hash per prefix).
+            task_family_prefix=naming.physical_name(naming.ECS_FAMILY, prefix),
+            restore_instance_prefix=naming.restore_instance_prefix(prefix),
+            pass_role_arns=[r.arn for s in servers for r in (s.task_role, s.execution_role)],
+            distribution_arns=[site.distribution.arn for site in stack.statics],
+            db_instance_arn=database.instance.arn if database else None,
+            secret_arns=[stack.secret.secret.arn],
+            default_branch=ci.default_branch,
+            verify=bool(spec.database or spec.external_database),
+            verify_role_name=naming.physical_name(naming.IAM_ROLE, prefix, "verify"),
+            backup_bucket_arn=stack.backups.bucket.bucket.arn,
+            db_secret_arn=database.master_secret_arn if database else None,
+            create_provider=create_provider,
+            outputs_parameter_name=outputs_parameter_name(spec.project, spec.environment),
+            region=spec.region,
+        ),
+        opts=child(stack),
+    )

@@ -32,7 +32,7 @@ from stacks.alarms import (
 )
 from stacks.backups import Backups, BackupsArgs
 from stacks.budget import STACK_TAG, CostBudget, CostBudgetArgs
-from stacks.ci_access import CiAccess, CiAccessArgs
+from stacks.ci_access import environment_ci_access
 from stacks.database import Database, DatabaseArgs
 from stacks.edge import EnvironmentHttps
 from stacks.network import POSTGRES_PORT, Network, NetworkArgs
@@ -204,7 +204,7 @@ class EnvironmentStack(pulumi.ComponentResource):
             ),
             opts=child(self),
         )
-        self.ci = self._ci(prefix, tags, args.create_oidc_provider)
+        self.ci = environment_ci_access(self, prefix, tags, args.create_oidc_provider)
         self.outputs_parameter = self._publish_outputs(prefix, tags)
         self.register_outputs(self.outputs())
 
@@ -271,48 +271,6 @@ class EnvironmentStack(pulumi.ComponentResource):
             result.append(server)
         return result
 
-    def _ci(self, prefix: str, tags: dict[str, str], create_provider: bool) -> CiAccess | None:
-        ci = self.spec.ci
-        if ci is None:
-            return None
-        buckets: list[pulumi.Input[str]] = [
-            self.artifacts.bucket.arn,
-            self.backups.bucket.bucket.arn,
-        ]
-        buckets += [site.bucket.bucket.arn for site in self.statics]
-        return CiAccess(
-            f"{prefix}-deploy",
-            CiAccessArgs(
-                role_name=naming.physical_name(naming.IAM_ROLE, prefix, "deploy"),
-                repository=ci.github_repository,
-                environment=ci.github_environment,
-                tags=tags,
-                kms_key_arn=self.key.arn,
-                bucket_arns=buckets,
-                ecr_repository_arns=[s.repository.arn for s in self.servers],
-                ecs_service_arns=[s.service.id for s in self.servers],
-                ecs_cluster_arn=self.cluster.arn if self.servers else None,
-                # Every service's family starts with it (naming keeps the hash per prefix).
-                task_family_prefix=naming.physical_name(naming.ECS_FAMILY, prefix),
-                restore_instance_prefix=naming.restore_instance_prefix(prefix),
-                pass_role_arns=[
-                    r.arn for s in self.servers for r in (s.task_role, s.execution_role)
-                ],
-                distribution_arns=[site.distribution.arn for site in self.statics],
-                db_instance_arn=self.database.instance.arn if self.database else None,
-                secret_arns=[
-                    self.secret.secret.arn,
-                    *([self.database.master_secret_arn] if self.database else []),
-                ],
-                create_provider=create_provider,
-                outputs_parameter_name=outputs_parameter_name(
-                    self.spec.project, self.spec.environment
-                ),
-                region=self.spec.region,
-            ),
-            opts=child(self),
-        )
-
     def _publish_outputs(self, prefix: str, tags: dict[str, str]) -> aws.ssm.Parameter:
         """The outputs as one SSM SecureString, so CI reads them without Pulumi state.
 
@@ -368,6 +326,8 @@ class EnvironmentStack(pulumi.ComponentResource):
             values["backup_vault_name"] = self.backups.vault.name
         if self.ci is not None:
             values["deploy_role_arn"] = self.ci.role.arn
+            if self.ci.verify_role is not None:
+                values["verify_role_arn"] = self.ci.verify_role.arn
         return values
 
 

@@ -1,5 +1,7 @@
-"""The generated deploy role, with the policy the Pulumi program builds, runs every AWS
-call the generated workflows make, and nothing of another environment.
+"""The generated CI roles, with the policies the Pulumi program builds, run every AWS
+call the generated workflows make, and nothing of another environment: the deploy
+role what deploy.yml and rollback.yml call, the verify role what backup-verify.yml
+calls (`backup run` and `backup verify`); neither does the other's job.
 
 The role's trust and permission policies are taken from the mock resource graph of
 `stacks.environment.program` (the mocked ARNs replaced by the moto resources'), the
@@ -7,9 +9,9 @@ role is created in moto and assumed through GitHub's OIDC provider, and from the
 moto authorizes every request (`enable_iam_authentication`). Then the calls run
 through scaffold's own code: `scaffold outputs` (SSM + KMS), the deploy steps the
 workflow runs with the AWS CLI (ECR push, task definition, the migration task with
-its role passing, the pre-deploy snapshot, the release ledger in S3), `rollback`,
-`backup run` and `backup verify` (RDS snapshot path, against the local Postgres) and
-`secrets list`.
+its role passing, the pre-deploy snapshot, the release ledger in S3), `rollback` and
+`secrets list` as the deploy role; `backup run` and `backup verify` (RDS snapshot
+path, against the local Postgres) as the verify role.
 
 What moto enforces and what it does not: moto checks the signature and the action of
 every request against the role's policies, but compares resources only for S3 (every
@@ -114,8 +116,8 @@ def _provision(aws: MotoProvider, spec: EnvironmentSpec, pg_user: str, pg_passwo
                 }
             ],
         }
-        if name.endswith("-deploy"):
-            continue  # created from its real policies below
+        if name.endswith(("-deploy", "-verify")):
+            continue  # the CI roles: created from their real policies below
         roles[role.name] = aws.client("iam").create_role(
             RoleName=name, AssumeRolePolicyDocument=json.dumps(trust)
         )["Role"]["Arn"]
@@ -221,8 +223,14 @@ def _provision(aws: MotoProvider, spec: EnvironmentSpec, pg_user: str, pg_passwo
     return Env(spec, graph, outputs, real, definition)
 
 
-def _deploy_policy(env: Env) -> dict[str, Any]:
-    (policy,) = [p for p in env.of("aws:iam/rolePolicy:RolePolicy") if p.name.endswith("-deploy")]
+# The RolePolicy of each CI role, by the end of its Pulumi name.
+POLICY_SUFFIX = {"deploy": "-deploy", "verify": "-verify-policy"}
+
+
+def _role_policy(env: Env, kind: str = "deploy") -> dict[str, Any]:
+    (policy,) = [
+        p for p in env.of("aws:iam/rolePolicy:RolePolicy") if p.name.endswith(POLICY_SUFFIX[kind])
+    ]
     return env.substitute(str(policy.inputs["policy"]))
 
 
@@ -248,11 +256,13 @@ def _moto_view(policy: dict[str, Any]) -> dict[str, Any]:
     return {"Version": "2012-10-17", "Statement": statements}
 
 
-def _assume_deploy_role(aws: MotoProvider, env: Env) -> dict[str, str]:
+def _assume_role(aws: MotoProvider, env: Env, kind: str) -> dict[str, str]:
+    """Create the CI role `kind` ("deploy" or "verify") in moto and assume it."""
     (role,) = [
         r
         for r in env.of("aws:iam/role:Role")
         if "AssumeRoleWithWebIdentity" in str(r.inputs["assumeRolePolicy"])
+        and _physical(r, "name").endswith(f"-{kind}")
     ]
     name = _physical(role, "name")
     iam = aws.client("iam")
@@ -262,8 +272,8 @@ def _assume_deploy_role(aws: MotoProvider, env: Env) -> dict[str, str]:
     )["Role"]["Arn"]
     iam.put_role_policy(
         RoleName=name,
-        PolicyName="deploy",
-        PolicyDocument=json.dumps(_moto_view(_deploy_policy(env))),
+        PolicyName=kind,
+        PolicyDocument=json.dumps(_moto_view(_role_policy(env, kind))),
     )
     assumed = aws.client("sts").assume_role_with_web_identity(
         RoleArn=arn, RoleSessionName="github-actions", WebIdentityToken="a-github-oidc-token"
@@ -279,7 +289,8 @@ def _assume_deploy_role(aws: MotoProvider, env: Env) -> dict[str, str]:
 class Ci:
     staging: Env
     prod: Env
-    role: EnforcingProvider
+    role: EnforcingProvider  # the deploy role (deploy.yml, rollback.yml)
+    verify: EnforcingProvider  # the verify role (backup-verify.yml)
     project: Path
     connector: LocalConnector
 
@@ -326,17 +337,19 @@ def ci(
         account.keys[snapshot["DBSnapshotIdentifier"]] = (
             snapshot.get("KmsKeyId") or prod.outputs.kms_key_arn
         )
-    credentials = _assume_deploy_role(aws, staging)
-    role = EnforcingProvider(REGION, credentials, _deploy_policy(staging), account)
+    credentials = _assume_role(aws, staging, "deploy")
+    role = EnforcingProvider(REGION, credentials, _role_policy(staging), account)
+    verify_credentials = _assume_role(aws, staging, "verify")
+    verify = EnforcingProvider(REGION, verify_credentials, _role_policy(staging, "verify"), account)
     with enable_iam_authentication():
-        yield Ci(staging, prod, role, tmp_path, connector)
+        yield Ci(staging, prod, role, verify, tmp_path, connector)
 
 
-def _context(ci: Ci, outputs: StackOutputs) -> OpsContext:
+def _context(ci: Ci, outputs: StackOutputs, role: EnforcingProvider | None = None) -> OpsContext:
     clock = Clock(START + timedelta(days=1))
     return OpsContext(
         outputs=outputs,
-        clients=ci.role,
+        clients=role or ci.role,
         clock=clock,
         sleep=clock.sleep,
         retry=Retry(sleep=lambda _: None, jitter=lambda: 1.0),
@@ -417,16 +430,54 @@ def test_the_deploy_role_runs_every_workflow_call(ci: Ci) -> None:
     # scaffold rollback ENV --yes
     result = apply_rollback(ops, plan_rollback(ops))
     assert result.rolled_back and result.marked
-    # scaffold backup run / verify (RDS snapshot path)
-    backup = BackupContext.of(ops)
+    # scaffold secrets list
+    assert [e.name for e in list_names(ops).entries] == ["SESSION_SECRET"]
+    assert ci.role.denied() == []
+
+
+def test_the_verify_role_runs_backup_verify(ci: Ci) -> None:
+    """backup-verify.yml: outputs, `backup run` and `backup verify` (RDS snapshot path)."""
+    ctx = resolve_context(
+        "staging", project=ci.project, clients=lambda region: ci.verify, environ=SSM_SOURCE
+    )
+    backup = BackupContext.of(_context(ci, ctx.outputs, ci.verify))
     backup.connect = ci.connector
     run = run_backup(backup)
     report = verify_backup(backup, probe_sql="SELECT 1")
     assert report.passed, report.checks
     assert report.source == run.location
-    # scaffold secrets list
-    assert [e.name for e in list_names(ops).entries] == ["SESSION_SECRET"]
-    assert ci.role.denied() == []
+    assert ci.verify.denied() == []
+
+
+def test_the_roles_are_split(ci: Ci) -> None:
+    """The deploy role neither reads the RDS secret nor restores; the verify role cannot deploy."""
+    outputs = ci.staging.outputs
+    (service,) = outputs.services
+    _refused(
+        lambda: ci.role.client("secretsmanager").get_secret_value(
+            SecretId=str(outputs.db_secret_arn)
+        )
+    )
+    _refused(
+        lambda: ci.role.client("rds").restore_db_instance_from_db_snapshot(
+            DBInstanceIdentifier="notes-staging-restore-x",
+            DBSnapshotIdentifier=f"{outputs.db_instance_identifier}-scaffold-old",
+        )
+    )
+    _refused(
+        lambda: ci.verify.client("ecs").update_service(
+            cluster=str(service.cluster_name),
+            service=str(service.service_name),
+            taskDefinition=ci.staging.task_definition,
+        )
+    )
+    _refused(lambda: ci.verify.client("ecr").get_authorization_token())
+    _refused(lambda: plan_rollback(_context(ci, outputs, ci.verify)))  # the artifacts bucket
+    _refused(
+        lambda: ci.verify.client("secretsmanager").get_secret_value(
+            SecretId=str(ci.prod.outputs.db_secret_arn)
+        )
+    )
 
 
 def _refused(call: Any) -> None:

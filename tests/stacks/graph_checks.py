@@ -519,27 +519,53 @@ def check_deployments_roll_back(graph: ResourceGraph, spec: EnvironmentSpec) -> 
     return problems
 
 
-def check_ci_trust(graph: ResourceGraph, spec: EnvironmentSpec) -> list[str]:
-    if spec.ci is None:
-        return []
-    expected = f"repo:{spec.ci.github_repository}:environment:{spec.environment}"
-    roles = [
+def _github_roles(graph: ResourceGraph) -> list[GraphResource]:
+    return [
         r
         for r in graph.of_type("aws:iam/role:Role")
         if "AssumeRoleWithWebIdentity" in json.dumps(_policy(r, "assumeRolePolicy"))
     ]
-    if len(roles) != 1:
-        return [f"expected one deploy role, found {len(roles)}"]
+
+
+def _trust_problems(role: GraphResource, spec: EnvironmentSpec, workflows: set[str]) -> list[str]:
+    """Only `workflows` of the spec's repository, from its default branch and environment."""
+    assert spec.ci is not None
+    repo, branch = spec.ci.github_repository, spec.ci.default_branch
+    expected = f"repo:{repo}:environment:{spec.environment}"
+    wanted = {f"{repo}/.github/workflows/{w}@refs/heads/{branch}" for w in workflows}
     problems = []
-    for statement in _policy(roles[0], "assumeRolePolicy")["Statement"]:
-        equals = statement.get("Condition", {}).get("StringEquals", {})
+    for statement in _policy(role, "assumeRolePolicy")["Statement"]:
+        condition = statement.get("Condition", {})
+        equals = condition.get("StringEquals", {})
         if equals.get("token.actions.githubusercontent.com:sub") != expected:
-            problems.append(f"{roles[0].name}: trust not limited to {expected}")
+            problems.append(f"{role.name}: trust not limited to {expected}")
         if equals.get("token.actions.githubusercontent.com:aud") != "sts.amazonaws.com":
-            problems.append(f"{roles[0].name}: audience not sts.amazonaws.com")
-        if statement.get("Condition", {}).get("StringLike"):
-            problems.append(f"{roles[0].name}: wildcard subject")
+            problems.append(f"{role.name}: audience not sts.amazonaws.com")
+        refs = equals.get("token.actions.githubusercontent.com:job_workflow_ref")
+        refs = {refs} if isinstance(refs, str) else set(refs or [])
+        if refs != wanted:
+            problems.append(f"{role.name}: workflow refs {sorted(refs)}, not {sorted(wanted)}")
+        if set(condition) != {"StringEquals"}:
+            problems.append(f"{role.name}: conditions beyond exact matches (wildcards?)")
     return problems
+
+
+def check_ci_trust(graph: ResourceGraph, spec: EnvironmentSpec) -> list[str]:
+    """Every GitHub-trusting role pins its workflows on the default branch: deploy.yml and
+    rollback.yml the deploy role, backup-verify.yml the verify role (with a database)."""
+    roles = _github_roles(graph)
+    if spec.ci is None:
+        return [f"{r.name}: trusts GitHub without ci in the spec" for r in roles]
+    by_role = {
+        "deploy": {"deploy.yml", "rollback.yml"},
+        "verify": {"backup-verify.yml"},
+    }
+    if not (spec.database or spec.external_database):
+        by_role.pop("verify")
+    found = {str(r.inputs.get("name", r.name)).rsplit("-", 1)[-1]: r for r in roles}
+    if set(found) != set(by_role) or len(roles) != len(by_role):
+        return [f"expected the roles {sorted(by_role)}, found {sorted(found)}"]
+    return [p for kind, role in found.items() for p in _trust_problems(role, spec, by_role[kind])]
 
 
 # Actions AWS cannot scope to a resource ARN; anything else on "*" is too broad.
@@ -570,13 +596,21 @@ def check_iam_least_privilege(graph: ResourceGraph, spec: EnvironmentSpec) -> li
     return problems
 
 
-def _deploy_statements(graph: ResourceGraph) -> list[dict[str, Any]]:
+def _role_statements(graph: ResourceGraph, suffix: str) -> list[dict[str, Any]]:
     return [
         statement
         for policy in graph.of_type("aws:iam/rolePolicy:RolePolicy")
-        if policy.name.endswith("-deploy")
+        if policy.name.endswith(suffix)
         for statement in _policy(policy, "policy").get("Statement", [])
     ]
+
+
+def _deploy_statements(graph: ResourceGraph) -> list[dict[str, Any]]:
+    return _role_statements(graph, "-deploy")
+
+
+def _verify_statements(graph: ResourceGraph) -> list[dict[str, Any]]:
+    return _role_statements(graph, "-verify-policy")
 
 
 def _actions(statement: dict[str, Any]) -> list[str]:
@@ -585,28 +619,46 @@ def _actions(statement: dict[str, Any]) -> list[str]:
 
 
 def check_ci_can_verify_backups(graph: ResourceGraph, spec: EnvironmentSpec) -> list[str]:
-    """backup-verify.yml runs as the deploy role: it must be able to do its job, and no more."""
-    if spec.ci is None:
+    """backup-verify.yml runs as the verify role: it must be able to do its job, and no
+    more; the deploy role neither reads the RDS master secret nor restores anything."""
+    if spec.ci is None or not (spec.database or spec.external_database):
         return []
-    statements = _deploy_statements(graph)
+    statements = _verify_statements(graph)
+    deploy = _deploy_statements(graph)
     problems = []
     metric = [s for s in statements if "cloudwatch:PutMetricData" in _actions(s)]
     namespace = {
         s.get("Condition", {}).get("StringEquals", {}).get("cloudwatch:namespace") for s in metric
     }
     if namespace != {RESTORE_METRIC_NAMESPACE}:
-        problems.append("deploy role cannot publish the restore metric, or beyond its namespace")
+        problems.append("verify role cannot publish the restore metric, or beyond its namespace")
+    if any("cloudwatch:PutMetricData" in _actions(s) for s in deploy):
+        problems.append("deploy role may publish the restore metric")
+    writes = {"ecs:UpdateService", "ecs:RunTask", "ecr:PutImage", "iam:PassRole"}
+    if granted := writes & {a for s in statements for a in _actions(s)}:
+        problems.append(f"verify role may deploy: {sorted(granted)}")
     if spec.database is None:
         return problems
+    db_secret = str(graph.outputs.get("db_secret_arn"))
+    for role, found in (("deploy", deploy), ("verify", statements)):
+        readers = [s for s in found if "secretsmanager:GetSecretValue" in _actions(s)]
+        reads = any(db_secret in _resources(s) for s in readers)
+        if reads != (role == "verify"):
+            problems.append(f"{role} role {'may' if reads else 'cannot'} read the RDS secret")
     needed = {"rds:CreateDBSnapshot", "rds:RestoreDBInstanceFromDBSnapshot", "rds:DeleteDBInstance"}
     granted = {a for s in statements for a in _actions(s)}
     if missing := needed - granted:
-        problems.append(f"deploy role cannot {sorted(missing)}")
-    for statement in statements:
-        if "rds:DeleteDBInstance" in _actions(statement):
-            instances = [r for r in statement["Resource"] if ":db:" in str(r)]
-            if any(not str(r).endswith("-restore-*") for r in instances):
-                problems.append("deploy role may delete instances other than restore tests")
+        problems.append(f"verify role cannot {sorted(missing)}")
+    if "rds:CreateDBSnapshot" not in {a for s in deploy for a in _actions(s)}:
+        problems.append("deploy role cannot take the pre-migration snapshot")
+    for name, found in (("deploy", deploy), ("verify", statements)):
+        for statement in found:
+            if {"rds:DeleteDBInstance", "rds:RestoreDBInstanceFromDBSnapshot"} & set(
+                _actions(statement)
+            ):
+                instances = [r for r in _resources(statement) if ":db:" in str(r)]
+                if name == "deploy" or any(not str(r).endswith("-restore-*") for r in instances):
+                    problems.append(f"{name} role may restore or delete instances {instances}")
     return problems
 
 

@@ -15,6 +15,8 @@ from tests.stacks.graphs import graph_for
 from tests.stacks.specs import server_spec, static_spec
 from tests.stacks.test_https_only import CLOUDFRONT_REGRESSIONS
 
+VERIFY = "-verify-policy"  # the verify role's policy
+
 
 def _one(graph: ResourceGraph, type_: str) -> GraphResource:
     found = graph.of_type(type_)
@@ -168,23 +170,26 @@ def _port_differs_from_container_port(g: ResourceGraph) -> None:
     _edit_container(g, lambda c: c["portMappings"][0].update(containerPort=8080))
 
 
-def _edit_deploy_policy(g: ResourceGraph, edit: Callable[[list[dict[str, Any]]], None]) -> None:
-    policy = next(
-        p for p in g.of_type("aws:iam/rolePolicy:RolePolicy") if p.name.endswith("-deploy")
-    )
+def _edit_deploy_policy(
+    g: ResourceGraph, edit: Callable[[list[dict[str, Any]]], None], suffix: str = "-deploy"
+) -> None:
+    """Edit the deploy role's policy (or with suffix "-verify-policy", the verify role's)."""
+    policy = next(p for p in g.of_type("aws:iam/rolePolicy:RolePolicy") if p.name.endswith(suffix))
     document = json.loads(policy.inputs["policy"])
     edit(document["Statement"])
     policy.inputs["policy"] = json.dumps(document)
 
 
-def _drop_deploy_statement(g: ResourceGraph, sid: str) -> None:
+def _drop_deploy_statement(g: ResourceGraph, sid: str, suffix: str = "-deploy") -> None:
     _edit_deploy_policy(
-        g, lambda statements: statements.remove(next(s for s in statements if s.get("Sid") == sid))
+        g,
+        lambda statements: statements.remove(next(s for s in statements if s.get("Sid") == sid)),
+        suffix,
     )
 
 
 def _ci_cannot_restore(g: ResourceGraph) -> None:
-    _drop_deploy_statement(g, "RestoreTests")
+    _drop_deploy_statement(g, "RestoreTests", VERIFY)
 
 
 def _ci_may_delete_the_database(g: ResourceGraph) -> None:
@@ -192,14 +197,14 @@ def _ci_may_delete_the_database(g: ResourceGraph) -> None:
         restore = next(s for s in statements if s.get("Sid") == "RestoreTests")
         restore["Resource"][0] = restore["Resource"][0].replace("-restore-*", "*")
 
-    _edit_deploy_policy(g, edit)
+    _edit_deploy_policy(g, edit, VERIFY)
 
 
 def _ci_metric_unbounded(g: ResourceGraph) -> None:
     def edit(statements: list[dict[str, Any]]) -> None:
         next(s for s in statements if s.get("Sid") == "RestoreVerifiedMetric").pop("Condition")
 
-    _edit_deploy_policy(g, edit)
+    _edit_deploy_policy(g, edit, VERIFY)
 
 
 RESTORE_SELECTION = "aws:backup/restoreTestingSelection:RestoreTestingSelection"

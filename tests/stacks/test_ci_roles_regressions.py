@@ -1,0 +1,162 @@
+"""The CI trust and role-split checks are not vacuous: each weakening fails them.
+
+Every GitHub-trusting role must pin its workflow files on the default branch
+(`job_workflow_ref`) besides the repository's environment (`sub`); only the verify
+role reads the RDS master secret and restores, and it cannot deploy.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from scaffolder.provision.mockrun import GraphResource, ResourceGraph
+from stacks.ci_access import trust_policy
+from tests.stacks import graph_checks
+from tests.stacks.graphs import graph_for
+from tests.stacks.specs import server_spec
+
+REF = "token.actions.githubusercontent.com:job_workflow_ref"
+
+
+def _role(g: ResourceGraph, kind: str) -> GraphResource:
+    return next(
+        r
+        for r in g.of_type("aws:iam/role:Role")
+        if "WebIdentity" in r.inputs["assumeRolePolicy"] and r.inputs["name"].endswith(kind)
+    )
+
+
+def _edit_trust(g: ResourceGraph, kind: str, edit: Callable[[dict[str, Any]], None]) -> None:
+    role = _role(g, kind)
+    policy = json.loads(role.inputs["assumeRolePolicy"])
+    edit(policy["Statement"][0]["Condition"])
+    role.inputs["assumeRolePolicy"] = json.dumps(policy)
+
+
+def _edit_policy(g: ResourceGraph, suffix: str, edit: Callable[[list[Any]], None]) -> None:
+    policy = next(p for p in g.of_type("aws:iam/rolePolicy:RolePolicy") if p.name.endswith(suffix))
+    document = json.loads(policy.inputs["policy"])
+    edit(document["Statement"])
+    policy.inputs["policy"] = json.dumps(document)
+
+
+def _any_branch_deploys(g: ResourceGraph) -> None:
+    _edit_trust(g, "-deploy", lambda c: c["StringEquals"].pop(REF))
+
+
+def _any_branch_verifies(g: ResourceGraph) -> None:
+    _edit_trust(g, "-verify", lambda c: c["StringEquals"].pop(REF))
+
+
+def _wildcard_ref(g: ResourceGraph) -> None:
+    def edit(condition: dict[str, Any]) -> None:
+        condition["StringEquals"].pop(REF)
+        condition["StringLike"] = {REF: "acme/notes/.github/workflows/*@*"}
+
+    _edit_trust(g, "-deploy", edit)
+
+
+def _feature_branch_deploys(g: ResourceGraph) -> None:
+    def edit(condition: dict[str, Any]) -> None:
+        condition["StringEquals"][REF] = [
+            r.replace("refs/heads/main", "refs/heads/feature")
+            for r in condition["StringEquals"][REF]
+        ]
+
+    _edit_trust(g, "-deploy", edit)
+
+
+def _deploy_workflow_verifies(g: ResourceGraph) -> None:
+    def edit(condition: dict[str, Any]) -> None:
+        condition["StringEquals"][REF].append(
+            "acme/notes/.github/workflows/deploy.yml@refs/heads/main"
+        )
+
+    _edit_trust(g, "-verify", edit)
+
+
+def _no_verify_role(g: ResourceGraph) -> None:
+    role = _role(g, "-verify")
+    g.resources = [r for r in g.resources if r is not role]
+
+
+def _deploy_role_reads_the_db_secret(g: ResourceGraph) -> None:
+    secret = str(g.outputs["db_secret_arn"])
+
+    def edit(statements: list[Any]) -> None:
+        reader = next(s for s in statements if s.get("Sid") == "ReadConnectionSecrets")
+        reader["Resource"].append(secret)
+
+    _edit_policy(g, "-deploy", edit)
+
+
+def _deploy_role_restores(g: ResourceGraph) -> None:
+    restore: list[Any] = []
+    _edit_policy(
+        g,
+        "-verify-policy",
+        lambda s: restore.extend(x for x in s if x.get("Sid") == "RestoreTests"),
+    )
+    _edit_policy(g, "-deploy", lambda s: s.extend(restore))
+
+
+def _verify_role_deploys(g: ResourceGraph) -> None:
+    _edit_policy(
+        g,
+        "-verify-policy",
+        lambda s: s.append(
+            {"Effect": "Allow", "Action": "ecs:UpdateService", "Resource": ["arn:x"]}
+        ),
+    )
+
+
+REGRESSIONS: dict[str, Callable[[ResourceGraph], None]] = {
+    "any-branch-deploys": _any_branch_deploys,
+    "any-branch-verifies": _any_branch_verifies,
+    "wildcard-ref": _wildcard_ref,
+    "feature-branch-deploys": _feature_branch_deploys,
+    "deploy-workflow-verifies": _deploy_workflow_verifies,
+    "no-verify-role": _no_verify_role,
+    "deploy-role-reads-the-db-secret": _deploy_role_reads_the_db_secret,
+    "deploy-role-restores": _deploy_role_restores,
+    "verify-role-deploys": _verify_role_deploys,
+}
+
+
+@pytest.mark.parametrize("name", sorted(REGRESSIONS))
+def test_a_weakened_ci_role_fails_the_checks(name: str) -> None:
+    spec = server_spec("staging")
+    graph = graph_for(spec)
+    assert graph_checks.problems(graph, spec) == []
+    REGRESSIONS[name](graph)
+    assert graph_checks.problems(graph, spec) != []
+
+
+def test_the_default_branch_comes_from_the_spec() -> None:
+    spec = server_spec("prod")
+    assert spec.ci is not None
+    spec = spec.model_copy(update={"ci": spec.ci.model_copy(update={"default_branch": "trunk"})})
+    graph = graph_for(spec)
+    assert graph_checks.problems(graph, spec) == []
+    trust = json.loads(_role(graph, "-deploy").inputs["assumeRolePolicy"])
+    assert trust["Statement"][0]["Condition"]["StringEquals"][REF] == [
+        "acme/notes/.github/workflows/deploy.yml@refs/heads/trunk",
+        "acme/notes/.github/workflows/rollback.yml@refs/heads/trunk",
+    ]
+
+
+def test_the_trust_policy_requires_environment_workflow_and_branch() -> None:
+    condition = trust_policy("arn:p", "o/r", "prod", ["deploy.yml"], "main")["Statement"][0][
+        "Condition"
+    ]
+    assert condition == {
+        "StringEquals": {
+            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+            "token.actions.githubusercontent.com:sub": "repo:o/r:environment:prod",
+            REF: ["o/r/.github/workflows/deploy.yml@refs/heads/main"],
+        }
+    }
