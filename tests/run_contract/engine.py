@@ -168,10 +168,11 @@ def _server(  # noqa: PLR0917
     task = without_host_ca(env | runtime | task_env(repo, int(app["port"]), db))
     cwd = fs.path(plan.workdir)
     if migrate_command:
-        mig_fs, mig_env = fs, task
+        mig_fs, mig_env, mig_dir = fs, task, plan.workdir  # the task runs in the WORKDIR
         if app.get("migrate_target"):
             mig_fs = df.HostFs(_copy(repo, context, tmp / "migrate"), tmp / "migrate/root")
             mig = df.replay(stages, "migrate")
+            mig_dir = mig.workdir
             mig_env = base_env(tmp / "migrate")
             if not _replay(mig, mig_fs, mig_env, run, "migrate"):
                 return
@@ -181,7 +182,7 @@ def _server(  # noqa: PLR0917
         argv = [*entry, "sh", "-c", migrate_command]
         run.steps.append(
             run_step(
-                "migrate", "migrate", argv, mig_fs.path("/app"), mig_env, shown=migrate_command
+                "migrate", "migrate", argv, mig_fs.path(mig_dir), mig_env, shown=migrate_command
             )
         )
         if not run.steps[-1].passed:

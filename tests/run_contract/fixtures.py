@@ -7,6 +7,7 @@ user's repository has one), unless the fixture's point is its lockfile (drift).
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -26,7 +27,7 @@ def _abbreviated(lock: Path) -> bool:
 
 
 def relock(repo: Path) -> list[str]:
-    """Regenerate each abbreviated package-lock.json (npm, pnpm); commit; the paths done."""
+    """Regenerate each abbreviated package-lock.json (npm, pnpm, yarn 1); commit; the paths done."""
     done = []
     for lock in sorted(repo.rglob("package-lock.json")):
         if "node_modules" in lock.parts or not _abbreviated(lock):
@@ -42,6 +43,14 @@ def relock(repo: Path) -> list[str]:
         pnpm = ["npx", "--yes", "pnpm@9.15.0", "install", "--lockfile-only"]
         pnpm.append("--ignore-scripts")
         subprocess.run(pnpm, cwd=lock.parent, check=True, capture_output=True, timeout=600)
+        done.append(str(lock.relative_to(repo)))
+    for lock in sorted(repo.rglob("yarn.lock")):
+        if "node_modules" in lock.parts or "__metadata:" in lock.read_text():
+            continue  # yarn 1 only (made-up integrity values)
+        lock.unlink()
+        yarn = ["npx", "--yes", "yarn@1.22.22", "install", "--ignore-scripts", "--no-progress"]
+        subprocess.run(yarn, cwd=lock.parent, check=True, capture_output=True, timeout=900)
+        shutil.rmtree(lock.parent / "node_modules", ignore_errors=True)
         done.append(str(lock.relative_to(repo)))
     status = ["git", "status", "--porcelain"]
     changed = subprocess.run(status, cwd=repo, capture_output=True, text=True, check=True)
