@@ -97,6 +97,8 @@ def _print_plan(plan: Plan, *, details: bool = False) -> None:
         table.add_row("", label, amount)
     console.stdout.print(table)
     console.info(f"Prices: {plan.prices_region} list prices as of {plan.prices_as_of}.")
+    for url in plan.endpoints:
+        console.info(f"Endpoint: {url}")
     for note in plan.notes:
         console.info(note)
 

@@ -50,6 +50,8 @@ class Plan(Model):
     resources: list[PlannedResource]
     monthly_total_usd: float
     notes: list[str] = Field(default_factory=list)
+    # Each service's public URL, as `scaffold outputs` will show it (https only).
+    endpoints: list[str] = Field(default_factory=list)
 
 
 def redact(value: Any) -> Any:
@@ -202,6 +204,7 @@ def price_graph(graph: ResourceGraph, spec: EnvironmentSpec, p: cost.PriceTable)
         resources=planned,
         monthly_total_usd=cost.total([line for r in planned for line in r.cost_lines]),
         notes=notes,
+        endpoints=[str(s.get("url")) for s in graph.outputs.get("services", [])],
     )
 
 

@@ -17,7 +17,9 @@ def _plan(project: Path) -> list[dict[str, Any]]:
     result = scaffold("plan", "prod", "--json", cwd=project)
     assert result.returncode == 0, result.stderr
     assert PLAN_ORIGIN_SECRET not in result.stdout  # the origin header value stays secret
-    resources: list[dict[str, Any]] = json.loads(result.stdout)["resources"]
+    plan = json.loads(result.stdout)
+    assert plan["endpoints"] and all(u.startswith("https://") for u in plan["endpoints"])
+    resources: list[dict[str, Any]] = plan["resources"]
     return resources
 
 

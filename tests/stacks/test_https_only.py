@@ -226,3 +226,19 @@ def test_the_environment_domain_names_its_only_server() -> None:
     assert [spec.domain_of(s) for s in spec.services] == [None, None]
     one = spec.model_copy(update={"services": two[:1]})
     assert one.domain_of(one.services[0]) == DOMAIN
+
+
+def test_an_spa_and_its_api_are_both_https_under_one_headers_policy() -> None:
+    base = server_spec("prod")
+    web = ServiceSpec(name="web", shape="static")
+    spec = base.model_copy(update={"services": [*base.services, web]})
+    graph = graph_for(spec)
+    assert graph_checks.problems(graph, spec) == []
+    (policy,) = graph.of_type(HEADERS_POLICY)
+    dists = graph.of_type(DISTRIBUTION)
+    assert len(dists) == 2  # follow-up: one distribution, the API under /api/*
+    assert {d.inputs["defaultCacheBehavior"]["responseHeadersPolicyId"] for d in dists} == {
+        f"{policy.name}-id"
+    }
+    urls = [s.url for s in StackOutputs.model_validate(graph.outputs).services]
+    assert len(urls) == 2 and all(u.startswith("https://") for u in urls)
