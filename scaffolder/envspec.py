@@ -27,8 +27,10 @@ from scaffolder.models import (
     EnvironmentSpec,
     EnvName,
     ExternalDatabaseSpec,
+    NatMode,
     ServiceSpec,
 )
+from stacks.regions import paired_region
 
 
 def _database_for(env: EnvName) -> DatabaseSpec:
@@ -53,7 +55,7 @@ def _database_for(env: EnvName) -> DatabaseSpec:
     )
 
 
-def _backups_for(env: EnvName) -> BackupSpec:
+def _backups_for(env: EnvName, region: str) -> BackupSpec:
     if env == "dev":
         return BackupSpec(retention_days=1)
     if env == "staging":
@@ -67,7 +69,15 @@ def _backups_for(env: EnvName) -> BackupSpec:
         cold_storage_after_days=None,
         restore_test_schedule="cron(0 5 ? * SUN *)",
         verify_window_days=8,
+        copy_region=paired_region(region),
     )
+
+
+# dev and staging: one NAT instance (~$7/month) is the cheapest egress that works for
+# any app: a NAT gateway is ~$37, and "none" needs six interface endpoints in each of
+# two zones (~$88). prod: one NAT gateway per zone, so one zone's outage keeps egress.
+def _nat_for(env: EnvName) -> NatMode:
+    return "gateway" if env == "prod" else "instance"
 
 
 def default_spec(
@@ -95,7 +105,7 @@ def default_spec(
         external_database=external,
         services=sized,
         secret_names=sorted(set(secret_names)),
-        backups=_backups_for(env),
+        backups=_backups_for(env, region),
         # dev alarms go nowhere (DESIGN.md); staging and prod mail the owner.
         alarms=AlarmSpec(email=None if env == "dev" else alarm_email),
         ci=(
@@ -103,7 +113,8 @@ def default_spec(
             if github_repository
             else None
         ),
-        nat_gateways=2 if env == "prod" else 1,
+        nat=_nat_for(env),
+        nat_gateways=2 if env == "prod" else 0,
         tags={"scaffold:project": project, "scaffold:environment": env},
     )
 

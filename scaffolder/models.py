@@ -14,7 +14,7 @@ import re
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from scaffolder.runtime_images import NODE_DEFAULT_EXACT
 
@@ -460,6 +460,7 @@ class ReadinessReport(Model):
 # --------------------------------------------------------------------------
 
 EnvName = Literal["dev", "staging", "prod"]
+NatMode = Literal["gateway", "instance", "none"]
 ENV_NAMES: tuple[EnvName, ...] = ("dev", "staging", "prod")
 
 
@@ -493,6 +494,9 @@ class BackupSpec(Model):
     restore_test_schedule: str | None = None  # None: verify on demand only (dev)
     verify_window_days: int | None = None  # alarm when no verified restore for this long
     probe_sql: str = "SELECT 1"  # a user-configurable probe that must return a row
+    # Copy each daily recovery point to a locked vault in this region (prod's default:
+    # the paired region of stacks/regions.py); None: one region only.
+    copy_region: str | None = Field(default=None, pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
 
 
 _HOSTNAME = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -553,7 +557,11 @@ class EnvironmentSpec(Model):
     backups: BackupSpec = Field(default_factory=BackupSpec)
     alarms: AlarmSpec = Field(default_factory=AlarmSpec)
     ci: CiAccessSpec | None = None
-    nat_gateways: int = 1
+    # How private subnets reach the internet (stacks/network.py, docs/provision.md):
+    # "gateway": `nat_gateways` managed NAT gateways; "instance": one small NAT
+    # instance; "none": no egress, VPC endpoints for ECR, S3, logs, secrets, KMS, SSM.
+    nat: NatMode = "gateway"
+    nat_gateways: int = 1  # counts NAT gateways: only with nat "gateway"
     tags: dict[str, str] = Field(default_factory=dict)
     # AWS Budgets limit (USD/month); None: 1.5x the estimate, rounded up to 10 USD.
     monthly_budget_usd: float | None = Field(default=None, gt=0)
@@ -582,6 +590,20 @@ class EnvironmentSpec(Model):
 
         vpc_network(value)  # ValueError: one sentence saying what is needed
         return value
+
+    @model_validator(mode="after")
+    def _nat_and_copy_agree(self) -> EnvironmentSpec:
+        if self.nat != "gateway" and self.nat_gateways != 0:
+            raise ValueError(
+                f"nat_gateways counts NAT gateways, which nat {self.nat!r} does not create: "
+                "set nat_gateways to 0, or nat to 'gateway'"
+            )
+        if self.backups.copy_region == self.region:
+            raise ValueError(
+                f"backups.copy_region is the environment's own region ({self.region}): "
+                "name another region, or null for no copies"
+            )
+        return self
 
 
 # Key under `config:` in infra/Pulumi.<env>.yaml that holds the EnvironmentSpec.

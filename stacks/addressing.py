@@ -16,6 +16,7 @@ LARGEST_VPC = 16  # AWS: a VPC's IPv4 block is /16 to /28
 SMALLEST_SUBNET = 27  # an ALB needs a /27 or larger in each of its subnets
 SMALLEST_VPC = SMALLEST_SUBNET - SUBNET_BITS
 MAX_ZONES = 2 ** (SUBNET_BITS - 1)
+ZONE_COUNT = 2  # the zones an environment's VPC spans
 
 
 def vpc_network(cidr: str) -> ipaddress.IPv4Network:

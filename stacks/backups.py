@@ -12,6 +12,7 @@ from scaffolder.models import RESTORE_METRIC_NAME, RESTORE_METRIC_NAMESPACE, Bac
 from stacks import catalog, naming
 from stacks._common import SecureBucket, SecureBucketArgs, account_bucket_name, child
 from stacks.alarms import metric_alarm
+from stacks.backup_copy import CopyVault, CopyVaultArgs
 
 CONTINUOUS_MAX_DAYS = 35  # AWS Backup's limit for continuous (PITR) recovery points
 
@@ -32,11 +33,13 @@ class BackupsArgs:
     db_security_group_id: pulumi.Input[str] | None = None
     point_in_time_recovery: bool = False
     force_destroy_bucket: bool = False
+    copy_region: str | None = None  # catalog.backup_copy_region: a locked vault there
 
 
 class Backups(pulumi.ComponentResource):
     bucket: SecureBucket
     vault: aws.backup.Vault | None = None
+    copy_vault: CopyVault | None = None
 
     def __init__(
         self, name: str, args: BackupsArgs, opts: pulumi.ResourceOptions | None = None
@@ -123,9 +126,30 @@ class Backups(pulumi.ComponentResource):
                 policy_arn=f"arn:aws:iam::aws:policy/service-role/{policy}",
                 opts=child(self),
             )
+        copy_actions = None
+        if args.copy_region is not None:
+            self.copy_vault = CopyVault(
+                f"{name}-copy",
+                CopyVaultArgs(
+                    prefix=args.prefix,
+                    region=args.copy_region,
+                    retention_days=spec.retention_days,
+                    tags=args.tags,
+                ),
+                opts=child(self),
+            )
+            copy_actions = [
+                aws.backup.PlanRuleCopyActionArgs(
+                    destination_vault_arn=self.copy_vault.vault.arn,
+                    lifecycle=aws.backup.PlanRuleCopyActionLifecycleArgs(
+                        delete_after=spec.retention_days
+                    ),
+                )
+            ]
         rules = [
             aws.backup.PlanRuleArgs(
                 rule_name="daily",
+                copy_actions=copy_actions,
                 target_vault_name=self.vault.name,
                 schedule=spec.schedule,
                 start_window=60,

@@ -8,6 +8,7 @@ so the offline estimate and the planned resource graph cannot drift apart.
 from __future__ import annotations
 
 from scaffolder.models import EnvironmentSpec, ServiceSpec
+from stacks.addressing import ZONE_COUNT
 from stacks.naming import ALARM, BUDGET, physical_name
 
 
@@ -30,7 +31,43 @@ def needs_network(spec: EnvironmentSpec) -> bool:
 
 
 def nat_gateway_count(spec: EnvironmentSpec) -> int:
-    return max(0, min(spec.nat_gateways, 2)) if needs_network(spec) else 0
+    if not needs_network(spec) or spec.nat != "gateway":
+        return 0
+    return max(0, min(spec.nat_gateways, ZONE_COUNT))
+
+
+# A NAT instance (nat "instance"): fck-nat style, Graviton, Amazon Linux 2023.
+NAT_INSTANCE_TYPE = "t4g.nano"
+NAT_INSTANCE_VOLUME_GB = 8  # the AL2023 AMI's root volume (gp3)
+
+
+def nat_instance_count(spec: EnvironmentSpec) -> int:
+    """One instance serves both zones: cheap, and its zone's outage cuts egress."""
+    return 1 if needs_network(spec) and spec.nat == "instance" else 0
+
+
+# With nat "none": what a private Fargate task needs without internet egress. ECR's
+# image layers come from S3 (a free gateway endpoint); the rest are interface
+# endpoints, billed per zone: ECR's API and registry, CloudWatch Logs, Secrets
+# Manager (secrets injected at start), KMS (they are encrypted with the
+# environment's key) and SSM (the outputs parameter). Task credentials come from
+# ECS itself, so STS is not needed.
+INTERFACE_ENDPOINTS = ("ecr.api", "ecr.dkr", "logs", "secretsmanager", "kms", "ssm")
+GATEWAY_ENDPOINTS = ("s3",)
+
+
+def interface_endpoints(spec: EnvironmentSpec) -> list[str]:
+    """The interface endpoints (each in every private subnet) the VPC gets."""
+    return list(INTERFACE_ENDPOINTS) if needs_network(spec) and spec.nat == "none" else []
+
+
+def gateway_endpoints(spec: EnvironmentSpec) -> list[str]:
+    return list(GATEWAY_ENDPOINTS) if needs_network(spec) and spec.nat == "none" else []
+
+
+def backup_copy_region(spec: EnvironmentSpec) -> str | None:
+    """Where AWS Backup copies the database's recovery points (None: no copies)."""
+    return spec.backups.copy_region if spec.database is not None else None
 
 
 def has_restore_testing(spec: EnvironmentSpec) -> bool:

@@ -128,6 +128,9 @@ class EnvironmentStack(pulumi.ComponentResource):
                     name=prefix,
                     region=spec.region,
                     nat_gateways=catalog.nat_gateway_count(spec),
+                    nat=spec.nat,
+                    interface_endpoints=catalog.interface_endpoints(spec),
+                    gateway_endpoints=catalog.gateway_endpoints(spec),
                     tags=tags,
                     service_ports=[s.port for s in catalog.server_services(spec)],
                     cidr=spec.cidr,
@@ -201,6 +204,7 @@ class EnvironmentStack(pulumi.ComponentResource):
                 db_security_group_id=self.network.db_sg.id if self.network else None,
                 point_in_time_recovery=bool(spec.database and spec.database.point_in_time_recovery),
                 force_destroy_bucket=dev,
+                copy_region=catalog.backup_copy_region(spec),
             ),
             opts=child(self),
         )

@@ -8,19 +8,23 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from stacks import addressing, naming
+from scaffolder.models import NatMode
+from stacks import addressing, egress, naming
 from stacks._common import child
 
 POSTGRES_PORT = 5432
-ZONE_COUNT = 2
+ZONE_COUNT = addressing.ZONE_COUNT
 
 
 @dataclass
 class NetworkArgs:
     name: str
     region: str
-    nat_gateways: int
+    nat_gateways: int  # with nat "gateway" (catalog.nat_gateway_count)
     tags: dict[str, str]
+    nat: NatMode = "gateway"
+    interface_endpoints: list[str] = field(default_factory=list)  # catalog.interface_endpoints
+    gateway_endpoints: list[str] = field(default_factory=list)
     service_ports: list[int] = field(default_factory=list)  # ports the ALB forwards to
     cidr: str = addressing.DEFAULT_CIDR  # EnvironmentSpec.cidr; subnets are carved from it
 
@@ -134,33 +138,59 @@ class Network(pulumi.ComponentResource):
         public: list[aws.ec2.Subnet],
         private: list[aws.ec2.Subnet],
     ) -> None:
-        nats = []
-        for i in range(max(0, min(args.nat_gateways, len(public)))):
-            eip = aws.ec2.Eip(f"{name}-nat-{i}", domain="vpc", tags=args.tags, opts=child(self))
-            nats.append(
-                aws.ec2.NatGateway(
+        targets: list[dict[str, pulumi.Input[str]]] = []
+        if args.nat == "gateway":
+            for i in range(max(0, min(args.nat_gateways, len(public)))):
+                eip = aws.ec2.Eip(f"{name}-nat-{i}", domain="vpc", tags=args.tags, opts=child(self))
+                gateway = aws.ec2.NatGateway(
                     f"{name}-nat-{i}",
                     allocation_id=eip.id,
                     subnet_id=public[i].id,
                     tags=args.tags,
                     opts=child(self),
                 )
+                targets.append({"nat_gateway_id": gateway.id})
+        elif args.nat == "instance":
+            instance = egress.nat_instance(
+                name,
+                vpc_id=self.vpc.id,
+                vpc_cidr=args.cidr,
+                subnet_id=public[0].id,
+                tags=args.tags,
+                parent=self,
             )
+            targets.append({"network_interface_id": instance.primary_network_interface_id})
+        tables = []
         for i, subnet in enumerate(private):
             rt = aws.ec2.RouteTable(
                 f"{name}-private-{i}", vpc_id=self.vpc.id, tags=args.tags, opts=child(self)
             )
-            if nats:
-                # One NAT: both AZs share it (cheaper, one AZ's outage cuts egress).
+            if targets:
+                # Fewer NATs than zones: the zones share them (cheaper; one zone's
+                # outage cuts the others' egress).
                 aws.ec2.Route(
                     f"{name}-private-{i}-default",
                     route_table_id=rt.id,
                     destination_cidr_block="0.0.0.0/0",
-                    nat_gateway_id=nats[i % len(nats)].id,
+                    **targets[i % len(targets)],
                     opts=child(self),
                 )
             aws.ec2.RouteTableAssociation(
                 f"{name}-private-{i}", subnet_id=subnet.id, route_table_id=rt.id, opts=child(self)
+            )
+            tables.append(rt)
+        if args.interface_endpoints or args.gateway_endpoints:
+            egress.vpc_endpoints(
+                name,
+                vpc_id=self.vpc.id,
+                vpc_cidr=args.cidr,
+                region=args.region,
+                subnet_ids=[s.id for s in private],
+                route_table_ids=[t.id for t in tables],
+                interface=args.interface_endpoints,
+                gateway=args.gateway_endpoints,
+                tags=args.tags,
+                parent=self,
             )
 
     def _security_groups(self, name: str, args: NetworkArgs) -> None:
@@ -216,7 +246,8 @@ class Network(pulumi.ComponentResource):
             referenced_security_group_id=self.service_sg.id,
             opts=child(self),
         )
-        # Tasks reach ECR, Secrets Manager and third-party APIs through the NAT.
+        # Tasks reach ECR, Secrets Manager and third-party APIs through the NAT
+        # (with nat "none": AWS's APIs through the VPC endpoints, nothing else).
         aws.vpc.SecurityGroupEgressRule(
             f"{name}-service-out",
             security_group_id=self.service_sg.id,

@@ -17,6 +17,7 @@ from pydantic import Field
 from scaffolder.errors import InputError
 from scaffolder.models import CostLine, EnvironmentSpec, Model
 from stacks import catalog
+from stacks.addressing import ZONE_COUNT
 
 PRICE_TABLE = "aws-us-east-1-2026-11.toml"
 
@@ -24,12 +25,17 @@ PRICE_TABLE = "aws-us-east-1-2026-11.toml"
 class RdsPrices(Model):
     storage_gp3_gb_month: float
     backup_storage_gb_month: float
+    copy_storage_gb_month: float
+    inter_region_transfer_gb: float
     instance_hourly: dict[str, float]
 
 
 class NetworkPrices(Model):
     nat_gateway_hourly: float
     public_ipv4_hourly: float
+    interface_endpoint_hourly: float
+    ebs_gp3_gb_month: float
+    instance_hourly: dict[str, float]
 
 
 class AlbPrices(Model):
@@ -124,6 +130,42 @@ def nat_gateway(p: PriceTable, label: str) -> CostLine:
     )
 
 
+def nat_instance(p: PriceTable, label: str, instance_type: str, volume_gb: float) -> CostLine:
+    hourly = p.network.instance_hourly.get(instance_type)
+    if hourly is None:
+        raise InputError(
+            f"The price table has no price for EC2 instance type '{instance_type}'.",
+            hint=f"Add it to scaffolder/provision/prices/{PRICE_TABLE}.",
+        )
+    monthly = (hourly + p.network.public_ipv4_hourly) * p.hours_per_month
+    monthly += volume_gb * p.network.ebs_gp3_gb_month
+    return CostLine(
+        resource=f"{label} (NAT instance {instance_type} + public IPv4 + {volume_gb:g} GB gp3)",
+        monthly_usd=_round(monthly),
+    )
+
+
+def interface_endpoint(p: PriceTable, label: str, zones: int) -> CostLine:
+    return CostLine(
+        resource=f"{label} (VPC interface endpoint x {zones} AZ)",
+        monthly_usd=_round(p.network.interface_endpoint_hourly * zones * p.hours_per_month),
+    )
+
+
+def backup_copies(p: PriceTable, label: str, storage_gb: float, region: str) -> list[CostLine]:
+    """Recovery points copied to `region`: stored there, and sent there each month."""
+    return [
+        CostLine(
+            resource=f"{label} copies in {region} (~{storage_gb:g} GB)",
+            monthly_usd=_round(storage_gb * p.rds.copy_storage_gb_month),
+        ),
+        CostLine(
+            resource=f"{label} copy transfer to {region} (~{storage_gb:g} GB/month)",
+            monthly_usd=_round(storage_gb * p.rds.inter_region_transfer_gb),
+        ),
+    ]
+
+
 def load_balancer(p: PriceTable, label: str) -> CostLine:
     hourly = (
         p.alb.hourly
@@ -180,6 +222,14 @@ def estimate_spec_cost(spec: EnvironmentSpec, prices: PriceTable | None = None) 
     base = catalog.prefix(spec)
     lines: list[CostLine] = [kms_key(p, f"{base}-key")]
     lines += [nat_gateway(p, f"{base}-nat-{i}") for i in range(catalog.nat_gateway_count(spec))]
+    lines += [
+        nat_instance(p, f"{base}-nat", catalog.NAT_INSTANCE_TYPE, catalog.NAT_INSTANCE_VOLUME_GB)
+        for _ in range(catalog.nat_instance_count(spec))
+    ]
+    lines += [
+        interface_endpoint(p, f"{base}-endpoint-{service}", ZONE_COUNT)
+        for service in catalog.interface_endpoints(spec)
+    ]
     db = spec.database
     if db is not None:
         label = f"{base}-db"
@@ -188,6 +238,10 @@ def estimate_spec_cost(spec: EnvironmentSpec, prices: PriceTable | None = None) 
             db_storage(p, label, db.allocated_storage_gb, db.multi_az),
             db_backup_storage(p, label, db.allocated_storage_gb),
         ]
+        copy_region = catalog.backup_copy_region(spec)
+        if copy_region is not None:
+            lines.append(kms_key(p, f"{base}-copy-key"))
+            lines += backup_copies(p, label, db.allocated_storage_gb, copy_region)
     for service in catalog.server_services(spec):
         label = f"{base}-{service.name}"
         lines += [

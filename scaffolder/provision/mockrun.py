@@ -68,6 +68,7 @@ def _fake_state(type_: str, name: str, inputs: dict[str, Any], region: str) -> d
         "repositoryUrl": f"{ACCOUNT_ID}.dkr.ecr.{region}.amazonaws.com/{name}",
         "address": f"{name}.rds.amazonaws.com",
         "identifier": name,
+        "primaryNetworkInterfaceId": f"eni-{name}",
     }
     if type_ == "aws:acm/certificate:Certificate":
         invented["domainValidationOptions"] = fake_validation_options(inputs.get("domainName"))
@@ -99,6 +100,22 @@ def fake_zones(region: str) -> dict[str, Any]:
         "zoneIds": [f"{region}-az{n}" for n in range(1, len(letters) + 1)],
         "groupNames": [region] * len(letters),
         "state": "available",
+    }
+
+
+FAKE_AMI_ID = "ami-0123456789abcdef0"
+
+
+def fake_ami(region: str) -> dict[str, Any]:
+    """What `aws.ec2.get_ami` answers for the NAT instance's Amazon Linux 2023 lookup."""
+    return {
+        "id": FAKE_AMI_ID,
+        "imageId": FAKE_AMI_ID,
+        "name": "al2023-ami-2023.9.20261101.0-kernel-6.12-arm64",
+        "architecture": "arm64",
+        "ownerId": "137112412989",
+        "rootDeviceType": "ebs",
+        "virtualizationType": "hvm",
     }
 
 
@@ -143,6 +160,7 @@ def run_under_mocks(
 
     resources: list[GraphResource] = []
     outputs: dict[str, Any] = {}
+    provider_regions: dict[str, str] = {}
 
     class _Mocks(pulumi.runtime.Mocks):
         def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
@@ -152,7 +170,12 @@ def run_under_mocks(
             )
             if not args.custom:
                 return "", {}
-            return f"{args.name}-id", _fake_state(args.typ, args.name, inputs, region)
+            resource_id = f"{args.name}-id"
+            if args.typ == "pulumi:providers:aws":  # a second region (backup copies)
+                provider_regions[resource_id] = str(inputs.get("region") or region)
+            # A resource of an explicit provider lives in that provider's region.
+            where = provider_regions.get((args.provider or "").rsplit("::", 1)[-1], region)
+            return resource_id, _fake_state(args.typ, args.name, inputs, where)
 
         def call(
             self, args: pulumi.runtime.MockCallArgs
@@ -166,6 +189,8 @@ def run_under_mocks(
                 }, []
             if args.token == "aws:index/getAvailabilityZones:getAvailabilityZones":
                 return fake_zones(region), []
+            if args.token == "aws:ec2/getAmi:getAmi":
+                return fake_ami(region), []
             return edge_answer(args.token, dict(args.args), hosted_zones), []
 
     def _run() -> Any:

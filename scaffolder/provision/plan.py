@@ -25,6 +25,7 @@ from scaffolder.provision.mockrun import (
 )
 from stacks.naming import physical_name_of
 
+RDS = "aws:rds/instance:Instance"
 SECRET = "[secret]"
 # Inputs that hold a secret even when the program forgot to mark it as one.
 SECRET_INPUTS = frozenset({"password", "masterPassword", "secretString", "secretBinary"})
@@ -148,6 +149,45 @@ def _price_database(resource: GraphResource, p: cost.PriceTable) -> list[CostLin
     return lines
 
 
+def _price_backup_plan(
+    resource: GraphResource, graph: ResourceGraph, p: cost.PriceTable
+) -> list[CostLine]:
+    """Copies to another region: as large as the databases the plan backs up."""
+    regions = {
+        str(action.get("destinationVaultArn", "")).split(":")[3]
+        for rule in resource.inputs.get("rules", [])
+        for action in rule.get("copyActions") or []
+    }
+    if not regions:
+        return []
+    storage = sum(_number(db.inputs.get("allocatedStorage")) for db in graph.of_type(RDS))
+    return [
+        line for r in sorted(regions) for line in cost.backup_copies(p, resource.name, storage, r)
+    ]
+
+
+def _price_network(resource: GraphResource, p: cost.PriceTable) -> list[CostLine]:
+    """A NAT instance, or an interface endpoint (billed per zone); gateway endpoints are free."""
+    i = resource.inputs
+    if resource.type == "aws:ec2/instance:Instance":
+        volume = _number((i.get("rootBlockDevice") or {}).get("volumeSize"), 8)
+        return [cost.nat_instance(p, resource.name, str(i.get("instanceType")), volume)]
+    if i.get("vpcEndpointType") == "Interface":
+        return [cost.interface_endpoint(p, resource.name, len(i.get("subnetIds") or []))]
+    return []
+
+
+def _price_service(
+    resource: GraphResource, graph: ResourceGraph, p: cost.PriceTable, region: str
+) -> list[CostLine]:
+    task = _task_definition(graph, resource.inputs.get("taskDefinition"), region)
+    if task is None:
+        return []
+    cpu, memory = _number(task.inputs.get("cpu")), _number(task.inputs.get("memory"))
+    count = _number(resource.inputs.get("desiredCount"), 1)
+    return [cost.fargate(p, resource.name, cpu, memory, count)]
+
+
 def price_resource(
     resource: GraphResource, graph: ResourceGraph, p: cost.PriceTable, region: str
 ) -> list[CostLine]:
@@ -155,15 +195,14 @@ def price_resource(
     simple = SIMPLE_PRICES.get(resource.type)
     if simple is not None:
         return [simple(p, resource.name)]
-    if resource.type == "aws:rds/instance:Instance":
+    if resource.type == RDS:
         return _price_database(resource, p)
+    if resource.type == "aws:backup/plan:Plan":
+        return _price_backup_plan(resource, graph, p)
+    if resource.type in ("aws:ec2/instance:Instance", "aws:ec2/vpcEndpoint:VpcEndpoint"):
+        return _price_network(resource, p)
     if resource.type == "aws:ecs/service:Service":
-        task = _task_definition(graph, resource.inputs.get("taskDefinition"), region)
-        if task is None:
-            return []
-        cpu, memory = _number(task.inputs.get("cpu")), _number(task.inputs.get("memory"))
-        count = _number(resource.inputs.get("desiredCount"), 1)
-        return [cost.fargate(p, resource.name, cpu, memory, count)]
+        return _price_service(resource, graph, p, region)
     return []
 
 

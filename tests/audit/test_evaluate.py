@@ -170,7 +170,7 @@ def test_report_carries_the_facts_the_repository_and_the_cost() -> None:
     assert report.schema_version == "1" and report.tool_version == "9.9.9"
     assert report.repository == "acme/ready"
     assert report.facts.name == "ready"
-    assert report.estimated_monthly_cost_usd == {"dev": 60.0, "staging": 60.0, "prod": 90.0}
+    assert report.estimated_monthly_cost_usd == {"dev": 30.0, "staging": 30.0, "prod": 90.0}
 
 
 # Keys whose values are enum members: mutating them would not give valid facts.

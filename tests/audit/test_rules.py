@@ -451,12 +451,13 @@ def test_scan_warning_rule_skips_history_and_binary_warnings() -> None:
 
 def test_cost_rules_use_the_estimate_and_the_default_specs() -> None:
     (estimate,) = findings(ready_facts(), "COST001")
-    # flat_estimator: dev/staging = service 10 + db 20 + 1 NAT 30; prod = 10 + 20 + 2 x 30
+    # flat_estimator: dev/staging = service 10 + db 20 (a NAT instance, no gateway);
+    # prod = 10 + 20 + 2 NAT gateways x 30
     assert estimate.title == (
-        "Estimated monthly AWS cost: dev $60.00, staging $60.00, prod $90.00 (total $210.00)"
+        "Estimated monthly AWS cost: dev $30.00, staging $30.00, prod $90.00 (total $150.00)"
     )
     (nat,) = findings(ready_facts(), "COST002")
-    assert "1 in dev, 1 in staging, 2 in prod" in nat.title
+    assert "NAT gateways: 2 in prod (" in nat.title
     (multi_az,) = findings(ready_facts(), "COST003")
     assert "prod" in multi_az.title and "dev" not in multi_az.title
 

@@ -93,7 +93,8 @@ def _provision(aws: MotoProvider, spec: EnvironmentSpec, pg_user: str, pg_passwo
     def arn_of(type_: str, name: str) -> str:
         return fake_arn(type_, name, REGION)
 
-    (key,) = graph.of_type("aws:kms/key:Key")
+    # The environment's key (prod also has one for its backup copies in another region).
+    (key,) = [k for k in graph.of_type("aws:kms/key:Key") if "-copy-" not in k.name]
     key_arn = aws.client("kms").create_key(Description=spec.environment)["KeyMetadata"]["Arn"]
     real[arn_of(key.type, key.name)] = key_arn
     for bucket in graph.of_type("aws:s3/bucket:Bucket"):

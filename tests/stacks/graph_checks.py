@@ -120,7 +120,10 @@ def check_database_reachable_only_from_service(
 
 
 def _key_arns(graph: ResourceGraph) -> set[str]:
-    return {_arn(graph, k) for k in graph.of_type("aws:kms/key:Key")}
+    # The backup copies' key lives in the copy region, through its own provider.
+    providers = graph.of_type("pulumi:providers:aws")
+    regions = {_region(graph), *(str(p.inputs.get("region")) for p in providers)}
+    return {fake_arn(k.type, k.name, r) for k in graph.of_type("aws:kms/key:Key") for r in regions}
 
 
 def check_encryption(graph: ResourceGraph, spec: EnvironmentSpec) -> list[str]:

@@ -51,8 +51,8 @@ def estimated_cost(ctx: AuditContext) -> Iterator[Hit]:
         "availability zone so one zone's outage does not take the app down."
     ),
     fix=(
-        "Keep them in prod; in dev, lower `nat_gateways` in infra/Pulumi.dev.yaml if its tasks "
-        "do not need outbound internet access."
+        "Keep them in prod; dev and staging default to `nat: instance` (one NAT instance, about "
+        "$7 a month): set it in infra/Pulumi.<env>.yaml wherever gateways remain."
     ),
     action="Review resources and monthly cost offline",
     stage=Stage.PLAN,
