@@ -42,6 +42,9 @@ class CopyVault(pulumi.ComponentResource):
         super().__init__("scaffold:backups:CopyVault", name, None, opts)
         self.provider = aws.Provider(f"{name}-region", region=args.region, opts=child(self))
         there = child(self, provider=self.provider)
+        # Outlives `destroy`: the copies are what is left when the environment is gone,
+        # and deleting their key would make them unreadable.
+        kept = child(self, provider=self.provider, retain_on_delete=True)
         identity = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self))
         # A KMS key serves only its own region: the copies need one where they live.
         self.key = aws.kms.Key(
@@ -53,7 +56,7 @@ class CopyVault(pulumi.ComponentResource):
                 identity.account_id.apply(lambda account: key_policy(account, args.region))
             ),
             tags=args.tags,
-            opts=there,
+            opts=kept,
         )
         aws.kms.Alias(
             f"{name}-key-alias",
@@ -66,7 +69,7 @@ class CopyVault(pulumi.ComponentResource):
             name=naming.physical_name(naming.BACKUP_VAULT, args.prefix, "copies"),
             kms_key_arn=self.key.arn,
             tags=args.tags,
-            opts=there,
+            opts=kept,
         )
         aws.backup.VaultLockConfiguration(
             f"{name}-lock",
@@ -74,6 +77,6 @@ class CopyVault(pulumi.ComponentResource):
             min_retention_days=args.retention_days,
             max_retention_days=max(args.retention_days, LOCK_MAX_RETENTION_DAYS),
             # No changeable_for_days: governance mode, which an administrator can lift.
-            opts=there,
+            opts=kept,
         )
         self.register_outputs({"vault_arn": self.vault.arn})
