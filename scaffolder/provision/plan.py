@@ -102,6 +102,14 @@ KEY_SETTINGS: dict[str, tuple[str, ...]] = {
     "aws:s3/bucket:Bucket": ("forceDestroy",),
     "aws:ssm/parameter:Parameter": ("type", "tier"),
     "aws:backup/restoreTestingPlan:RestoreTestingPlan": ("scheduleExpression",),
+    "aws:backup/vaultLockConfiguration:VaultLockConfiguration": (
+        "minRetentionDays",
+        "maxRetentionDays",
+        "changeableForDays",
+    ),
+    "aws:ec2/instance:Instance": ("instanceType", "sourceDestCheck"),
+    "aws:ec2/vpcEndpoint:VpcEndpoint": ("serviceName", "vpcEndpointType", "privateDnsEnabled"),
+    "pulumi:providers:aws": ("region",),
 }
 
 

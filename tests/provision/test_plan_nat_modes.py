@@ -6,7 +6,7 @@ import pytest
 
 from scaffolder.models import NatMode
 from scaffolder.provision.cost import estimate_spec_cost, total
-from scaffolder.provision.plan import plan_spec
+from scaffolder.provision.plan import key_settings, plan_spec
 from tests.stacks.specs import server_spec
 
 # us-east-1, 2026-11 price table; 730 hours a month.
@@ -60,3 +60,19 @@ def test_plan_prices_prod_backup_copies_in_the_other_region() -> None:
     off = server_spec("prod")
     off = off.model_copy(update={"backups": off.backups.model_copy(update={"copy_region": None})})
     assert plan.monthly_total_usd - plan_spec(off).monthly_total_usd == pytest.approx(6.75)
+
+
+def test_plan_details_name_the_nat_instance_endpoints_and_lock() -> None:
+    instance = server_spec("dev").model_copy(update={"nat": "instance", "nat_gateways": 0})
+    (nat,) = [r for r in plan_spec(instance).resources if r.type == "aws:ec2/instance:Instance"]
+    assert key_settings(nat) == {"instanceType": "t4g.nano", "sourceDestCheck": False}
+    none = server_spec("dev").model_copy(update={"nat": "none", "nat_gateways": 0})
+    settings = [key_settings(r) for r in plan_spec(none).resources]
+    assert {
+        "serviceName": "com.amazonaws.us-east-1.ecr.dkr",
+        "vpcEndpointType": "Interface",
+        "privateDnsEnabled": True,
+    } in settings
+    prod = plan_spec(server_spec("prod")).resources
+    (lock,) = [r for r in prod if r.type.endswith("VaultLockConfiguration")]
+    assert key_settings(lock) == {"minRetentionDays": 30, "maxRetentionDays": 365}
