@@ -24,6 +24,7 @@ HSTS_SECONDS = 63_072_000
 CLOUDFRONT_PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing"
 ORIGIN_HEADER = "X-Origin-Verify"
 ORIGIN_SECRET_CONFIG = "originSecret"  # `scaffold:originSecret`, a Pulumi config secret
+ORIGIN_SECRET_KEY = f"scaffold:{ORIGIN_SECRET_CONFIG}"
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"  # AWS managed cache policy
 ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"  # managed origin request policy
 ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
@@ -36,6 +37,13 @@ class HttpsArgs:
     domain: str | None = None
     headers_policy_id: pulumi.Input[str] | None = None
     origin_secret: pulumi.Output[str] | None = None
+    # A secret generated at this run (no stack config): the first one is kept.
+    keep_first_secret: bool = False
+
+
+def needs_origin_secret(spec: EnvironmentSpec) -> bool:
+    """Whether a server is behind CloudFront (has no domain)."""
+    return any(s.shape == "server" and not spec.domain_of(s) for s in spec.services)
 
 
 class EnvironmentHttps:
@@ -48,11 +56,14 @@ class EnvironmentHttps:
         policy = security_headers_policy(prefix, parent) if behind_cloudfront else None
         self.headers_policy_id: pulumi.Output[str] | None = policy.id if policy else None
         # CloudFront proves itself to the load balancers of servers without a domain.
-        servers = any(s.shape == "server" for s in behind_cloudfront)
-        self.origin_secret = origin_secret(parent) if servers else None
+        self.origin_secret: pulumi.Output[str] | None = None
+        self.generated = False
+        if needs_origin_secret(spec):
+            self.origin_secret, self.generated = origin_secret(parent)
 
     def for_service(self, service: ServiceSpec) -> HttpsArgs:
-        return HttpsArgs(self.spec.domain_of(service), self.headers_policy_id, self.origin_secret)
+        domain, policy = self.spec.domain_of(service), self.headers_policy_id
+        return HttpsArgs(domain, policy, self.origin_secret, self.generated)
 
 
 def security_headers_policy(
@@ -82,22 +93,22 @@ def security_headers_policy(
     )
 
 
-def origin_secret(parent: pulumi.Resource) -> pulumi.Output[str]:
+def origin_secret(parent: pulumi.Resource) -> tuple[pulumi.Output[str], bool]:
     """The header value CloudFront sends and the load balancer demands, as a secret.
 
-    `scaffold:originSecret` (a Pulumi config secret) when set; otherwise a random
-    value Secrets Manager generates at the first `up`, which the rule and the
-    distribution then keep (they ignore later changes to it).
+    `scaffold:originSecret` (a Pulumi config secret; `scaffold up` sets a random one)
+    when set; otherwise (a bare `pulumi up`) a random value Secrets Manager generates
+    at each run, of which the rule and the distribution keep the first (True).
     """
     configured = pulumi.Config("scaffold").get_secret(ORIGIN_SECRET_CONFIG)
     if configured is not None:
-        return configured
+        return configured, False
     generated = aws.secretsmanager.get_random_password_output(
         password_length=48,
         exclude_punctuation=True,
         opts=pulumi.InvokeOutputOptions(parent=parent),
     )
-    return pulumi.Output.secret(generated.random_password.apply(lambda v: v or ""))
+    return pulumi.Output.secret(generated.random_password.apply(lambda v: v or "")), True
 
 
 def cloudfront_only_group(
@@ -159,6 +170,7 @@ def cloudfront_listener(
     load_balancer: aws.lb.LoadBalancer,
     target_group: aws.lb.TargetGroup,
     secret: pulumi.Output[str],
+    keep_first: bool,
     tags: dict[str, str],
 ) -> aws.lb.ListenerRule:
     """HTTP:80 answers 403 unless the request carries CloudFront's secret header."""
@@ -192,7 +204,7 @@ def cloudfront_listener(
         actions=[aws.lb.ListenerRuleActionArgs(type="forward", target_group_arn=target_group.arn)],
         tags=tags,
         # A generated secret differs at every run: keep the first one.
-        opts=child(parent, ignore_changes=["conditions"]),
+        opts=child(parent, ignore_changes=["conditions"] if keep_first else None),
     )
 
 
@@ -203,6 +215,7 @@ def server_distribution(
     comment: str,
     load_balancer: aws.lb.LoadBalancer,
     secret: pulumi.Output[str],
+    keep_first: bool,
     headers_policy_id: pulumi.Input[str],
     tags: dict[str, str],
 ) -> aws.cloudfront.Distribution:
@@ -250,8 +263,8 @@ def server_distribution(
             cloudfront_default_certificate=True
         ),
         tags=tags,
-        # The origin carries the generated secret: keep the first one (see origin_secret).
-        opts=child(parent, ignore_changes=["origins"]),
+        # The origin carries a generated secret: keep the first one (see origin_secret).
+        opts=child(parent, ignore_changes=["origins"] if keep_first else None),
     )
 
 

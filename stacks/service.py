@@ -293,6 +293,7 @@ class ServerService(pulumi.ComponentResource):
             load_balancer=self.load_balancer,
             target_group=self.target_group,
             secret=https.origin_secret,
+            keep_first=https.keep_first_secret,
             tags=args.tags,
         )
         self.distribution = edge.server_distribution(
@@ -301,6 +302,7 @@ class ServerService(pulumi.ComponentResource):
             comment=f"{args.prefix} {spec.name}",
             load_balancer=self.load_balancer,
             secret=https.origin_secret,
+            keep_first=https.keep_first_secret,
             headers_policy_id=https.headers_policy_id,
             tags=args.tags,
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import shutil
 import subprocess
 from collections.abc import Callable, Iterator, Mapping
@@ -169,9 +170,23 @@ class StackSession:
                 ),
             )
             # Only when it differs: `pulumi config set` rewrites the user's stack file.
-            if backend.stack_config(self.infra_dir, self.env).get("aws:region") != spec.region:
+            config = backend.stack_config(self.infra_dir, self.env)
+            if config.get("aws:region") != spec.region:
                 self._stack.set_config("aws:region", auto.ConfigValue(value=spec.region))
+            self._set_origin_secret(config)
         return self._stack
+
+    def _set_origin_secret(self, config: Mapping[str, object]) -> None:
+        """CloudFront's origin header value (stacks/edge.py), random, once per stack."""
+        from pulumi import automation as auto
+
+        from stacks.edge import ORIGIN_SECRET_KEY, needs_origin_secret
+
+        if self._stack is None or ORIGIN_SECRET_KEY in config:
+            return
+        if needs_origin_secret(self.spec):
+            value = auto.ConfigValue(value=secrets.token_urlsafe(32), secret=True)
+            self._stack.set_config(ORIGIN_SECRET_KEY, value)
 
     def preview(self) -> safety.ChangeSummary:
         steps: list[safety.Step] = []

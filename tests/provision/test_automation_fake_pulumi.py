@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from scaffolder.envspec import render_spec_yaml
 from scaffolder.errors import (
     CloudError,
     CredentialsError,
@@ -21,6 +22,7 @@ from scaffolder.provision import automation
 from scaffolder.provision.automation import ProvisionDeps
 from tests.provision.fake_pulumi import FakePulumi, fake_path, install_fake_pulumi
 from tests.provision.project import make_project, outputs_json
+from tests.stacks.specs import server_spec
 
 DB_URN = (
     "urn:pulumi:prod::notes::scaffold:database:Database$aws:rds/instance:Instance::notes-prod-db"
@@ -65,8 +67,10 @@ def test_fake_pulumi_up_uses_local_backend_passphrase_and_stack_name(
     assert up["env"]["PULUMI_CONFIG_PASSPHRASE"] == "test-passphrase"
     assert Path(up["cwd"]) == (project / "infra").resolve()
     assert "--yes" in up["argv"] and "--skip-preview" in up["argv"]
-    # infra/Pulumi.staging.yaml already names the region: the file is left alone.
-    assert "config set" not in fake.commands()
+    # infra/Pulumi.staging.yaml already names the region: only the origin secret is set.
+    (config,) = [c["argv"] for c in fake.calls() if c["key"] == "config set"]
+    assert "scaffold:originSecret" in config and "--secret" in config
+    assert "aws:region" not in config
     # The preview ran before the update: stateful replacements are checked first.
     assert fake.commands().index("preview") < fake.commands().index("up")
 
@@ -77,8 +81,8 @@ def test_fake_pulumi_sets_the_region_when_the_stack_file_lacks_it(
     path = project / "infra" / "Pulumi.dev.yaml"
     path.write_text(path.read_text().replace("  aws:region: us-east-1\n", ""))
     automation.preview(project, "dev", deps(fake))
-    config = fake.call("config set")
-    assert "aws:region" in config["argv"] and "us-east-1" in config["argv"]
+    (config,) = [c for c in fake.calls() if c["key"] == "config set" and "aws:region" in c["argv"]]
+    assert "us-east-1" in config["argv"] and "--secret" not in config["argv"]
     assert "dev" in config["argv"]
 
 
@@ -265,3 +269,17 @@ def test_broken_pulumi_cli_is_a_missing_tool_error(tmp_path: Path, project: Path
     with pytest.raises(MissingToolError) as info:
         automation.preview(project, "dev", ProvisionDeps(environ=environ))
     assert "could not be run" in info.value.message
+
+
+def test_fake_pulumi_keeps_an_origin_secret_and_needs_none_with_a_domain(
+    fake: FakePulumi, project: Path
+) -> None:
+    path = project / "infra" / "Pulumi.staging.yaml"
+    path.write_text(path.read_text() + "  scaffold:originSecret:\n    secure: v1:abc\n")
+    automation.preview(project, "staging", deps(fake))
+    assert "config set" not in fake.commands()
+    path = project / "infra" / "Pulumi.prod.yaml"
+    spec = server_spec("prod").model_copy(update={"domain": "api.example.com"})
+    path.write_text(render_spec_yaml(spec))
+    automation.preview(project, "prod", deps(fake))
+    assert "config set" not in fake.commands()
