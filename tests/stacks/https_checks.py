@@ -127,6 +127,12 @@ def _alb_problems(graph: ResourceGraph, alb: GraphResource) -> list[str]:
             for x in http
             if not _redirects_to_https(x)
         ]
+        problems += [
+            f"{rule.name}: forwards plain HTTP"
+            for x in http
+            for rule in _rules(graph, x)
+            if _forwards(rule.inputs.get("actions"))
+        ]
         return problems
     if not dists:
         return [*problems, f"{alb.name}: neither HTTPS nor CloudFront in front"]

@@ -11,6 +11,7 @@ from scaffolder.provision.mockrun import (
     CLOUDFRONT_PREFIX_LIST_ID,
     GraphResource,
     ResourceGraph,
+    fake_arn,
     run_environment,
 )
 from stacks.edge import ORIGIN_HEADER, TLS_POLICY
@@ -192,9 +193,25 @@ def _no_certificate(g: ResourceGraph) -> None:
     del _listener(g, 443).inputs["certificateArn"]
 
 
+def _port_80_rule_forwards(g: ResourceGraph) -> None:
+    http, https = _listener(g, 80), _listener(g, 443)
+    g.resources.append(
+        GraphResource(
+            type=RULE,
+            name="oops",
+            inputs={
+                "listenerArn": fake_arn(LISTENER, http.name, "us-east-1"),
+                "actions": https.inputs["defaultActions"],
+                "conditions": [{"pathPattern": {"values": ["/api/*"]}}],
+            },
+        )
+    )
+
+
 DOMAIN_REGRESSIONS: dict[str, Callable[[ResourceGraph], None]] = {
     "weak-tls": _weak_tls,
     "port-80-forwards": _port_80_forwards,
+    "port-80-rule-forwards": _port_80_rule_forwards,
     "port-80-redirects-temporarily": _port_80_redirects_temporarily,
     "no-certificate": _no_certificate,
 }
