@@ -12,6 +12,30 @@ from stacks import naming
 from stacks._common import child
 
 MASTER_USERNAME = "app_admin"
+# The log groups RDS exports to (enabled_cloudwatch_logs_exports).
+LOG_EXPORTS = ("postgresql", "upgrade")
+# No SQL text and no bound or literal values reach the logs, where anyone reading logs
+# would see them. Statement logging is off (`log_min_duration_statement` would log the
+# text of slow statements with the literals ORMs inline); slow queries are found with
+# Performance Insights and pg_stat_statements, which show normalized statements. Failing
+# statements are not logged (`log_min_error_statement`), errors leave out DETAIL lines
+# such as "Key (email)=(...) already exists" (`terse`), and bind parameters are never
+# printed (PostgreSQL 13+). DDL such as `ALTER ROLE ... PASSWORD` is not logged either.
+LOG_PARAMETERS = {
+    "log_statement": "none",
+    "log_min_duration_statement": "-1",
+    "log_min_error_statement": "panic",
+    "log_error_verbosity": "terse",
+    "log_parameter_max_length": "0",
+    "log_parameter_max_length_on_error": "0",
+}
+
+
+def log_parameters(major: str) -> dict[str, str]:
+    """LOG_PARAMETERS that PostgreSQL `major` knows (bind parameters: 13 and later)."""
+    if int(major) >= 13:
+        return dict(LOG_PARAMETERS)
+    return {k: v for k, v in LOG_PARAMETERS.items() if not k.startswith("log_parameter_")}
 
 
 @dataclass
@@ -22,6 +46,7 @@ class DatabaseArgs:
     security_group_id: pulumi.Input[str]
     kms_key_arn: pulumi.Input[str]
     tags: dict[str, str]
+    log_retention_days: int = 30
 
 
 class Database(pulumi.ComponentResource):
@@ -40,12 +65,10 @@ class Database(pulumi.ComponentResource):
             # the new one exist beside the old one while the instance moves over.
             name=naming.physical_name(naming.RDS_PARAMETER_GROUP, args.identifier, f"pg{major}"),
             family=f"postgres{major}",
-            description=f"{args.identifier}: TLS required, slow queries logged",
+            description=f"{args.identifier}: TLS required, no SQL text or values in logs",
             parameters=[
-                aws.rds.ParameterGroupParameterArgs(name="rds.force_ssl", value="1"),
-                aws.rds.ParameterGroupParameterArgs(
-                    name="log_min_duration_statement", value="1000"
-                ),
+                aws.rds.ParameterGroupParameterArgs(name=name, value=value)
+                for name, value in {"rds.force_ssl": "1", **log_parameters(major)}.items()
             ],
             tags=args.tags,
             opts=child(self),
@@ -58,6 +81,19 @@ class Database(pulumi.ComponentResource):
             tags=args.tags,
             opts=child(self),
         )
+        # Created before the instance, so RDS does not create them itself: unencrypted
+        # and kept forever. Encrypted with the environment key, expiring.
+        self.log_groups = [
+            aws.cloudwatch.LogGroup(
+                f"{name}-log-{kind}",
+                name=f"/aws/rds/instance/{args.identifier}/{kind}",
+                retention_in_days=args.log_retention_days,
+                kms_key_id=args.kms_key_arn,
+                tags=args.tags,
+                opts=child(self),
+            )
+            for kind in LOG_EXPORTS
+        ]
         self.instance = aws.rds.Instance(
             name,
             identifier=args.identifier,
@@ -95,11 +131,11 @@ class Database(pulumi.ComponentResource):
             performance_insights_enabled=spec.performance_insights,
             performance_insights_kms_key_id=args.kms_key_arn if spec.performance_insights else None,
             performance_insights_retention_period=7 if spec.performance_insights else None,
-            enabled_cloudwatch_logs_exports=["postgresql", "upgrade"],
+            enabled_cloudwatch_logs_exports=list(LOG_EXPORTS),
             auto_minor_version_upgrade=True,
             apply_immediately=False,
             tags=args.tags,
-            opts=child(self),
+            opts=child(self, depends_on=self.log_groups),
         )
         self.register_outputs(
             {

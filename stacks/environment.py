@@ -22,6 +22,7 @@ from stacks._common import (
     child,
     environment_key,
 )
+from stacks.access_logs import AccessLogBucket, AccessLogBucketArgs
 from stacks.alarms import (
     AlarmTopic,
     AlarmTopicArgs,
@@ -225,6 +226,11 @@ class EnvironmentStack(pulumi.ComponentResource):
             settings=[aws.ecs.ClusterSettingArgs(name="containerInsights", value="enabled")],
             opts=child(self),
         )
+        logs = AccessLogBucket(
+            f"{prefix}-alb-logs",
+            AccessLogBucketArgs(prefix, spec.region, tags, force_destroy=spec.environment == "dev"),
+            opts=child(self),
+        )
         db_env: dict[str, pulumi.Input[str]] = {}
         if self.database is not None and spec.database is not None:
             db_env = {
@@ -259,7 +265,7 @@ class EnvironmentStack(pulumi.ComponentResource):
                     deletion_protection=spec.environment == "prod",
                     https=self.https.for_service(s),
                 ),
-                opts=child(self),
+                opts=child(self, transformations=[logs.enable_on_load_balancers()]),
             )
             ServiceAlarms(
                 f"{prefix}-{s.name}-alarms",

@@ -359,6 +359,7 @@ UNNAMED = frozenset(
         "aws:lb/listener:Listener",
         "aws:lb/listenerRule:ListenerRule",
         "aws:route53/record:Record",
+        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
         "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
         "aws:s3/bucketPolicy:BucketPolicy",
         "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",

@@ -21,6 +21,7 @@ from scaffolder.models import (
 from scaffolder.provision.cost import budget_limit_usd
 from scaffolder.provision.mockrun import ACCOUNT_ID, GraphResource, ResourceGraph, fake_arn
 from tests.stacks.https_checks import check_https_only, plain
+from tests.stacks.log_checks import check_alb_access_logs, check_database_logs
 
 Check = Callable[[ResourceGraph, EnvironmentSpec], list[str]]
 
@@ -751,6 +752,8 @@ def check_static_sites(graph: ResourceGraph, spec: EnvironmentSpec) -> list[str]
 
 
 ALL_CHECKS: list[Check] = [
+    check_alb_access_logs,
+    check_database_logs,
     check_ci_can_verify_backups,
     check_database_private,
     check_buckets_private,
