@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 from scaffolder.audit.rules.base import (
     AuditContext,
@@ -43,6 +43,11 @@ def _secret_evidence(secret: SecretFinding) -> Evidence:
     return Evidence(path=secret.path, line=secret.line, snippet=snippet)
 
 
+def _tree_secrets(ctx: AuditContext, kinds: Collection[SecretKind]) -> list[SecretFinding]:
+    """Secrets of `kinds` still in the working tree, one per value per place."""
+    return _distinct([s for s in ctx.facts.secrets if s.in_working_tree and s.kind in kinds])
+
+
 def _distinct(secrets: list[SecretFinding]) -> list[SecretFinding]:
     """One finding per value per place, even when tree and history both report it."""
     seen: set[tuple[str, str, int | None]] = set()
@@ -73,8 +78,7 @@ def _distinct(secrets: list[SecretFinding]) -> list[SecretFinding]:
     fix_command="scaffold secrets push staging",
 )
 def committed_secret(ctx: AuditContext) -> Iterator[Hit]:
-    tree = [s for s in ctx.facts.secrets if s.in_working_tree and s.kind in _CREDENTIAL_KINDS]
-    for secret in _distinct(tree):
+    for secret in _tree_secrets(ctx, _CREDENTIAL_KINDS):
         yield Hit(
             evidence=(_secret_evidence(secret),),
             title=f"{secret.description or 'Secret'} committed in {secret.path}",
@@ -184,12 +188,7 @@ def committed_env_file(ctx: AuditContext) -> Iterator[Hit]:
     stage=Stage.MANUAL,
 )
 def hardcoded_framework_secret(ctx: AuditContext) -> Iterator[Hit]:
-    found = [
-        s
-        for s in ctx.facts.secrets
-        if s.kind == SecretKind.HARDCODED_FRAMEWORK_SECRET and s.in_working_tree
-    ]
-    for secret in _distinct(found):
+    for secret in _tree_secrets(ctx, {SecretKind.HARDCODED_FRAMEWORK_SECRET}):
         yield Hit(evidence=(_secret_evidence(secret),), title=f"Hard-coded secret in {secret.path}")
 
 
@@ -210,10 +209,7 @@ def hardcoded_framework_secret(ctx: AuditContext) -> Iterator[Hit]:
     stage=Stage.MANUAL,
 )
 def fallback_secret(ctx: AuditContext) -> Iterator[Hit]:
-    found = [
-        s for s in ctx.facts.secrets if s.kind == SecretKind.FALLBACK_SECRET and s.in_working_tree
-    ]
-    for secret in _distinct(found):
+    for secret in _tree_secrets(ctx, {SecretKind.FALLBACK_SECRET}):
         yield Hit(
             evidence=(_secret_evidence(secret),), title=f"Secret with a fallback in {secret.path}"
         )
@@ -420,12 +416,8 @@ def history_not_scanned(ctx: AuditContext) -> Iterator[Hit]:
     stage=Stage.ROTATE,
 )
 def credential_document(ctx: AuditContext) -> Iterator[Hit]:
-    documented = [
-        s
-        for s in ctx.facts.secrets
-        if s.in_working_tree and s.kind == SecretKind.CREDENTIAL_DOCUMENT
-    ]
-    evidence = [_secret_evidence(s) for s in _distinct(documented)]
+    documented = _tree_secrets(ctx, {SecretKind.CREDENTIAL_DOCUMENT})
+    evidence = [_secret_evidence(s) for s in documented]
     if evidence:
         paths = list(dict.fromkeys(e.path for e in evidence))
         yield Hit(evidence=tuple(evidence), title=f"Account passwords written in {joined(paths)}")
