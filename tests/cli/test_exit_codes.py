@@ -214,19 +214,24 @@ def test_every_exit_code_the_cli_can_produce_is_in_the_table() -> None:
     assert codes <= set(EXIT_CODES), sorted(codes - set(EXIT_CODES))
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="drops Linux capabilities as root")
-def test_an_unreadable_path_exits_3_like_a_missing_one(tmp_path: Path) -> None:
-    locked = tmp_path / "locked"
-    locked.mkdir()
-    locked.chmod(0)
-    command = [sys.executable, "-m", "scaffolder.cli.app", "audit", str(locked)]
+def _scaffold_on_unreadable(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run `scaffold *args` with `folder` made unreadable for the run, then readable again."""
+    folder.chmod(0)
+    command = [sys.executable, "-m", "scaffolder.cli.app", *args]
     if os.geteuid() == 0:  # root reads anything unless it gives up the capability to
         drop = "-dac_override,-dac_read_search"
         command = ["setpriv", f"--inh-caps={drop}", f"--bounding-set={drop}", *command]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, cwd=REPO, check=False)
+        return subprocess.run(command, capture_output=True, text=True, cwd=REPO, check=False)
     finally:
-        locked.chmod(0o700)
+        folder.chmod(0o700)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="drops Linux capabilities as root")
+def test_an_unreadable_path_exits_3_like_a_missing_one(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    done = _scaffold_on_unreadable(locked, "audit", str(locked))
     assert done.returncode == 3, done.stderr
     assert "Cannot read" in done.stderr and "Traceback" not in done.stderr
 
@@ -240,15 +245,7 @@ def test_init_on_an_unreadable_repository_exits_3_naming_the_path(tmp_path: Path
     env |= {"GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e.co"}
     for argv in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "p"]):
         subprocess.run(["git", *argv], cwd=repo, env=env, check=True, capture_output=True)
-    repo.chmod(0)
-    command = [sys.executable, "-m", "scaffolder.cli.app", "init", str(repo), "--defaults"]
-    if os.geteuid() == 0:
-        drop = "-dac_override,-dac_read_search"
-        command = ["setpriv", f"--inh-caps={drop}", f"--bounding-set={drop}", *command]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, cwd=REPO, check=False)
-    finally:
-        repo.chmod(0o700)
+    done = _scaffold_on_unreadable(repo, "init", str(repo), "--defaults")
     assert done.returncode == 3, done.stderr
     assert "Permission denied on" in done.stderr and str(repo) in done.stderr
     assert "unexpected error" not in done.stderr
