@@ -13,8 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
 
 from scaffolder.errors import InputError, UsageError
 from scaffolder.models import (
@@ -161,6 +159,9 @@ def load_spec(infra_dir: Path, env: str) -> EnvironmentSpec:
             f"Cannot read {path}: {exc.strerror or exc}.",
             hint="Check the file's permissions, or restore it with git.",
         ) from exc
+    from ruamel.yaml import YAML  # here: the audit uses this module but reads no spec
+    from ruamel.yaml.error import YAMLError
+
     try:
         document = YAML(typ="safe").load(text)
     except (YAMLError, UnicodeDecodeError) as exc:
@@ -226,6 +227,8 @@ def parse_spec(document: Any, *, source: str) -> EnvironmentSpec:
 
 def render_spec_yaml(spec: EnvironmentSpec) -> str:
     """The Pulumi.<env>.yaml document for `spec` (used by the template renderer)."""
+    from ruamel.yaml import YAML
+
     yaml = YAML()
     yaml.default_flow_style = False
     out = StringIO()

@@ -1,70 +1,40 @@
 """The `scaffold` entry point.
 
 Heavy libraries (pulumi, boto3, copier) are imported inside the command
-functions, never at module level, so `scaffold --help` stays fast.
+functions, never at module level, so `scaffold --help` stays fast. The Typer
+command tree (scaffolder.cli.commands) is built only when a command line needs
+it: the plain forms of `scaffold audit` run without it (scaffolder.cli.fast_audit).
 """
 
 from __future__ import annotations
 
 import sys
-import traceback
+from typing import TYPE_CHECKING, Any
 
-import typer
-
-import scaffolder
 from scaffolder import console
-from scaffolder.cli import audit, backup, init, ops, provision, rollback, secrets, smoke
-from scaffolder.cli.crash import unexpected_error
 from scaffolder.cli.signals import signals_as_interrupts
 from scaffolder.errors import InputError, Interrupted, ScaffoldError
 
-app = typer.Typer(
-    name="scaffold",
-    help=(
-        "Turn an AI-built prototype into a system that is safe to put in front of real users.\n\n"
-        "Examples:\n\n"
-        "  scaffold audit                 # what will break in production\n\n"
-        "  scaffold init --defaults       # write Dockerfile, CI/CD, infra/, runbook\n\n"
-        "  scaffold plan prod             # offline: resources and monthly cost\n\n"
-        "  scaffold up staging            # provision staging on AWS with Pulumi"
-    ),
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
-)
+if TYPE_CHECKING:
+    import typer
+
+    from scaffolder.cli.fast_audit import AuditArgs
 
 
-def _version_callback(value: bool) -> None:
-    if value:
-        console.stdout.print(f"scaffold {scaffolder.__version__}", highlight=False)
-        raise typer.Exit()
+def __getattr__(name: str) -> Any:
+    # `app`, the Typer command tree, is built on first use (tests and `-m` import it).
+    if name == "app":
+        from scaffolder.cli.commands import app
+
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-@app.callback()
-def _root(
-    version: bool = typer.Option(
-        False, "--version", callback=_version_callback, is_eager=True, help="Show the version."
-    ),
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors."),
-) -> None:
-    """Global options."""
-
-
-audit.register(app)
-init.register(app)
-provision.register(app)
-ops.register(app)
-secrets.register(app)
-rollback.register(app)
-backup.register(app)
-smoke.register(app)
-
-
-def main(argv: list[str] | None = None, *, cli: typer.Typer = app) -> None:
+def main(argv: list[str] | None = None, *, cli: typer.Typer | None = None) -> None:
     """Run the CLI and turn every error into one sentence, a hint and an exit code.
 
-    `cli` is the app to run: tests pass one whose command fails in a chosen way.
+    `cli` is the app to run (default: scaffolder.cli.commands.app): tests pass one
+    whose command fails in a chosen way.
     """
     args = list(sys.argv[1:] if argv is None else argv)
     # SIGTERM/SIGHUP raise a KeyboardInterrupt, so every `finally` cleans up as for Ctrl-C.
@@ -73,7 +43,22 @@ def main(argv: list[str] | None = None, *, cli: typer.Typer = app) -> None:
     sys.exit(code)
 
 
-def _run(cli: typer.Typer, args: list[str], *, debug: bool, received: list[str]) -> int:
+def _run(cli: typer.Typer | None, args: list[str], *, debug: bool, received: list[str]) -> int:
+    from scaffolder.cli.fast_audit import parse
+
+    plain_audit = parse(args) if cli is None else None
+    if plain_audit is not None:
+        return _run_plain_audit(plain_audit, args, debug=debug, received=received)
+    if cli is None:
+        from scaffolder.cli.commands import app
+
+        cli = app
+    return _run_typer(cli, args, debug=debug, received=received)
+
+
+def _run_typer(cli: typer.Typer, args: list[str], *, debug: bool, received: list[str]) -> int:
+    import typer
+
     try:
         result = cli(args=args, prog_name="scaffold", standalone_mode=False)
     except typer.Exit as exc:
@@ -95,6 +80,19 @@ def _run(cli: typer.Typer, args: list[str], *, debug: bool, received: list[str])
         # Typer turns a KeyboardInterrupt inside a command into a silent exit 130.
         return _interrupted(received)
     return result if isinstance(result, int) else 0
+
+
+def _run_plain_audit(plain: AuditArgs, args: list[str], *, debug: bool, received: list[str]) -> int:
+    """`scaffold audit` without Typer, its errors handled as `_run` handles them."""
+    from scaffolder.cli.audit_run import run_audit_command
+
+    try:
+        run_audit_command(**vars(plain))
+    except KeyboardInterrupt:
+        return _interrupted(received)
+    except Exception as exc:
+        return _fail(_translate(exc, args), debug=debug, cause=exc)
+    return 0
 
 
 def _interrupted(received: list[str]) -> int:
@@ -124,11 +122,15 @@ def _translate(exc: BaseException, args: list[str]) -> ScaffoldError:
             f"Permission denied on{where}: scaffold cannot read or write it.",
             hint="Check the owner and mode of that path (ls -ld), then run the command again.",
         )
+    from scaffolder.cli.crash import unexpected_error
+
     return unexpected_error(exc, args)
 
 
 def _fail(error: ScaffoldError, *, debug: bool, cause: BaseException) -> int:
     if debug:
+        import traceback
+
         traceback.print_exception(cause)
     console.error(error)
     return error.exit_code

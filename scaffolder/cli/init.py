@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from scaffolder import console
-from scaffolder.cli.options import PathArgument, ProjectOption, project_dir
+from scaffolder.cli.options import PathArgument, ProjectOption
+from scaffolder.cli.project import project_dir
 from scaffolder.display import printable
 
 if TYPE_CHECKING:

@@ -10,7 +10,6 @@ import typer
 from rich.text import Text
 
 from scaffolder import console
-from scaffolder.errors import UsageError
 
 if TYPE_CHECKING:
     from scaffolder.ops.context import OpsContext
@@ -31,16 +30,6 @@ PathArgument = Annotated[
     Path | None,
     typer.Argument(help="The repository; the same as --project (default: here).", readable=False),
 ]
-
-
-def project_dir(project: Path | None, path: Path | None = None) -> Path:
-    """The project folder from --project/-C or a positional PATH (never two different ones)."""
-    if project is not None and path is not None and project.resolve() != path.resolve():
-        raise UsageError(
-            f"Two projects were named: {path} and --project {project}.",
-            hint="Name the project once, as PATH or with --project/-C.",
-        )
-    return project or path or Path(".")
 
 
 OUTPUTS_OPT = typer.Option(

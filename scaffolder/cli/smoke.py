@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from scaffolder import console
-from scaffolder.cli.options import JSON_OPT, PathArgument, ProjectOption, plain, project_dir
+from scaffolder.cli.options import JSON_OPT, PathArgument, ProjectOption, plain
+from scaffolder.cli.project import project_dir
 from scaffolder.errors import CheckFailed
 
 if TYPE_CHECKING:
