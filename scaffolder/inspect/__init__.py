@@ -16,18 +16,25 @@ from typing import TypeVar
 from scaffolder.errors import InputError, ScaffoldError
 from scaffolder.inspect.apps import detect_apps, slug
 from scaffolder.inspect.auth import detect_auth
+from scaffolder.inspect.background import Background
 from scaffolder.inspect.database import committed_database_files, detect_databases
 from scaffolder.inspect.envvars import detect_env_vars
 from scaffolder.inspect.extras import attach_app_facts, debug_modes, environments
 from scaffolder.inspect.files import LargeFile
-from scaffolder.inspect.git import GitRunner, committed_dirs_named, read_git_info, run_git
+from scaffolder.inspect.git import (
+    GitInfo,
+    GitRunner,
+    committed_dirs_named,
+    read_git_info,
+    run_git,
+)
 from scaffolder.inspect.index import RepoIndex
 from scaffolder.inspect.manifests import parse_manifests
 from scaffolder.inspect.migrations import detect_migrations
 from scaffolder.inspect.production import detect_production
 from scaffolder.inspect.walk import Reader, walk_repository
 from scaffolder.inspect.workflow_audit import Audit, start_audit_workflows
-from scaffolder.models import LockfileDrift, RepoFacts, ScanWarning, WarningKind
+from scaffolder.models import LockfileDrift, RepoFacts, ScanWarning, SecretFinding, WarningKind
 
 __all__ = ["inspect_repository"]
 
@@ -111,12 +118,25 @@ def _lockfiles_and_workflows(
     w.extend(problems)
 
 
-def _history(facts: RepoFacts, root: Path) -> None:
+History = Background[tuple[list[SecretFinding], list[ScanWarning]]]
+
+
+def _start_history(root: Path) -> History:
+    """The history scan, started in a second process while the tree is inspected.
+
+    It runs without the tree's findings: a value the tree holds is dropped from the
+    history's findings afterwards (`_history`), which leaves what a scan told to
+    skip those values would find (each value is placed on its own).
+    """
     from scaffolder.inspect.history import scan_history_secrets
 
+    return Background(lambda: scan_history_secrets(root, set()))
+
+
+def _history(facts: RepoFacts, history: History) -> None:
     seen = {s.fingerprint for s in facts.secrets}
-    found, problems = scan_history_secrets(root, seen)
-    facts.secrets.extend(found)
+    found, problems = history.result()
+    facts.secrets.extend(f for f in found if f.fingerprint not in seen)
     facts.warnings.extend(problems)
 
 
@@ -152,6 +172,17 @@ def inspect_repository(
     """Inspect the repository at `root`; problems with its content become warnings."""
     root = _check_root(Path(root))
     git = read_git_info(root, git_runner)
+    history = _start_history(root) if scan_history and git.is_git else None
+    try:
+        return _inspect(root, git, history, max_file_bytes, reader)
+    finally:
+        if history is not None:
+            history.cancel()  # a no-op once its result was read
+
+
+def _inspect(
+    root: Path, git: GitInfo, history: History | None, max_file_bytes: int, reader: Reader | None
+) -> RepoFacts:
     walked = (
         walk_repository(root, max_file_bytes=max_file_bytes, tracked=git.tracked, reader=reader)
         if reader is not None
@@ -184,6 +215,6 @@ def inspect_repository(
         _guarded(facts.warnings, "secret", lambda: _large_file_secrets(facts, root, large), None)
     _guarded(facts.warnings, "supabase", lambda: _supabase(facts, index), None)
     _lockfiles_and_workflows(facts, index, root, workflows)
-    if scan_history and facts.is_git:
-        _guarded(facts.warnings, "history", lambda: _history(facts, root), None)
+    if history is not None:
+        _guarded(facts.warnings, "history", lambda: _history(facts, history), None)
     return facts
