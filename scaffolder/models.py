@@ -540,6 +540,25 @@ class ServiceSpec(Model):
         return _valid_domain(value)
 
 
+# An API path CloudFront can route: "/api", "/api/v1" (no trailing slash, no wildcard).
+API_PATH_PATTERN = r"^(/[A-Za-z0-9._~-]+)+$"
+
+
+class SiteApiSpec(Model):
+    """A static site and the server its pages call (docs/provision.md, "One origin").
+
+    With `path`, one CloudFront distribution serves both: the site is the default
+    behaviour and `<path>/*` goes to the server's load balancer, so the browser
+    stays on one origin (no mixed content, no CORS). Without it (the API has
+    routes outside one prefix) each keeps its own distribution; `reason` says why.
+    """
+
+    site: str  # a static service's name
+    api: str  # a server service's name
+    path: str | None = Field(default=None, pattern=API_PATH_PATTERN)
+    reason: str = ""  # what `scaffold init` saw in the code; `plan --details` shows it
+
+
 class AlarmSpec(Model):
     email: str | None = None
     webhook_url: str | None = None
@@ -576,6 +595,8 @@ class EnvironmentSpec(Model):
     # The public name of the environment's only server (docs/provision.md, "HTTPS,
     # domains and certificates").
     domain: str | None = None
+    # An SPA and its API behind one distribution (SiteApiSpec); None: each on its own.
+    site_api: SiteApiSpec | None = None
 
     @field_validator("domain")
     @classmethod
@@ -609,6 +630,20 @@ class EnvironmentSpec(Model):
                 f"backups.copy_region is the environment's own region ({self.region}): "
                 "name another region, or null for no copies"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _site_api_names_services(self) -> EnvironmentSpec:
+        pair = self.site_api
+        if pair is None:
+            return self
+        shapes = {s.name: s.shape for s in self.services}
+        for role, name, shape in (("site", pair.site, "static"), ("api", pair.api, "server")):
+            if shapes.get(name) != shape:
+                raise ValueError(
+                    f"site_api.{role} is {name!r}, which is not a {shape} service of this "
+                    f"environment: name one of {sorted(n for n, s in shapes.items() if s == shape)}"
+                )
         return self
 
 

@@ -7,6 +7,8 @@ so the offline estimate and the planned resource graph cannot drift apart.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from scaffolder.models import EnvironmentSpec, ServiceSpec
 from stacks.addressing import ZONE_COUNT
 from stacks.naming import ALARM, BUDGET, physical_name
@@ -28,6 +30,72 @@ def static_services(spec: EnvironmentSpec) -> list[ServiceSpec]:
 def needs_network(spec: EnvironmentSpec) -> bool:
     """A VPC is only worth paying for when something runs inside it."""
     return bool(server_services(spec)) or spec.database is not None
+
+
+@dataclass(frozen=True)
+class OneOrigin:
+    """A static site and its API behind one CloudFront distribution (SiteApiSpec)."""
+
+    site: ServiceSpec
+    api: ServiceSpec
+    path: str  # "/api": CloudFront sends "/api/*" to the API's load balancer
+    domain: str | None  # the API's domain moves to the shared distribution
+
+    @property
+    def path_patterns(self) -> list[str]:
+        """The API's behaviours: its path, and its health check when that lies elsewhere,
+        so `status` and the deploy's health check reach the server, not the site."""
+        health = self.api.health_path
+        patterns = [f"{self.path}/*"]
+        if health != self.path and not health.startswith(f"{self.path}/"):
+            patterns.append(health)
+        return patterns
+
+
+def one_origin(spec: EnvironmentSpec) -> OneOrigin | None:
+    """The environment's SPA and API on one origin, when its spec says where the API lives."""
+    pair = spec.site_api
+    if pair is None or pair.path is None:
+        return None
+    by_name = {s.name: s for s in spec.services}
+    api = by_name[pair.api]
+    return OneOrigin(by_name[pair.site], api, pair.path, spec.domain_of(api))
+
+
+def load_balancer_domain(spec: EnvironmentSpec, service: ServiceSpec) -> str | None:
+    """The domain whose certificate the service's load balancer serves, if any.
+
+    The API of a one-origin pair has none: CloudFront carries its domain.
+    """
+    merged = one_origin(spec)
+    if merged is not None and merged.api.name == service.name:
+        return None
+    return spec.domain_of(service)
+
+
+def site_domain(spec: EnvironmentSpec, site: ServiceSpec) -> str | None:
+    """The domain a static site's distribution carries: its API's, when they share it."""
+    merged = one_origin(spec)
+    return merged.domain if merged is not None and merged.site.name == site.name else None
+
+
+def origin_notes(spec: EnvironmentSpec) -> list[str]:
+    """What `plan` says about how an SPA and its API share (or do not share) an origin."""
+    pair = spec.site_api
+    if pair is None:
+        return []
+    merged = one_origin(spec)
+    if merged is not None:
+        routes = " and ".join(merged.path_patterns)
+        return [
+            f"{pair.site} and {pair.api} share one CloudFront distribution: the site by "
+            f"default, {routes} to {pair.api}'s load balancer (one https origin, no CORS)."
+        ]
+    why = pair.reason or "site_api.path is not set"
+    return [
+        f"{pair.site} and {pair.api} keep two CloudFront distributions: {why}. "
+        f"Set site_api.path once {pair.api}'s routes live under one prefix such as /api."
+    ]
 
 
 def nat_gateway_count(spec: EnvironmentSpec) -> int:

@@ -8,15 +8,16 @@ forwards only requests carrying the secret origin header (everything else: 403).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
 from scaffolder.models import EnvironmentSpec, ServiceSpec
-from stacks import naming
+from stacks import catalog, naming
 from stacks._common import child
+from stacks.certificates import validated_certificate
 
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 HSTS = "max-age=63072000; includeSubDomains"  # two years
@@ -39,11 +40,15 @@ class HttpsArgs:
     origin_secret: pulumi.Output[str] | None = None
     # A secret generated at this run (no stack config): the first one is kept.
     keep_first_secret: bool = False
+    # The API of a one-origin pair: the site's distribution fronts it (no own distribution).
+    behind_site: bool = False
 
 
 def needs_origin_secret(spec: EnvironmentSpec) -> bool:
-    """Whether a server is behind CloudFront (has no domain)."""
-    return any(s.shape == "server" and not spec.domain_of(s) for s in spec.services)
+    """Whether a server is behind CloudFront (its load balancer has no domain)."""
+    return any(
+        s.shape == "server" and not catalog.load_balancer_domain(spec, s) for s in spec.services
+    )
 
 
 class EnvironmentHttps:
@@ -51,7 +56,7 @@ class EnvironmentHttps:
 
     def __init__(self, spec: EnvironmentSpec, prefix: str, parent: pulumi.Resource) -> None:
         self.spec = spec
-        behind_cloudfront = [s for s in spec.services if not spec.domain_of(s)]
+        behind_cloudfront = [s for s in spec.services if not catalog.load_balancer_domain(spec, s)]
         # Every CloudFront distribution answers with HSTS and the security headers.
         policy = security_headers_policy(prefix, parent) if behind_cloudfront else None
         self.headers_policy_id: pulumi.Output[str] | None = policy.id if policy else None
@@ -62,8 +67,10 @@ class EnvironmentHttps:
             self.origin_secret, self.generated = origin_secret(parent)
 
     def for_service(self, service: ServiceSpec) -> HttpsArgs:
-        domain, policy = self.spec.domain_of(service), self.headers_policy_id
-        return HttpsArgs(domain, policy, self.origin_secret, self.generated)
+        domain, policy = catalog.load_balancer_domain(self.spec, service), self.headers_policy_id
+        merged = catalog.one_origin(self.spec)
+        behind_site = merged is not None and merged.api.name == service.name
+        return HttpsArgs(domain, policy, self.origin_secret, self.generated, behind_site)
 
 
 def security_headers_policy(
@@ -208,6 +215,40 @@ def cloudfront_listener(
     )
 
 
+def load_balancer_origin(
+    origin_id: str, load_balancer: aws.lb.LoadBalancer, secret: pulumi.Output[str]
+) -> aws.cloudfront.DistributionOriginArgs:
+    """The load balancer as a CloudFront origin, sending the secret origin header."""
+    cf = aws.cloudfront
+    return cf.DistributionOriginArgs(
+        origin_id=origin_id,
+        domain_name=load_balancer.dns_name,
+        custom_origin_config=cf.DistributionOriginCustomOriginConfigArgs(
+            http_port=80,
+            https_port=443,
+            # The load balancer has no certificate behind CloudFront.
+            origin_protocol_policy="http-only",
+            origin_ssl_protocols=["TLSv1.2"],
+            origin_read_timeout=60,
+        ),
+        custom_headers=[cf.DistributionOriginCustomHeaderArgs(name=ORIGIN_HEADER, value=secret)],
+    )
+
+
+def app_behaviour(origin_id: str, headers_policy_id: pulumi.Input[str]) -> dict[str, Any]:
+    """An app's behaviour: every method, nothing cached, the viewer's headers but Host."""
+    return {
+        "target_origin_id": origin_id,
+        "viewer_protocol_policy": "redirect-to-https",
+        "allowed_methods": ALL_METHODS,
+        "cached_methods": ["GET", "HEAD"],
+        "compress": True,
+        "cache_policy_id": CACHING_DISABLED,
+        "origin_request_policy_id": ALL_VIEWER_EXCEPT_HOST,
+        "response_headers_policy_id": headers_policy_id,
+    }
+
+
 def server_distribution(
     name: str,
     parent: pulumi.Resource,
@@ -229,32 +270,9 @@ def server_distribution(
         http_version="http2and3",
         comment=comment,
         price_class="PriceClass_100",
-        origins=[
-            cf.DistributionOriginArgs(
-                origin_id=origin_id,
-                domain_name=load_balancer.dns_name,
-                custom_origin_config=cf.DistributionOriginCustomOriginConfigArgs(
-                    http_port=80,
-                    https_port=443,
-                    # The load balancer has no certificate without a domain.
-                    origin_protocol_policy="http-only",
-                    origin_ssl_protocols=["TLSv1.2"],
-                    origin_read_timeout=60,
-                ),
-                custom_headers=[
-                    cf.DistributionOriginCustomHeaderArgs(name=ORIGIN_HEADER, value=secret)
-                ],
-            )
-        ],
+        origins=[load_balancer_origin(origin_id, load_balancer, secret)],
         default_cache_behavior=cf.DistributionDefaultCacheBehaviorArgs(
-            target_origin_id=origin_id,
-            viewer_protocol_policy="redirect-to-https",
-            allowed_methods=ALL_METHODS,
-            cached_methods=["GET", "HEAD"],
-            compress=True,
-            cache_policy_id=CACHING_DISABLED,
-            origin_request_policy_id=ALL_VIEWER_EXCEPT_HOST,
-            response_headers_policy_id=headers_policy_id,
+            **app_behaviour(origin_id, headers_policy_id)
         ),
         restrictions=cf.DistributionRestrictionsArgs(
             geo_restriction=cf.DistributionRestrictionsGeoRestrictionArgs(restriction_type="none")
@@ -268,39 +286,6 @@ def server_distribution(
     )
 
 
-def hosted_zone_id(domain: str, parent: pulumi.Resource) -> str | None:
-    """The account's public hosted zone for `domain` or a parent of it, if any."""
-    labels = domain.split(".")
-    for start in range(len(labels) - 1):
-        found = _zone_id(".".join(labels[start:]), parent)
-        if found:
-            return found
-    return None
-
-
-def _zone_id(name: str, parent: pulumi.Resource) -> str | None:
-    try:
-        zone = aws.route53.get_zone(
-            name=name, private_zone=False, opts=pulumi.InvokeOptions(parent=parent)
-        )
-    except Exception:  # no such zone (or no permission to list zones): the user adds records
-        return None
-    return str(zone.zone_id) if zone.zone_id else None
-
-
-def _records(
-    options: Sequence[aws.acm.outputs.CertificateDomainValidationOption],
-) -> list[dict[str, str]]:
-    return [
-        {
-            "name": o.resource_record_name or "",
-            "type": o.resource_record_type or "",
-            "value": o.resource_record_value or "",
-        }
-        for o in options or []
-    ]
-
-
 def domain_listeners(
     name: str,
     parent: pulumi.Resource,
@@ -311,39 +296,7 @@ def domain_listeners(
     tags: dict[str, str],
 ) -> tuple[aws.lb.Listener, pulumi.Output[list[dict[str, str]]]]:
     """HTTPS:443 with the domain's certificate, 80 -> 301; and the records left to add."""
-    certificate = aws.acm.Certificate(
-        f"{name}-cert",
-        domain_name=domain,
-        validation_method="DNS",
-        tags=tags,
-        opts=child(parent),
-    )
-    records = certificate.domain_validation_options.apply(_records)
-    zone_id = hosted_zone_id(domain, parent)
-    fqdns: list[pulumi.Input[str]] = []
-    if zone_id is not None:
-        record = aws.route53.Record(
-            f"{name}-cert-validation",
-            zone_id=zone_id,
-            name=records.apply(lambda r: r[0]["name"]),
-            type=records.apply(lambda r: r[0]["type"]),
-            records=[records.apply(lambda r: r[0]["value"])],
-            ttl=300,
-            allow_overwrite=True,
-            opts=child(parent),
-        )
-        fqdns.append(record.fqdn)
-        to_add: pulumi.Output[list[dict[str, str]]] = pulumi.Output.from_input([])
-    else:
-        to_add = records
-        records.apply(lambda r: _tell(domain, r))
-    validation = aws.acm.CertificateValidation(
-        f"{name}-cert-validated",
-        certificate_arn=certificate.arn,
-        validation_record_fqdns=fqdns or None,
-        # Without a zone here, `up` waits while the user adds the CNAME record.
-        opts=child(parent, custom_timeouts=pulumi.CustomTimeouts(create="2h")),
-    )
+    validation, to_add = validated_certificate(name, parent, domain=domain, tags=tags)
     https = aws.lb.Listener(
         f"{name}-https",
         load_balancer_arn=load_balancer.arn,
@@ -377,11 +330,3 @@ def domain_listeners(
         opts=child(parent),
     )
     return https, to_add
-
-
-def _tell(domain: str, records: list[dict[str, str]]) -> None:
-    for r in records:
-        pulumi.log.warn(
-            f"{domain}: add the DNS record {r['name']} {r['type']} {r['value']} at your DNS "
-            "host; the certificate (and `up`) waits until it resolves."
-        )

@@ -12,7 +12,12 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from scaffolder.models import SPEC_CONFIG_KEY, EnvironmentSpec, outputs_parameter_name
+from scaffolder.models import (
+    SPEC_CONFIG_KEY,
+    EnvironmentSpec,
+    ServiceSpec,
+    outputs_parameter_name,
+)
 from scaffolder.provision.cost import budget_limit_usd
 from stacks import catalog, naming
 from stacks._common import (
@@ -40,7 +45,7 @@ from stacks.network import POSTGRES_PORT, Network, NetworkArgs
 from stacks.rotation import RotationRedeploy, RotationRedeployArgs
 from stacks.secrets import AppSecret, AppSecretArgs
 from stacks.service import ServerService, ServerServiceArgs
-from stacks.static_site import StaticSite, StaticSiteArgs
+from stacks.static_site import ApiRoute, StaticSite, StaticSiteArgs
 
 # SSM's standard tier holds values up to 4 KB (free); the advanced tier 8 KB.
 STANDARD_PARAMETER_BYTES = 4096
@@ -185,11 +190,21 @@ class EnvironmentStack(pulumi.ComponentResource):
         self.statics = [
             StaticSite(
                 f"{prefix}-{s.name}",
-                StaticSiteArgs(prefix, s.name, tags, dev, self.https.headers_policy_id),
+                StaticSiteArgs(
+                    prefix,
+                    s.name,
+                    tags,
+                    dev,
+                    self.https.headers_policy_id,
+                    self._api_route(s),
+                    catalog.site_domain(spec, s),
+                    spec.region,
+                ),
                 opts=child(self),
             )
             for s in catalog.static_services(spec)
         ]
+        self._serve_api_behind_its_site()
         self.backups = Backups(
             f"{prefix}-backups",
             BackupsArgs(
@@ -280,6 +295,32 @@ class EnvironmentStack(pulumi.ComponentResource):
             )
             result.append(server)
         return result
+
+    def _api_route(self, site: ServiceSpec) -> ApiRoute | None:
+        """The API sharing `site`'s distribution (catalog.one_origin), if any."""
+        merged = catalog.one_origin(self.spec)
+        if merged is None or merged.site.name != site.name:
+            return None
+        (server,) = [x for x in self.servers if x.args_spec.name == merged.api.name]
+        secret = self.https.origin_secret
+        if secret is None:
+            raise ValueError("an API behind its site's distribution needs the origin secret")
+        return ApiRoute(
+            merged.api.name,
+            server.load_balancer,
+            secret,
+            merged.path_patterns,
+            self.https.generated,
+        )
+
+    def _serve_api_behind_its_site(self) -> None:
+        merged = catalog.one_origin(self.spec)
+        if merged is None:
+            return
+        (site,) = [x for x in self.statics if x.service_name == merged.site.name]
+        for server in self.servers:
+            if server.args_spec.name == merged.api.name:
+                server.serve_behind(site.url)
 
     def _publish_outputs(self, prefix: str, tags: dict[str, str]) -> aws.ssm.Parameter:
         """The outputs as one SSM SecureString, so CI reads them without Pulumi state.

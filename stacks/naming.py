@@ -71,6 +71,7 @@ EVENT_RULE = "event-rule"
 EVENT_TARGET = "event-target"
 CLOUDFRONT_OAC = "cloudfront-oac"
 RESPONSE_HEADERS_POLICY = "cloudfront-response-headers-policy"
+CLOUDFRONT_FUNCTION = "cloudfront-function"
 BACKUP_VAULT = "backup-vault"
 BACKUP_PLAN = "backup-plan"
 BACKUP_SELECTION = "backup-selection"
@@ -123,6 +124,7 @@ RULES: dict[str, NameRule] = {
     EVENT_TARGET: NameRule(64, rf"{_ALNUM}._-"),
     CLOUDFRONT_OAC: NameRule(64, rf"{_ALNUM}._-"),
     RESPONSE_HEADERS_POLICY: NameRule(128, f"{_ALNUM}_-"),
+    CLOUDFRONT_FUNCTION: NameRule(64, f"{_ALNUM}_-"),
     BACKUP_VAULT: NameRule(50, f"{_ALNUM}_-", min_length=2),
     BACKUP_PLAN: NameRule(50, rf"{_ALNUM}._-"),
     BACKUP_SELECTION: NameRule(50, rf"{_ALNUM}._-"),
@@ -167,6 +169,7 @@ NAME_INPUTS: dict[str, tuple[str, str]] = {
         "name",
         RESPONSE_HEADERS_POLICY,
     ),
+    "aws:cloudfront/function:Function": ("name", CLOUDFRONT_FUNCTION),
     "aws:backup/vault:Vault": ("name", BACKUP_VAULT),
     "aws:backup/plan:Plan": ("name", BACKUP_PLAN),
     "aws:backup/selection:Selection": ("name", BACKUP_SELECTION),

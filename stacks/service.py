@@ -61,6 +61,8 @@ class ServerService(pulumi.ComponentResource):
     distribution: aws.cloudfront.Distribution | None = None
     certificate_records: pulumi.Output[list[dict[str, str]]] | None = None
     domain: str | None = None
+    # The API of a one-origin pair: the site's URL, set by the environment (serve_behind).
+    site_url: pulumi.Output[str] | None = None
 
     def __init__(
         self, name: str, args: ServerServiceArgs, opts: pulumi.ResourceOptions | None = None
@@ -101,13 +103,13 @@ class ServerService(pulumi.ComponentResource):
         self._task_definition(name, args, logs)
         self._load_balancer(name, args)
         self._service(name, args)
-        self.register_outputs(
-            {
-                "url": self.url,
-                "service_name": self.service.name,
-                "repository_url": self.repository.repository_url,
-            }
-        )
+        outputs: dict[str, Any] = {
+            "service_name": self.service.name,
+            "repository_url": self.repository.repository_url,
+        }
+        if not args.https.behind_site:  # else the URL is the site's, known later
+            outputs["url"] = self.url
+        self.register_outputs(outputs)
 
     def stack_output(self, cluster_name: pulumi.Input[str]) -> dict[str, Any]:
         """This service's entry of StackOutputs.services."""
@@ -124,11 +126,17 @@ class ServerService(pulumi.ComponentResource):
             "certificate_records": self.certificate_records or [],
         }
 
+    def serve_behind(self, site_url: pulumi.Output[str]) -> None:
+        """Reached through the site's distribution (stacks/static_site.py, ApiRoute)."""
+        self.site_url = site_url
+
     @property
     def url(self) -> pulumi.Output[str]:
-        """Always https: the domain's, or CloudFront's own name."""
+        """Always https: the domain's, the shared site's, or CloudFront's own name."""
         if self.domain is not None:
             return pulumi.Output.from_input(f"https://{self.domain}")
+        if self.site_url is not None:
+            return self.site_url
         assert self.distribution is not None
         return pulumi.Output.concat("https://", self.distribution.domain_name)
 
@@ -296,6 +304,8 @@ class ServerService(pulumi.ComponentResource):
             keep_first=https.keep_first_secret,
             tags=args.tags,
         )
+        if https.behind_site:
+            return  # the site's distribution routes the API's paths here
         self.distribution = edge.server_distribution(
             name,
             self,

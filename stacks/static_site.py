@@ -10,9 +10,14 @@ import pulumi_aws as aws
 
 from stacks import naming
 from stacks._common import SecureBucket, SecureBucketArgs, account_bucket_name, child
+from stacks.certificates import CLOUDFRONT_CERTIFICATE_REGION, validated_certificate
+from stacks.edge import app_behaviour, load_balancer_origin
+from stacks.spa_routing import spa_rewrite_function, viewer_request
 
 INITIAL_RELEASE = "initial"
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"  # AWS managed cache policy
+# TLS 1.2 and 1.3 between viewers and CloudFront (with a domain's certificate).
+CLOUDFRONT_TLS_POLICY = "TLSv1.2_2021"
 SECURITY_HEADERS = "67f7725c-6f97-4210-82d7-5512b31e9d03"  # AWS managed SecurityHeadersPolicy
 
 
@@ -24,11 +29,29 @@ class StaticSiteArgs:
     force_destroy: bool = False
     # The environment's policy (stacks/edge.py); None: AWS's managed SecurityHeadersPolicy.
     headers_policy_id: pulumi.Input[str] | None = None
+    # The API sharing this distribution (catalog.OneOrigin); None: the site alone.
+    api: ApiRoute | None = None
+    # The API's domain, carried by this distribution (catalog.OneOrigin.domain).
+    domain: str | None = None
+    region: str = CLOUDFRONT_CERTIFICATE_REGION  # the environment's
+
+
+@dataclass
+class ApiRoute:
+    """A server reached under the site's own origin: `path_patterns` go to its load balancer."""
+
+    service_name: str
+    load_balancer: aws.lb.LoadBalancer
+    origin_secret: pulumi.Output[str]
+    path_patterns: list[str]
+    keep_first_secret: bool = False  # generated at this run (stacks/edge.py, origin_secret)
 
 
 class StaticSite(pulumi.ComponentResource):
     bucket: SecureBucket
     distribution: aws.cloudfront.Distribution
+    domain: str | None = None
+    certificate_records: pulumi.Output[list[dict[str, str]]] | None = None
 
     def __init__(
         self, name: str, args: StaticSiteArgs, opts: pulumi.ResourceOptions | None = None
@@ -59,6 +82,13 @@ class StaticSite(pulumi.ComponentResource):
             opts=child(self),
         )
         origin_id = "site"
+        rewrite = spa_rewrite_function(
+            name, self, prefix=args.prefix, service_name=args.service_name
+        )
+        headers_policy = args.headers_policy_id or SECURITY_HEADERS
+        api_origins, api_behaviours = _api_routes(args.api, headers_policy)
+        self.domain = args.domain
+        viewer_certificate = self._viewer_certificate(name, args)
         self.distribution = aws.cloudfront.Distribution(
             f"{name}-cdn",
             enabled=True,
@@ -74,7 +104,8 @@ class StaticSite(pulumi.ComponentResource):
                     origin_access_control_id=oac.id,
                     # deploy.yml points this at the release it uploaded.
                     origin_path=f"/releases/{INITIAL_RELEASE}",
-                )
+                ),
+                *api_origins,
             ],
             default_cache_behavior=aws.cloudfront.DistributionDefaultCacheBehaviorArgs(
                 target_origin_id=origin_id,
@@ -83,29 +114,23 @@ class StaticSite(pulumi.ComponentResource):
                 cached_methods=["GET", "HEAD"],
                 compress=True,
                 cache_policy_id=CACHING_OPTIMIZED,
-                response_headers_policy_id=args.headers_policy_id or SECURITY_HEADERS,
+                response_headers_policy_id=headers_policy,
+                # Client-side routes get the app shell here, not through distribution-wide
+                # error responses, which would swallow the API's own 403s and 404s.
+                function_associations=[viewer_request(rewrite)],
             ),
-            # Client-side routes: S3 answers 403/404 for a path that is not a file.
-            custom_error_responses=[
-                aws.cloudfront.DistributionCustomErrorResponseArgs(
-                    error_code=code,
-                    response_code=200,
-                    response_page_path="/index.html",
-                    error_caching_min_ttl=0,
-                )
-                for code in (403, 404)
-            ],
+            ordered_cache_behaviors=api_behaviours,
             restrictions=aws.cloudfront.DistributionRestrictionsArgs(
                 geo_restriction=aws.cloudfront.DistributionRestrictionsGeoRestrictionArgs(
                     restriction_type="none"
                 )
             ),
-            viewer_certificate=aws.cloudfront.DistributionViewerCertificateArgs(
-                cloudfront_default_certificate=True
-            ),
+            aliases=[args.domain] if args.domain else None,
+            viewer_certificate=viewer_certificate,
             tags=args.tags,
-            # The release the workflow deployed must survive a later `scaffold up`.
-            opts=child(self, ignore_changes=["origins"]),
+            # The release the workflow deployed must survive a later `scaffold up`; the
+            # rest of the origins follow the program (the API's joins or leaves).
+            opts=child(self, ignore_changes=_kept_origin_fields(args.api)),
         )
         self.bucket.attach_policy(f"{name}-site-policy", [self._read_statement()], parent=self)
         self.register_outputs(
@@ -114,6 +139,28 @@ class StaticSite(pulumi.ComponentResource):
                 "bucket": self.bucket.bucket.bucket,
                 "distribution_id": self.distribution.id,
             }
+        )
+
+    def _viewer_certificate(
+        self, name: str, args: StaticSiteArgs
+    ) -> aws.cloudfront.DistributionViewerCertificateArgs:
+        """CloudFront's own certificate, or the domain's (ACM, always in us-east-1)."""
+        if args.domain is None:
+            return aws.cloudfront.DistributionViewerCertificateArgs(
+                cloudfront_default_certificate=True
+            )
+        provider = None
+        if args.region != CLOUDFRONT_CERTIFICATE_REGION:
+            provider = aws.Provider(
+                f"{name}-cert-region", region=CLOUDFRONT_CERTIFICATE_REGION, opts=child(self)
+            )
+        validation, self.certificate_records = validated_certificate(
+            name, self, domain=args.domain, tags=args.tags, provider=provider
+        )
+        return aws.cloudfront.DistributionViewerCertificateArgs(
+            acm_certificate_arn=validation.certificate_arn,
+            ssl_support_method="sni-only",
+            minimum_protocol_version=CLOUDFRONT_TLS_POLICY,
         )
 
     def _read_statement(self) -> pulumi.Output[dict[str, Any]]:
@@ -137,8 +184,40 @@ class StaticSite(pulumi.ComponentResource):
             "health_url": pulumi.Output.concat(self.url, "/index.html"),
             "site_bucket_name": self.bucket.bucket.bucket,
             "distribution_id": self.distribution.id,
+            "certificate_records": self.certificate_records or [],
         }
 
     @property
     def url(self) -> pulumi.Output[str]:
+        """Always https: the domain's, or CloudFront's own name."""
+        if self.domain is not None:
+            return pulumi.Output.from_input(f"https://{self.domain}")
         return pulumi.Output.concat("https://", self.distribution.domain_name)
+
+
+def _kept_origin_fields(api: ApiRoute | None) -> list[str]:
+    """The site's release path (moved by deploys) and a generated origin secret's first value."""
+    kept = ["origins[0].originPath"]  # the site's origin comes first
+    if api is not None and api.keep_first_secret:
+        kept.append("origins[1].customHeaders")
+    return kept
+
+
+def _api_routes(
+    api: ApiRoute | None, headers_policy_id: pulumi.Input[str]
+) -> tuple[
+    list[aws.cloudfront.DistributionOriginArgs],
+    list[aws.cloudfront.DistributionOrderedCacheBehaviorArgs],
+]:
+    """The API's origin and one behaviour per path pattern (no SPA rewrite on them)."""
+    if api is None:
+        return [], []
+    origin_id = f"api-{api.service_name}"
+    origin = load_balancer_origin(origin_id, api.load_balancer, api.origin_secret)
+    behaviours = [
+        aws.cloudfront.DistributionOrderedCacheBehaviorArgs(
+            path_pattern=pattern, **app_behaviour(origin_id, headers_policy_id)
+        )
+        for pattern in api.path_patterns
+    ]
+    return [origin], behaviours

@@ -23,6 +23,7 @@ from scaffolder.provision.mockrun import (
     run_environment,
     secret_value,
 )
+from stacks import catalog
 from stacks.naming import physical_name_of
 
 RDS = "aws:rds/instance:Instance"
@@ -232,8 +233,9 @@ def price_graph(graph: ResourceGraph, spec: EnvironmentSpec, p: cost.PriceTable)
             )
         )
     notes = [
-        "Usage-driven charges (traffic, CloudFront, log ingestion, extra ALB capacity) "
-        "are not included.",
+        "Usage-driven charges (traffic, CloudFront requests and functions, log ingestion, "
+        "extra ALB capacity) are not included.",
+        *catalog.origin_notes(spec),
     ]
     limit = cost.budget_limit_usd(spec, p)
     notes.append(

@@ -178,6 +178,9 @@ def limits() -> dict[tuple[str, str], Limit | Documented]:
             # The length: CloudFront quotas, "Response headers policies" (128 characters).
             evidence="A name to identify the response headers policy.",
         ),
+        ("aws:cloudfront/function:Function", "name"): modelled(
+            "cloudfront", "CreateFunction", "Name"
+        ),
         ("aws:backup/vault:Vault", "name"): _backup_pattern(
             "backup", "CreateBackupVault", "BackupVaultName"
         ),

@@ -20,8 +20,9 @@ from scaffolder.models import (
 )
 from scaffolder.provision.cost import budget_limit_usd
 from scaffolder.provision.mockrun import ACCOUNT_ID, GraphResource, ResourceGraph, fake_arn
-from tests.stacks.https_checks import check_https_only, plain
+from tests.stacks.https_checks import check_https_only
 from tests.stacks.log_checks import check_alb_access_logs, check_database_logs
+from tests.stacks.site_checks import check_static_sites
 
 Check = Callable[[ResourceGraph, EnvironmentSpec], list[str]]
 
@@ -725,30 +726,6 @@ def check_outputs_published(graph: ResourceGraph, spec: EnvironmentSpec) -> list
         }
         if readable != {arn}:
             problems.append(f"the deploy role may read {sorted(readable)}, not just {arn}")
-    return problems
-
-
-def check_static_sites(graph: ResourceGraph, spec: EnvironmentSpec) -> list[str]:
-    problems = []
-    for dist in graph.of_type("aws:cloudfront/distribution:Distribution"):
-        origin = plain(dist.inputs["origins"])[0]
-        if origin.get("customOriginConfig"):  # a server's (https_checks.py)
-            continue
-        if not origin.get("originAccessControlId"):
-            problems.append(f"{dist.name}: no Origin Access Control")
-        if not str(origin.get("originPath", "")).startswith("/releases/"):
-            problems.append(f"{dist.name}: origin is not a release prefix")
-        if dist.inputs.get("defaultRootObject") != "index.html":
-            problems.append(f"{dist.name}: no default root object")
-        errors = {
-            e["errorCode"]: e.get("responsePagePath")
-            for e in dist.inputs.get("customErrorResponses", [])
-        }
-        if errors.get(404) != "/index.html":
-            problems.append(f"{dist.name}: SPA routes 404")
-        behavior = dist.inputs["defaultCacheBehavior"]
-        if behavior.get("viewerProtocolPolicy") != "redirect-to-https":
-            problems.append(f"{dist.name}: plain HTTP served")
     return problems
 
 

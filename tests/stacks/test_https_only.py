@@ -253,7 +253,7 @@ def test_an_spa_and_its_api_are_both_https_under_one_headers_policy() -> None:
     assert graph_checks.problems(graph, spec) == []
     (policy,) = graph.of_type(HEADERS_POLICY)
     dists = graph.of_type(DISTRIBUTION)
-    assert len(dists) == 2  # follow-up: one distribution, the API under /api/*
+    assert len(dists) == 2  # no site_api in the spec: one each (test_one_origin.py)
     assert {d.inputs["defaultCacheBehavior"]["responseHeadersPolicyId"] for d in dists} == {
         f"{policy.name}-id"
     }
