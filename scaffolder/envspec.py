@@ -1,4 +1,4 @@
-"""EnvironmentSpec: the per-environment settings of DESIGN.md's table.
+"""EnvironmentSpec: the per-environment settings (docs/architecture.md, 'Environments').
 
 `default_spec` is the single source of the dev / staging / prod differences;
 `scaffold init` writes its result into infra/Pulumi.<env>.yaml under the
@@ -90,7 +90,7 @@ def default_spec(
     alarm_email: str | None = None,
     github_repository: str | None = None,
 ) -> EnvironmentSpec:
-    """The settings DESIGN.md's environment table gives `env`."""
+    """The settings docs/architecture.md, 'Environments' gives `env`."""
     sized = [_size_service(s, env) for s in services]
     external = None
     if external_provider in ("supabase", "neon", "other"):
@@ -104,7 +104,8 @@ def default_spec(
         services=sized,
         secret_names=sorted(set(secret_names)),
         backups=_backups_for(env, region),
-        # dev alarms go nowhere (DESIGN.md); staging and prod mail the owner.
+        # dev alarms go nowhere, staging and prod mail the owner (docs/architecture.md,
+        # 'Environments').
         alarms=AlarmSpec(email=None if env == "dev" else alarm_email),
         ci=(
             CiAccessSpec(github_repository=github_repository, github_environment=env)

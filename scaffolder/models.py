@@ -1,4 +1,4 @@
-"""Typed models at every boundary of the data flow (see DESIGN.md).
+"""Typed models at every boundary (docs/architecture.md, 'Data flows one way').
 
 repository --inspect--> RepoFacts --rules--> Finding --score--> ReadinessReport
 RepoFacts + answers --> Answers --copier--> files in the repo
@@ -61,7 +61,7 @@ class Language(StrEnum):
 
 
 class DeployShape(StrEnum):
-    """How the generated system runs an app (DESIGN.md, 'Shapes')."""
+    """How the generated system runs an app (docs/architecture.md, 'Shapes')."""
 
     SERVER = "server"  # container on ECS Fargate behind an ALB
     STATIC = "static"  # S3 + CloudFront, one prefix per release

@@ -1,4 +1,4 @@
-"""EnvironmentStack: one environment of DESIGN.md's table, composed from the components.
+"""EnvironmentStack: one environment (docs/architecture.md, 'Environments'), from the components.
 
 `program(spec)` is what `scaffold plan` runs under Pulumi's mocks and what the
 generated infra/__main__.py runs (through `run_from_config`) under the real engine.

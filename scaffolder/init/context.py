@@ -149,7 +149,7 @@ def _keep_previous_decisions(app: TemplateApp, previous: InitContext | None) -> 
 
 
 def database_choice(facts: RepoFacts) -> DatabaseChoice:
-    """Which database the generated system uses (DESIGN.md, 'Shapes')."""
+    """Which database the generated system uses (docs/architecture.md, 'Shapes')."""
     hosts = {d.host for d in facts.databases}
     if keeps_sqlite(facts):
         return "none"  # no RDS the app could not use; DATA001 stays open with the way out

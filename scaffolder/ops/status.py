@@ -20,7 +20,8 @@ from scaffolder.models import (
 from scaffolder.ops.context import OpsContext
 from scaffolder.ops.releases import live_ref, matches, read_ledger
 
-DEFAULT_VERIFY_WINDOW_DAYS = 8  # DESIGN.md: alarm if no verified restore in 8 days
+# docs/architecture.md, 'Environments': an alarm when no restore was verified for a while.
+DEFAULT_VERIFY_WINDOW_DAYS = 8
 BACKUP_MAX_AGE_DAYS = 2  # daily backups: older than two days means the schedule is broken
 
 
@@ -220,7 +221,7 @@ def _age_days(now: datetime, iso: str) -> float:
 
 def _judge_backups(ctx: OpsContext, status: EnvironmentStatus, now: datetime) -> None:
     if ctx.env == "dev":
-        return  # dev verifies on demand only (DESIGN.md)
+        return  # dev verifies on demand only (docs/architecture.md, 'Environments')
     backup = status.last_backup
     if backup is None:
         status.problems.append("no backup found")

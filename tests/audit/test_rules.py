@@ -472,7 +472,7 @@ def test_cost_rules_are_quiet_without_apps_or_an_estimator() -> None:
     assert not [f for f in report.findings if f.rule_id == "COST001"]
 
 
-# The user's contract in DESIGN.md: the commands a fix or a launch step may point at.
+# docs/architecture.md, 'Commands': the commands a fix or a launch step may point at.
 DESIGN_COMMANDS = {
     "audit",
     "init",

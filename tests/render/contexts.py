@@ -1,7 +1,8 @@
-"""Hand-built InitContexts covering the shapes of DESIGN.md, and a Copier render helper.
+"""Hand-built InitContexts covering the shapes of the generated system, and a render helper.
 
 The contexts are built by hand (not by the inspector) so the template can be
-tested on its own; each mirrors a prototype family from DESIGN.md.
+tested on its own; each mirrors a prototype family (docs/architecture.md,
+'Shapes').
 """
 
 from __future__ import annotations

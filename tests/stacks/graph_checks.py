@@ -1,6 +1,6 @@
 """Checks over a whole mock resource graph, each returning the problems it found.
 
-Each check states a requirement of DESIGN.md's environment table or the
+Each check states a requirement of docs/architecture.md, 'Environments' or the
 security baseline, independently of how the spec was written: a spec (or a
 component) that drops the requirement makes the check report a problem.
 """
