@@ -2,7 +2,7 @@
 
 Every error carries one clear sentence (the message), a hint saying what to do
 next, and the exit code the CLI returns. Library and AWS errors are translated
-into these at the seams (render.py, provision/, ops/clients.py); the CLI prints
+into these at the seams (init/render.py, provision/, ops/clients.py); the CLI prints
 them without a traceback unless --debug is given.
 
 Exit codes (documented in docs/exit-codes.md):

@@ -27,7 +27,6 @@ STILL_TO_REMOVE: set[tuple[str, str]] = {
     ("scaffolder.models", "stacks"),
     ("scaffolder.ops", "stacks"),
     ("scaffolder.ops", "scaffolder.provision"),
-    ("scaffolder.render", "scaffolder.init"),
     ("stacks", "scaffolder.provision"),
 }
 

@@ -81,7 +81,7 @@ class InitDeps:
 
 def run_init(root: Path, options: InitOptions, deps: InitDeps) -> InitResult:
     """Render (first run) or update (later runs) the generated files of `root`."""
-    from scaffolder import render
+    from scaffolder.init import render
 
     root = root.resolve()
     if not root.is_dir():
@@ -186,7 +186,7 @@ def _open_history(
     root: Path, work: Path, deps: InitDeps, previous: dict[str, Any] | None
 ) -> tuple[TemplateHistory, str, str | None]:
     """The project's template history plus this tool's template: (history, new tag, old tag)."""
-    from scaffolder import render
+    from scaffolder.init import render
 
     history = TemplateHistory(work / "history")
     bundle = root / BUNDLE_FILE

@@ -39,7 +39,7 @@ def read_stored(root: Path) -> StoredContext | None:
 
 def render_outputs(repo: Path, ref: str, dest: Path, data: dict[str, Any]) -> dict[str, bytes]:
     """Render into an empty folder: which paths the template writes, and what into them."""
-    from scaffolder import render
+    from scaffolder.init import render
 
     render.copy(repo, ref, dest, data)
     outputs = staging.files_under(dest)

@@ -1,4 +1,4 @@
-"""scaffolder.render: where the template is found, and that copier stays out of --help."""
+"""scaffolder.init.render: where the template is found, and that copier stays out of --help."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from scaffolder.errors import MissingToolError
-from scaffolder.render import literal_patterns, template_dir
+from scaffolder.init.render import literal_patterns, template_dir
 
 from .helpers import REAL_TEMPLATE
 

@@ -27,7 +27,7 @@ _SRC_LINE = re.compile(r"^_src_path: .*$", re.MULTILINE)
 
 def template_dir(package: Path | None = None) -> Path:
     """The packaged template: scaffolder/_data/templates (wheel) or templates/ (checkout)."""
-    package = package or Path(__file__).resolve().parent
+    package = package or Path(__file__).resolve().parents[1]  # the scaffolder package
     for candidate in (package / "_data" / "templates", package.parent / "templates"):
         if (candidate / "copier.yml").is_file():
             return candidate
