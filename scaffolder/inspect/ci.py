@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -71,10 +72,32 @@ def _from_text(source: SourceFile) -> WorkflowFacts:
     )
 
 
+@lru_cache(maxsize=64)
+def _parsed(path: str, text: str) -> tuple[Any, YAMLError | None]:
+    """The YAML document in `text`, or the error that stopped it, read once per content.
+
+    A workflow is read by several checks (what it runs, what triggers it, whether it
+    parses): the pure-Python reader takes ~30 ms on a long one. Callers only read
+    the document. A RecursionError is not kept: nesting_guard raises it as an
+    InputError on every call.
+    """
+    try:
+        with nesting_guard(path):
+            return YAML(typ="safe", pure=True).load(text), None
+    except YAMLError as exc:
+        return None, exc
+
+
+def _load(source: SourceFile) -> Any:
+    data, error = _parsed(source.path, source.text)
+    if error is not None:
+        raise error
+    return data
+
+
 def inspect_workflow(source: SourceFile) -> tuple[WorkflowFacts, list[ScanWarning]]:
     try:
-        with nesting_guard(source.path):
-            data = YAML(typ="safe", pure=True).load(source.text)
+        data = _load(source)
     except YAMLError as exc:
         message = f"could not parse YAML: {str(exc).splitlines()[0][:200]}"
         warning = ScanWarning(kind=WarningKind.MALFORMED, path=source.path, message=message)
@@ -107,8 +130,7 @@ _NOT_CHANGE_TRIGGERS = frozenset({"schedule", "workflow_dispatch", "repository_d
 def scheduled_only(source: SourceFile) -> bool:
     """True for a workflow no push or pull request triggers (a data-collector cron job)."""
     try:
-        with nesting_guard(source.path):
-            data = YAML(typ="safe", pure=True).load(source.text)
+        data = _load(source)
     except YAMLError:
         return False
     if not isinstance(data, dict):
@@ -127,8 +149,7 @@ def scheduled_only(source: SourceFile) -> bool:
 def yaml_problem(source: SourceFile) -> ScanWarning | None:
     """A MALFORMED warning when a YAML file we rely on does not parse."""
     try:
-        with nesting_guard(source.path):
-            YAML(typ="safe", pure=True).load(source.text)
+        _load(source)
     except YAMLError as exc:
         message = f"could not parse YAML: {str(exc).splitlines()[0][:200]}"
         return ScanWarning(kind=WarningKind.MALFORMED, path=source.path, message=message)

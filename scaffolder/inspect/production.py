@@ -74,6 +74,26 @@ _HEALTH_ROUTE = re.compile(
     r"""|\breq\.(?:path|url)\s*===?\s*['"`](""" + _HEALTH + r""")['"`]"""
 )
 _HEALTH_WORDS = ("health", "status", "ping", "readyz", "livez")
+# What every _HEALTH_ROUTE match holds: a quoted route, with a leading slash unless it
+# follows `path(` or `@Controller(`. A file without one cannot match, and these (a quote
+# first, or a plain substring) are quick to rule a file out where the route pattern, with
+# no fixed first character, is not: ~0.2 s on a 1,000-file repository.
+_QUOTED_HEALTH = (
+    r"""['"`]{slash}(?:api/)?(?:health|healthz|healthcheck|health-check|status|ping|readyz"""
+    r"""|livez)/?['"`]"""
+)
+_QUOTED_HEALTH_PATH = re.compile(_QUOTED_HEALTH.format(slash="/"))
+_QUOTED_HEALTH_WORD = re.compile(_QUOTED_HEALTH.format(slash="/?"))
+
+
+def _may_route_health(text: str) -> bool:
+    """False when `text` cannot hold a _HEALTH_ROUTE match."""
+    if _QUOTED_HEALTH_PATH.search(text):
+        return True
+    bare = "path(" in text or "@Controller(" in text
+    return bare and _QUOTED_HEALTH_WORD.search(text) is not None
+
+
 _HEALTH_NAME = r"(health|healthz|healthcheck|status|ping)"
 # File-system routes: Next.js app and pages routers, SvelteKit endpoints.
 _HEALTH_FILE = re.compile(
@@ -117,7 +137,8 @@ def _health_routes(index: RepoIndex) -> tuple[list[Evidence], list[Evidence]]:
         if any(word in s.text for word in _HEALTH_WORDS) and not is_test_file(s.path)
     ]
     wired: dict[str, bool] = {}
-    for source, match in index.search(_HEALTH_ROUTE, code):
+    candidates = [s for s in code if _may_route_health(s.text)]
+    for source, match in index.search(_HEALTH_ROUTE, candidates):
         route = match.group(1) or match.group(4) or "/" + (match.group(2) or match.group(3))
         hit = evidence(source, match)
         endpoint = Evidence(path=hit.path, line=hit.line, snippet=route.rstrip("/") or route)
