@@ -501,7 +501,7 @@ class BackupSpec(Model):
     verify_window_days: int | None = None  # alarm when no verified restore for this long
     probe_sql: str = "SELECT 1"  # a user-configurable probe that must return a row
     # Copy each daily recovery point to a locked vault in this region (prod's default:
-    # the paired region of stacks/regions.py); None: one region only.
+    # the paired region of scaffolder/aws_rules/regions.py); None: one region only.
     copy_region: str | None = Field(default=None, pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
 
 
@@ -590,7 +590,8 @@ class EnvironmentSpec(Model):
     tags: dict[str, str] = Field(default_factory=dict)
     # AWS Budgets limit (USD/month); None: 1.5x the estimate, rounded up to 10 USD.
     monthly_budget_usd: float | None = Field(default=None, gt=0)
-    # The VPC's IPv4 block (/16 to /23); the subnets are carved from it (stacks/addressing.py).
+    # The VPC's IPv4 block (/16 to /23); the subnets are carved from it
+    # (scaffolder/aws_rules/addressing.py).
     cidr: str = "10.0.0.0/16"
     # The public name of the environment's only server (docs/provision.md, "HTTPS,
     # domains and certificates").
@@ -613,7 +614,7 @@ class EnvironmentSpec(Model):
     @field_validator("cidr")
     @classmethod
     def _cidr_holds_the_subnets(cls, value: str) -> str:
-        from stacks.addressing import vpc_network
+        from scaffolder.aws_rules.addressing import vpc_network
 
         vpc_network(value)  # ValueError: one sentence saying what is needed
         return value
@@ -671,9 +672,9 @@ OUTPUTS_PARAMETER_PREFIX = "/scaffold"
 def outputs_parameter_name(project: str, environment: str) -> str:
     """`/scaffold/<project>/<env>/outputs`: the stacks write it, `--from ssm` reads it.
 
-    Through stacks.naming: SSM accepts only a-zA-Z0-9_.- between the slashes.
+    Through scaffolder.aws_rules.naming: SSM accepts only a-zA-Z0-9_.- between the slashes.
     """
-    from stacks.naming import SSM_PARAMETER, physical_name
+    from scaffolder.aws_rules.naming import SSM_PARAMETER, physical_name
 
     return physical_name(SSM_PARAMETER, project, environment, "outputs")
 

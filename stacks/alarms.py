@@ -122,7 +122,7 @@ def metric_alarm(
 
 @dataclass
 class ServiceAlarmsArgs:
-    names: dict[str, str]  # from stacks.catalog.service_alarm_names
+    names: dict[str, str]  # from scaffolder.environment.catalog.service_alarm_names
     topic_arn: pulumi.Input[str]
     load_balancer_suffix: pulumi.Input[str]
     target_group_suffix: pulumi.Input[str]
@@ -213,7 +213,7 @@ class ServiceAlarms(pulumi.ComponentResource):
 
 @dataclass
 class DatabaseAlarmsArgs:
-    names: dict[str, str]  # from stacks.catalog.database_alarm_names
+    names: dict[str, str]  # from scaffolder.environment.catalog.database_alarm_names
     topic_arn: pulumi.Input[str]
     db_identifier: pulumi.Input[str]
     instance_class: str

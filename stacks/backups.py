@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from scaffolder.aws_rules import naming
+from scaffolder.environment import catalog
 from scaffolder.models import RESTORE_METRIC_NAME, RESTORE_METRIC_NAMESPACE, BackupSpec
-from stacks import catalog, naming
 from stacks._common import SecureBucket, SecureBucketArgs, account_bucket_name, child
 from stacks.alarms import metric_alarm
 from stacks.backup_copy import CopyVault, CopyVaultArgs
@@ -22,7 +23,7 @@ class BackupsArgs:
     prefix: str
     environment: str
     spec: BackupSpec
-    alarm_names: dict[str, str]  # from stacks.catalog.backup_alarm_names
+    alarm_names: dict[str, str]  # from scaffolder.environment.catalog.backup_alarm_names
     kms_key_arn: pulumi.Input[str]
     topic_arn: pulumi.Input[str]
     tags: dict[str, str]

@@ -25,7 +25,7 @@ def cost_filter_value(stack: str) -> str:
 
 @dataclass
 class CostBudgetArgs:
-    name: str  # stacks.catalog.budget_name(spec)
+    name: str  # scaffolder.environment.catalog.budget_name(spec)
     stack: str  # "<project>-<env>", the value of STACK_TAG
     limit_usd: float
     topic_arn: pulumi.Input[str]

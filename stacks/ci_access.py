@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 import pulumi
 import pulumi_aws as aws
 
+from scaffolder.aws_rules import naming
 from scaffolder.models import outputs_parameter_name
-from stacks import naming
 from stacks._common import child
 from stacks.ci_policies import (
     common_statements,

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from scaffolder.aws_rules import naming
 from scaffolder.models import DatabaseSpec
-from stacks import naming
 from stacks._common import child
 
 MASTER_USERNAME = "app_admin"

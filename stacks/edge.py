@@ -14,8 +14,9 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from scaffolder.aws_rules import naming
+from scaffolder.environment import catalog
 from scaffolder.models import EnvironmentSpec, ServiceSpec
-from stacks import catalog, naming
 from stacks._common import child
 from stacks.certificates import validated_certificate
 

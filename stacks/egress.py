@@ -10,7 +10,8 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
-from stacks import catalog, naming
+from scaffolder.aws_rules import naming
+from scaffolder.environment import catalog
 from stacks._common import child
 
 # Forward, and masquerade what leaves through the default route's interface. Runs

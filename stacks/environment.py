@@ -12,14 +12,15 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from scaffolder.aws_rules import naming
+from scaffolder.environment import catalog
+from scaffolder.environment.cost import budget_limit_usd
 from scaffolder.models import (
     SPEC_CONFIG_KEY,
     EnvironmentSpec,
     ServiceSpec,
     outputs_parameter_name,
 )
-from scaffolder.provision.cost import budget_limit_usd
-from stacks import catalog, naming
 from stacks._common import (
     SecureBucket,
     SecureBucketArgs,

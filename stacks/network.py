@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from scaffolder.aws_rules import addressing, naming
 from scaffolder.models import NatMode
-from stacks import addressing, egress, naming
+from stacks import egress
 from stacks._common import child
 
 POSTGRES_PORT = 5432

@@ -26,7 +26,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from stacks import naming
+from scaffolder.aws_rules import naming
 from stacks._common import child
 from stacks.alarms import metric_alarm
 from stacks.service_parts import assume

@@ -8,10 +8,11 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from scaffolder.aws_rules import naming
+from scaffolder.environment.catalog import DB_SECRET_KEYS
 from scaffolder.models import ServiceSpec
-from stacks import edge, naming
+from stacks import edge
 from stacks._common import child
-from stacks.catalog import DB_SECRET_KEYS
 from stacks.service_parts import assume, cpu_autoscaling, lifecycle_policy
 
 # The first `scaffold up` runs before any image exists; deploy.yml pushes the
@@ -38,7 +39,7 @@ class ServerServiceArgs:
     region: str
     db_secret_arn: pulumi.Input[str] | None = None
     db_environment: dict[str, pulumi.Input[str]] = field(default_factory=dict)
-    # PORT, HOST, NODE_ENV (stacks.catalog.plain_environment); PORT is the service's port.
+    # PORT, HOST, NODE_ENV (catalog.plain_environment); PORT is the service's port.
     plain_environment: dict[str, str] = field(default_factory=dict)
     deletion_protection: bool = False
     # HTTPS (stacks/edge.py): with a domain, on the load balancer; without one, CloudFront

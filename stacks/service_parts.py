@@ -7,8 +7,8 @@ import json
 import pulumi
 import pulumi_aws as aws
 
+from scaffolder.aws_rules import naming
 from scaffolder.models import ServiceSpec
-from stacks import naming
 from stacks._common import child
 
 KEEP_IMAGES = 30

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
-from stacks import naming
+from scaffolder.aws_rules import naming
 from stacks._common import child
 
 RUNTIME = "cloudfront-js-2.0"

@@ -8,7 +8,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from stacks import naming
+from scaffolder.aws_rules import naming
 from stacks._common import SecureBucket, SecureBucketArgs, account_bucket_name, child
 from stacks.certificates import CLOUDFRONT_CERTIFICATE_REGION, validated_certificate
 from stacks.edge import app_behaviour, load_balancer_origin

@@ -38,7 +38,7 @@ __all__ = ["default_cost_estimator", "evaluate", "run_audit", "run_probed_audit"
 
 
 def default_cost_estimator() -> CostEstimator:
-    from scaffolder.provision.cost import estimate_spec_cost
+    from scaffolder.environment.cost import estimate_spec_cost
 
     return estimate_spec_cost
 
@@ -95,7 +95,7 @@ def evaluate(
     """Run every rule over `facts` and score the result.
 
     `cost_estimator` prices one environment's spec: "default" uses the offline price
-    table of scaffolder.provision.cost, None leaves the cost out.
+    table of scaffolder.environment.cost, None leaves the cost out.
     `rls_probe` is what `--probe-rls` measured, when it ran.
     """
     chosen = list(rules) if rules is not None else all_rules()

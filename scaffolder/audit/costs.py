@@ -2,7 +2,7 @@
 
 The audit prices the default dev / staging / prod specs (envspec.default_spec) so a
 founder sees the bill before provisioning anything. Pricing itself lives in
-scaffolder.provision.cost; it is injected here so rules and tests stay pure.
+scaffolder.environment.cost; it is injected here so rules and tests stay pure.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from scaffolder.envspec import default_spec
+from scaffolder.environment.spec import default_spec
 from scaffolder.inspect.sqlite_plan import keeps_sqlite
 from scaffolder.models import (
     ENV_NAMES,

@@ -12,6 +12,7 @@ from rich.text import Text
 from scaffolder import console
 
 if TYPE_CHECKING:
+    from scaffolder.models import EnvName, StackOutputs
     from scaffolder.ops.context import OpsContext
 
 ENV_ARG = typer.Argument(..., help="Environment: dev, staging or prod.")
@@ -58,7 +59,14 @@ def ops_context(
         outputs_file=outputs_file,
         with_spec=with_spec,
         spec_required=spec_required,
+        stack_outputs=_pulumi_stack_outputs,
     )
+
+
+def _pulumi_stack_outputs(project_dir: Path, env: EnvName) -> StackOutputs:
+    from scaffolder.provision.automation import read_stack_outputs
+
+    return read_stack_outputs(project_dir, env)
 
 
 def plain(text: str, *, to_stderr: bool = False) -> None:

@@ -224,7 +224,7 @@ def outputs_command(
     """
     import os
 
-    from scaffolder.envspec import check_env_name
+    from scaffolder.environment.spec import check_env_name
     from scaffolder.ops.context import read_ssm_outputs
     from scaffolder.ops.published_outputs import outputs_source
     from scaffolder.provision.automation import read_stack_outputs

@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Literal
 
-from scaffolder.envspec import default_spec, render_spec_yaml
+from scaffolder.environment.spec import default_spec, render_spec_yaml
 from scaffolder.init.apps import runner, template_app
 from scaffolder.init.envnames import owner_supplied
 from scaffolder.init.models import InitAnswers

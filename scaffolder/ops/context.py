@@ -8,7 +8,6 @@ with moto or Stubber clients, a fake clock and a recording sleep.
 
 from __future__ import annotations
 
-import importlib
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -16,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from scaffolder.envspec import check_env_name, load_spec, spec_path
+from scaffolder.environment.spec import check_env_name, load_spec, spec_path
 from scaffolder.errors import InputError, UsageError
 from scaffolder.models import EnvironmentSpec, EnvName, StackOutputs
 from scaffolder.ops.clients import ClientProvider
@@ -61,18 +60,9 @@ def read_outputs_file(path: Path) -> StackOutputs:
         ) from exc
 
 
-def read_stack_outputs(project_dir: Path, env: EnvName) -> StackOutputs:
-    """Stack outputs from the Pulumi stack, through the provision package (imported lazily)."""
-    try:
-        module = importlib.import_module("scaffolder.provision.automation")
-        reader = module.read_stack_outputs
-    except (ImportError, AttributeError) as exc:
-        raise UsageError(
-            "This installation cannot read the Pulumi stack outputs.",
-            hint="Pass --outputs FILE with the JSON of `scaffold outputs ENV --json`.",
-        ) from exc
-    outputs: StackOutputs = reader(project_dir, env)
-    return outputs
+# Reads the stack outputs from the Pulumi stack. Operations sit beside provisioning,
+# not above it (docs/architecture.md, 'Import direction'), so the CLI injects this.
+StackOutputsReader = Callable[[Path, EnvName], StackOutputs]
 
 
 def read_ssm_outputs(
@@ -92,12 +82,21 @@ def _provider(clients: Callable[[str], ClientProvider] | None, region: str) -> C
     return Boto3ClientProvider(region=region)
 
 
-def resolve_outputs(project_dir: Path, env: EnvName, outputs_file: Path | None) -> StackOutputs:
-    outputs = (
-        read_outputs_file(outputs_file)
-        if outputs_file is not None
-        else read_stack_outputs(project_dir, env)
-    )
+def resolve_outputs(
+    project_dir: Path,
+    env: EnvName,
+    outputs_file: Path | None,
+    stack_outputs: StackOutputsReader | None = None,
+) -> StackOutputs:
+    if outputs_file is not None:
+        outputs = read_outputs_file(outputs_file)
+    elif stack_outputs is not None:
+        outputs = stack_outputs(project_dir, env)
+    else:
+        raise UsageError(
+            "This command cannot read the Pulumi stack outputs here.",
+            hint="Pass --outputs FILE with the JSON of `scaffold outputs ENV --json`.",
+        )
     return _check_environment(outputs, env)
 
 
@@ -130,6 +129,7 @@ def resolve_context(
     with_spec: bool = False,
     spec_required: bool = False,
     environ: Mapping[str, str] | None = None,
+    stack_outputs: StackOutputsReader | None = None,
 ) -> OpsContext:
     """Build the context of a command: `clients(region)` makes the provider (default boto3).
 
@@ -137,7 +137,8 @@ def resolve_context(
     must not stand between a user and an emergency rollback. `spec_required`
     makes a missing spec an error (read first: the stack cannot be found without it).
     Without --outputs, SCAFFOLD_OUTPUTS_SOURCE=ssm (set by the generated workflows)
-    reads the outputs `scaffold up` published in SSM instead of the Pulumi stack.
+    reads the outputs `scaffold up` published in SSM instead of the Pulumi stack;
+    otherwise `stack_outputs` reads the Pulumi stack (the CLI passes provisioning's reader).
     """
     name = check_env_name(env)
     root = (project or Path.cwd()).resolve()
@@ -148,7 +149,7 @@ def resolve_context(
         outputs, provider = read_ssm_outputs(root, name, clients)
         outputs = _check_environment(outputs, name)
     else:
-        outputs = resolve_outputs(root, name, outputs_file)
+        outputs = resolve_outputs(root, name, outputs_file, stack_outputs)
     if spec is None and with_spec:
         spec = resolve_spec(root, name)
     if provider is None or provider.region != outputs.region:

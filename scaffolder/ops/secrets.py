@@ -96,7 +96,7 @@ def push(
     ctx: OpsContext, values: dict[str, str], *, example: list[str] | None = None
 ) -> SecretsChange:
     """Merge `values` into the app secret; write a new version only if something changed."""
-    from stacks.catalog import reserved_env_names_for
+    from scaffolder.environment.catalog import reserved_env_names_for
 
     platform = reserved_env_names_for(
         self_hosted_database=ctx.outputs.db_instance_identifier is not None

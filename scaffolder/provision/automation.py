@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from scaffolder.envspec import check_env_name, load_spec
+from scaffolder.environment.spec import check_env_name, load_spec
 from scaffolder.errors import (
     CloudError,
     CredentialsError,

@@ -13,9 +13,10 @@ from typing import Any
 
 from pydantic import Field
 
-from scaffolder.envspec import load_spec
+from scaffolder.aws_rules.naming import physical_name_of
+from scaffolder.environment import catalog, cost
+from scaffolder.environment.spec import load_spec
 from scaffolder.models import CostLine, EnvironmentSpec, Model
-from scaffolder.provision import cost
 from scaffolder.provision.mockrun import (
     GraphResource,
     ResourceGraph,
@@ -23,8 +24,6 @@ from scaffolder.provision.mockrun import (
     run_environment,
     secret_value,
 )
-from stacks import catalog
-from stacks.naming import physical_name_of
 
 RDS = "aws:rds/instance:Instance"
 SECRET = "[secret]"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from scaffolder.audit import run_audit
 from scaffolder.audit.costs import environment_specs
-from scaffolder.envspec import render_spec_yaml
+from scaffolder.environment.spec import render_spec_yaml
 from scaffolder.inspect import inspect_repository
 from tests.support.prototypes import materialize
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from scaffolder.envspec import parse_spec
+from scaffolder.environment.spec import parse_spec
 from scaffolder.init.context import GITIGNORE_ADDITIONS, build_context, database_choice
 from scaffolder.init.models import InitAnswers
 from scaffolder.models import (

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scaffolder.envspec import parse_spec
+from scaffolder.environment.spec import parse_spec
 from scaffolder.init.context import build_context
 from scaffolder.init.models import InitAnswers
 from scaffolder.init.notices import context_warnings

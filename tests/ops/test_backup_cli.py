@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from scaffolder.cli.app import main
-from scaffolder.envspec import render_spec_yaml
+from scaffolder.environment.spec import render_spec_yaml
 from scaffolder.models import EnvironmentSpec, ExternalDatabaseSpec, StackOutputs
 from scaffolder.ops.pgcluster import EphemeralCluster
 from tests.ops.conftest import MotoProvider, restore_test_instance

@@ -39,7 +39,7 @@ from typing import Any
 
 import pytest
 
-from scaffolder.envspec import render_spec_yaml
+from scaffolder.environment.spec import render_spec_yaml
 from scaffolder.errors import CredentialsError
 from scaffolder.models import EnvironmentSpec, StackOutputs, outputs_parameter_name
 from scaffolder.ops.backup.api import BackupContext, run_backup, verify_backup

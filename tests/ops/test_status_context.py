@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from scaffolder.envspec import default_spec, render_spec_yaml
+from scaffolder.environment.spec import default_spec, render_spec_yaml
 from scaffolder.errors import InputError, UsageError
 from scaffolder.models import StackOutputs
 from scaffolder.ops.context import resolve_context

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from scaffolder.envspec import render_spec_yaml
+from scaffolder.environment.spec import render_spec_yaml
 from scaffolder.models import ENV_NAMES
 from tests.stacks.specs import server_spec
 

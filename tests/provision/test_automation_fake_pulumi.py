@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from scaffolder.envspec import render_spec_yaml
+from scaffolder.environment.spec import render_spec_yaml
 from scaffolder.errors import (
     CloudError,
     CredentialsError,

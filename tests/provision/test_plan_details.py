@@ -6,10 +6,10 @@ import json
 import os
 from pathlib import Path
 
+from scaffolder.aws_rules.naming import NAME_INPUTS
 from scaffolder.models import AlarmSpec
 from scaffolder.provision.mockrun import GraphResource
 from scaffolder.provision.plan import plan_spec, planned_inputs
-from stacks.naming import NAME_INPUTS
 from tests.provision.project import make_project
 from tests.provision.test_provision_cli import scaffold
 from tests.stacks.specs import server_spec

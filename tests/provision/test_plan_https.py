@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from scaffolder.envspec import render_spec_yaml
+from scaffolder.environment.spec import render_spec_yaml
 from scaffolder.provision.mockrun import PLAN_ORIGIN_SECRET
 from tests.provision.project import make_project
 from tests.provision.test_provision_cli import scaffold

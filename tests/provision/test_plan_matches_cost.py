@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from scaffolder.environment.cost import estimate_spec_cost, total
 from scaffolder.models import ENV_NAMES, EnvName
-from scaffolder.provision.cost import estimate_spec_cost, total
 from scaffolder.provision.plan import plan_spec
 from tests.stacks.specs import server_spec, static_spec
 

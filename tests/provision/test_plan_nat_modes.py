@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from scaffolder.environment.cost import estimate_spec_cost, total
 from scaffolder.models import NatMode
-from scaffolder.provision.cost import estimate_spec_cost, total
 from scaffolder.provision.plan import key_settings, plan_spec
 from tests.stacks.specs import server_spec
 

@@ -8,8 +8,8 @@ import sys
 import time
 from pathlib import Path
 
-from scaffolder.envspec import load_spec
-from scaffolder.provision.cost import estimate_spec_cost, total
+from scaffolder.environment.cost import estimate_spec_cost, total
+from scaffolder.environment.spec import load_spec
 from tests.provision.fake_pulumi import fake_path, install_fake_pulumi
 from tests.provision.project import make_project, outputs_json
 

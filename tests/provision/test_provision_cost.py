@@ -8,10 +8,10 @@ import sys
 
 import pytest
 
-from scaffolder.envspec import default_spec
+from scaffolder.environment.cost import estimate_spec_cost, load_prices, total
+from scaffolder.environment.spec import default_spec
 from scaffolder.errors import InputError
 from scaffolder.models import DatabaseSpec, EnvironmentSpec, ServiceSpec
-from scaffolder.provision.cost import estimate_spec_cost, load_prices, total
 
 
 def _spec(env: str, *, db: bool = True) -> EnvironmentSpec:
@@ -64,7 +64,7 @@ def test_unknown_instance_class_is_an_input_error_with_hint() -> None:
 
 def test_cost_module_does_not_import_pulumi() -> None:
     code = (
-        "import sys; from scaffolder.provision.cost import estimate_spec_cost; "
+        "import sys; from scaffolder.environment.cost import estimate_spec_cost; "
         "print('pulumi' in sys.modules or 'pulumi_aws' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -72,7 +72,7 @@ def test_cost_module_does_not_import_pulumi() -> None:
 
 
 def test_budget_limit_is_one_and_a_half_times_the_estimate_rounded_up_to_ten() -> None:
-    from scaffolder.provision.cost import budget_limit_usd
+    from scaffolder.environment.cost import budget_limit_usd
 
     spec = _spec("prod")
     estimate = total(estimate_spec_cost(spec))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from scaffolder.envspec import default_spec, render_spec_yaml
+from scaffolder.environment.spec import default_spec, render_spec_yaml
 from scaffolder.init.python_apps import streamlit_start
 from scaffolder.init.template_decisions import with_template_decisions
 from scaffolder.models import (

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from scaffolder.envspec import load_spec
+from scaffolder.environment.spec import load_spec
 from tests.render import validators
 from tests.support.prototypes import fixture_names, materialize
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from scaffolder.envspec import parse_spec
+from scaffolder.environment.spec import parse_spec
 from tests.render import validators
 from tests.render.contexts import CONTEXTS, render
 

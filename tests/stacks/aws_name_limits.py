@@ -1,6 +1,6 @@
 """AWS's own limits on the names the stacks send, read from botocore's service models.
 
-Independent of `stacks/naming.py` on purpose: the graph test holds the names
+Independent of `scaffolder/aws_rules/naming.py` on purpose: the graph test holds the names
 that module produces to what the AWS APIs declare. Where a model carries
 `min`, `max` and `pattern` for the member, those are used. Where it does not
 (ELB, RDS, ECS, SNS, EC2, CloudFront, parts of Backup), the limit is the one

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from scaffolder.environment import catalog
 from scaffolder.models import EnvironmentSpec
 from scaffolder.provision.mockrun import GraphResource, ResourceGraph, fake_arn
-from stacks import catalog
 
 INSTANCE = "aws:ec2/instance:Instance"
 ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"

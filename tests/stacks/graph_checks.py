@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from scaffolder.environment.cost import budget_limit_usd
 from scaffolder.models import (
     RESTORE_METRIC_NAME,
     RESTORE_METRIC_NAMESPACE,
@@ -18,7 +19,6 @@ from scaffolder.models import (
     StackOutputs,
     outputs_parameter_name,
 )
-from scaffolder.provision.cost import budget_limit_usd
 from scaffolder.provision.mockrun import ACCOUNT_ID, GraphResource, ResourceGraph, fake_arn
 from tests.stacks.https_checks import check_https_only
 from tests.stacks.log_checks import check_alb_access_logs, check_database_logs

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from scaffolder.environment import catalog
 from scaffolder.models import EnvironmentSpec
 from scaffolder.provision.mockrun import GraphResource, ResourceGraph, fake_arn
-from stacks import catalog
 from stacks.edge import ALL_METHODS, CACHING_DISABLED
 from tests.stacks.https_checks import plain
 

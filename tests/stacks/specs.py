@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scaffolder.envspec import default_spec
+from scaffolder.environment.spec import default_spec
 from scaffolder.models import EnvironmentSpec, EnvName, ServiceSpec
 
 REPOSITORY = "acme/notes"

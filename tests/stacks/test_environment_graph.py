@@ -65,7 +65,7 @@ def test_secret_names_are_recorded_on_the_secret() -> None:
 
 
 def test_budget_limit_is_the_specs_or_one_and_a_half_times_the_estimate() -> None:
-    from scaffolder.provision.cost import estimate_spec_cost, total
+    from scaffolder.environment.cost import estimate_spec_cost, total
 
     spec = server_spec("prod")
     (budget,) = graph_for(spec).of_type("aws:budgets/budget:Budget")
@@ -105,7 +105,7 @@ def test_platform_names_in_secret_names_are_not_read_from_the_app_secret() -> No
 
 
 def test_without_rds_database_url_comes_from_the_app_secret() -> None:
-    from stacks import catalog
+    from scaffolder.environment import catalog
 
     spec = static_spec("prod").model_copy(update={"secret_names": ["DATABASE_URL", "PORT"]})
     assert catalog.injected_secret_names(spec) == ["DATABASE_URL"]

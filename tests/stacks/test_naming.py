@@ -1,4 +1,4 @@
-"""stacks.naming: valid for every kind, readable, stable, and never one name for two inputs."""
+"""aws_rules.naming: valid for every kind, readable, stable, never one name for two inputs."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import itertools
 
 import pytest
 
-from stacks import naming
-from stacks.naming import RULES, physical_name
+from scaffolder.aws_rules import naming
+from scaffolder.aws_rules.naming import RULES, physical_name
 
 LONG_A = "acme-customer-onboarding-portal-prototype-v2"
 LONG_B = "acme-customer-onboarding-portal-prototype-v3"

@@ -7,10 +7,10 @@ from collections.abc import Callable
 import pytest
 from pydantic import ValidationError
 
-from scaffolder.envspec import parse_spec
+from scaffolder.aws_rules.regions import paired_region
+from scaffolder.environment.spec import parse_spec
 from scaffolder.models import ENV_NAMES, EnvironmentSpec, EnvName, NatMode
 from scaffolder.provision.mockrun import ResourceGraph
-from stacks.regions import paired_region
 from tests.stacks import egress_checks
 from tests.stacks.graphs import graph_for
 from tests.stacks.specs import server_spec, static_spec

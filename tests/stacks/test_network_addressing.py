@@ -6,10 +6,10 @@ import ipaddress
 
 import pytest
 
-from scaffolder.envspec import parse_spec
+from scaffolder.aws_rules.addressing import subnet_cidrs
+from scaffolder.environment.spec import parse_spec
 from scaffolder.errors import InputError
 from scaffolder.provision.mockrun import fake_zones
-from stacks.addressing import subnet_cidrs
 from tests.stacks.graphs import graph_for
 from tests.stacks.specs import server_spec
 

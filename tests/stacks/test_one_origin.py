@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from scaffolder.environment import catalog
 from scaffolder.models import EnvironmentSpec, ServiceSpec, SiteApiSpec, StackOutputs
 from scaffolder.provision.mockrun import ResourceGraph
-from stacks import catalog
 from stacks.spa_routing import SPA_REWRITE_JS
 from tests.stacks import graph_checks
 from tests.stacks.graphs import graph_for

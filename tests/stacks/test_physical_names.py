@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from scaffolder.envspec import default_spec
+from scaffolder.environment.spec import default_spec
 from scaffolder.models import ENV_NAMES, EnvironmentSpec, EnvName, ServiceSpec
 from scaffolder.provision.mockrun import ResourceGraph
 from tests.stacks import aws_name_limits as aws_limits

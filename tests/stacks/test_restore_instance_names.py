@@ -2,7 +2,7 @@
 
 The role's policy allows `rds:RestoreDBInstanceFromDBSnapshot` and `rds:DeleteDBInstance`
 on `<restore prefix>-*`; ops names the instance `<restore prefix>-<stamp>`. Both
-come from stacks.naming, so a long or non-ASCII project cannot split them apart
+come from scaffolder.aws_rules.naming, so a long or non-ASCII project cannot split them apart
 (the old id was cut from the front to fit 63 characters and left the pattern).
 """
 

@@ -138,7 +138,7 @@ def restore_test_id(project: str, environment: str, stamp: str) -> str:
     The prefix comes from the same naming function the role's policy is built from,
     so however long the project name, the instance stays inside `<prefix>-*`.
     """
-    from stacks.naming import restore_instance_prefix
+    from scaffolder.aws_rules.naming import restore_instance_prefix
 
     suffix = re.sub(r"[^a-z0-9]+", "-", stamp.lower()).strip("-")
     return f"{restore_instance_prefix(f'{project}-{environment}')}-{suffix}"

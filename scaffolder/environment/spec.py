@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from scaffolder.aws_rules.regions import paired_region
 from scaffolder.errors import InputError, UsageError
 from scaffolder.models import (
     ENV_NAMES,
@@ -28,7 +29,6 @@ from scaffolder.models import (
     NatMode,
     ServiceSpec,
 )
-from stacks.regions import paired_region
 
 
 def _database_for(env: EnvName) -> DatabaseSpec:

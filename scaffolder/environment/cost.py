@@ -14,10 +14,10 @@ from importlib import resources
 
 from pydantic import Field
 
+from scaffolder.aws_rules.addressing import ZONE_COUNT
+from scaffolder.environment import catalog
 from scaffolder.errors import InputError
 from scaffolder.models import CostLine, EnvironmentSpec, Model
-from stacks import catalog
-from stacks.addressing import ZONE_COUNT
 
 PRICE_TABLE = "aws-us-east-1-2026-11.toml"
 
@@ -80,7 +80,7 @@ class PriceTable(Model):
 
 @lru_cache(maxsize=4)
 def load_prices(name: str = PRICE_TABLE) -> PriceTable:
-    text = resources.files("scaffolder.provision").joinpath("prices", name).read_text("utf-8")
+    text = resources.files("scaffolder.environment").joinpath("prices", name).read_text("utf-8")
     return PriceTable.model_validate(tomllib.loads(text))
 
 
@@ -97,7 +97,7 @@ def db_instance(p: PriceTable, label: str, instance_class: str, multi_az: bool) 
         known = ", ".join(sorted(p.rds.instance_hourly))
         raise InputError(
             f"The price table has no price for DB instance class '{instance_class}'.",
-            hint=f"Use one of: {known}; or add it to scaffolder/provision/prices/{PRICE_TABLE}.",
+            hint=f"Use one of: {known}; or add it to scaffolder/environment/prices/{PRICE_TABLE}.",
         )
     copies = 2 if multi_az else 1
     suffix = ", Multi-AZ" if multi_az else ""
@@ -135,7 +135,7 @@ def nat_instance(p: PriceTable, label: str, instance_type: str, volume_gb: float
     if hourly is None:
         raise InputError(
             f"The price table has no price for EC2 instance type '{instance_type}'.",
-            hint=f"Add it to scaffolder/provision/prices/{PRICE_TABLE}.",
+            hint=f"Add it to scaffolder/environment/prices/{PRICE_TABLE}.",
         )
     monthly = (hourly + p.network.public_ipv4_hourly) * p.hours_per_month
     monthly += volume_gb * p.network.ebs_gp3_gb_month

@@ -1,7 +1,7 @@
 """What an environment contains, decided from its EnvironmentSpec alone.
 
 Pure (no pulumi import): the components build exactly what this module says,
-and `scaffolder.provision.cost` prices the same list without running Pulumi,
+and `scaffolder.environment.cost` prices the same list without running Pulumi,
 so the offline estimate and the planned resource graph cannot drift apart.
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from scaffolder.aws_rules.addressing import ZONE_COUNT
+from scaffolder.aws_rules.naming import ALARM, BUDGET, physical_name
 from scaffolder.models import EnvironmentSpec, ServiceSpec
-from stacks.addressing import ZONE_COUNT
-from stacks.naming import ALARM, BUDGET, physical_name
 
 
 def prefix(spec: EnvironmentSpec) -> str:
