@@ -128,10 +128,11 @@ def _line(text: str, offset: int) -> int:
 
 
 def _service_role_exposure(source: SourceFile, browser: bool) -> Evidence | None:
-    """Where browser code can reach a service-role key in this file, if anywhere."""
+    """Where browser code can reach a service-role key in this file, if anywhere.
+
+    Only for files that `_mentions_service_role`: the others cannot.
+    """
     text = source.text
-    if "SERVICE_ROLE" not in text and "eyJ" not in text and "sb_secret_" not in text:
-        return None  # the common case, settled without a regex
     if browser:
         for match in JWT_RE.finditer(text):
             if jwt_role(match[0]) == "service_role":
@@ -147,6 +148,11 @@ def _service_role_exposure(source: SourceFile, browser: bool) -> Evidence | None
     if public:
         return Evidence(path=source.path, line=_line(text, public.start()), snippet=public[0])
     return None
+
+
+def _mentions_service_role(text: str) -> bool:
+    """False for the common file that cannot expose a key (settled without a regex)."""
+    return "SERVICE_ROLE" in text or "eyJ" in text or "sb_secret_" in text
 
 
 def _anon_keys(text: str) -> int:
@@ -178,6 +184,8 @@ def inspect_supabase(files: list[SourceFile]) -> tuple[SupabaseFacts, list[ScanW
         facts.anon_keys_seen += _anon_keys(source.text)
         if is_env_file_name(source.path) or not source.path.endswith(_CODE_SUFFIXES):
             continue
+        if not _mentions_service_role(source.text):
+            continue  # before _is_browser_file, whose import search costs more
         evidence = _service_role_exposure(source, _is_browser_file(source, roots, project_dir))
         if evidence is not None:
             facts.service_role_in_browser.append(evidence)
