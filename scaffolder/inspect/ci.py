@@ -7,9 +7,6 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-
 from scaffolder.inspect.files import SourceFile
 from scaffolder.inspect.index import line_of
 from scaffolder.inspect.nesting import nesting_guard
@@ -73,33 +70,27 @@ def _from_text(source: SourceFile) -> WorkflowFacts:
 
 
 @lru_cache(maxsize=64)
-def _parsed(path: str, text: str) -> tuple[Any, YAMLError | None]:
-    """The YAML document in `text`, or the error that stopped it, read once per content.
+def _parsed(path: str, text: str) -> tuple[Any, str | None]:
+    """The YAML document in `text`, or why it does not parse, read once per content.
 
     A workflow is read by several checks (what it runs, what triggers it, whether it
     parses): the pure-Python reader takes ~30 ms on a long one. Callers only read
     the document. A RecursionError is not kept: nesting_guard raises it as an
     InputError on every call.
     """
+    from ruamel.yaml import YAML  # here: most prototypes have no workflow
+    from ruamel.yaml.error import YAMLError
+
     try:
         with nesting_guard(path):
             return YAML(typ="safe", pure=True).load(text), None
     except YAMLError as exc:
-        return None, exc
-
-
-def _load(source: SourceFile) -> Any:
-    data, error = _parsed(source.path, source.text)
-    if error is not None:
-        raise error
-    return data
+        return None, f"could not parse YAML: {str(exc).splitlines()[0][:200]}"
 
 
 def inspect_workflow(source: SourceFile) -> tuple[WorkflowFacts, list[ScanWarning]]:
-    try:
-        data = _load(source)
-    except YAMLError as exc:
-        message = f"could not parse YAML: {str(exc).splitlines()[0][:200]}"
+    data, message = _parsed(source.path, source.text)
+    if message is not None:
         warning = ScanWarning(kind=WarningKind.MALFORMED, path=source.path, message=message)
         return _from_text(source), [warning]
     facts = WorkflowFacts(path=source.path, runs_tests=False)
@@ -129,11 +120,8 @@ _NOT_CHANGE_TRIGGERS = frozenset({"schedule", "workflow_dispatch", "repository_d
 
 def scheduled_only(source: SourceFile) -> bool:
     """True for a workflow no push or pull request triggers (a data-collector cron job)."""
-    try:
-        data = _load(source)
-    except YAMLError:
-        return False
-    if not isinstance(data, dict):
+    data, _ = _parsed(source.path, source.text)
+    if not isinstance(data, dict):  # None too: it does not parse
         return False
     # YAML 1.1 readers turn the `on` key into True.
     triggers = data.get("on", data.get(True))
@@ -148,9 +136,7 @@ def scheduled_only(source: SourceFile) -> bool:
 
 def yaml_problem(source: SourceFile) -> ScanWarning | None:
     """A MALFORMED warning when a YAML file we rely on does not parse."""
-    try:
-        _load(source)
-    except YAMLError as exc:
-        message = f"could not parse YAML: {str(exc).splitlines()[0][:200]}"
+    _, message = _parsed(source.path, source.text)
+    if message is not None:
         return ScanWarning(kind=WarningKind.MALFORMED, path=source.path, message=message)
     return None

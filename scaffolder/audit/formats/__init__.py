@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from scaffolder.audit.formats.html_report import to_html
+from collections.abc import Callable
+
 from scaffolder.audit.formats.json_report import to_json
 from scaffolder.audit.formats.markdown import to_markdown
 from scaffolder.audit.formats.sarif import to_sarif
@@ -10,6 +11,15 @@ from scaffolder.models import ReadinessReport
 from scaffolder.report_format import ReportFormat
 
 __all__ = ["ReportFormat", "render", "to_html", "to_json", "to_markdown", "to_sarif"]
+
+
+def __getattr__(name: str) -> Callable[[ReadinessReport], str]:
+    # The HTML page (its styles, escaping) is imported only for --format html.
+    if name == "to_html":
+        from scaffolder.audit.formats.html_report import to_html
+
+        return to_html
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def render(report: ReadinessReport, fmt: ReportFormat) -> str:
@@ -21,5 +31,7 @@ def render(report: ReadinessReport, fmt: ReportFormat) -> str:
     if fmt == ReportFormat.SARIF:
         return to_sarif(report)
     if fmt == ReportFormat.HTML:
+        from scaffolder.audit.formats.html_report import to_html
+
         return to_html(report)
     raise ValueError(f"{fmt} is rendered by scaffolder.cli.render_report")
