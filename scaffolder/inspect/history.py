@@ -72,15 +72,59 @@ class _Git:
             return 127, b""
         return proc.returncode, proc.stdout
 
-    def stream(self, args: list[str]) -> subprocess.Popen[bytes]:
+    def pipe(self, first: list[str], second: list[str]) -> tuple[int, bytes]:
+        """`git FIRST | git SECOND`, both running at once: the first non-zero exit code
+        (FIRST's before SECOND's) and SECOND's output, as two `run` calls would give."""
+        started: list[subprocess.Popen[bytes]] = []
+        try:
+            feeder = self._popen(first, stdin=subprocess.DEVNULL)
+            started.append(feeder)
+            assert feeder.stdout is not None
+            with feeder.stdout:
+                reader = self._popen(second, stdin=feeder.stdout)
+                started.append(reader)
+            out, _ = reader.communicate(timeout=600)
+            feeder.wait(timeout=600)
+        except (OSError, subprocess.SubprocessError):
+            for proc in started:
+                proc.kill()
+                proc.wait()
+            return 127, b""
+        return (feeder.returncode or reader.returncode), out
+
+    def _popen(self, args: list[str], stdin: IO[bytes] | int) -> subprocess.Popen[bytes]:
         return subprocess.Popen(
             [*self.argv, *args],
             cwd=self.root,
             env=self.env,
-            stdin=subprocess.PIPE,
+            stdin=stdin,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
         )
+
+    def start(self, args: list[str]) -> _Started:
+        """`run(args)` begun now, in the background, for its answer later."""
+        return _Started(self, args)
+
+    def stream(self, args: list[str]) -> subprocess.Popen[bytes]:
+        return self._popen(args, stdin=subprocess.PIPE)
+
+
+class _Started:
+    """A git command that runs while the scan goes on (git's own work is half the time on
+    a long history): a thread reads its output, `result()` answers as `_Git.run` would."""
+
+    def __init__(self, git: _Git, args: list[str]) -> None:
+        self._answer: tuple[int, bytes] = (127, b"")
+        self._thread = threading.Thread(target=self._run, args=(git, args), daemon=True)
+        self._thread.start()
+
+    def _run(self, git: _Git, args: list[str]) -> None:
+        self._answer = git.run(args)
+
+    def result(self) -> tuple[int, bytes]:
+        self._thread.join()
+        return self._answer
 
 
 def _warn(kind: WarningKind, message: str) -> list[ScanWarning]:
@@ -96,8 +140,8 @@ def _scannable_path(path: str) -> bool:
     return not (dot > 0 and name[dot:].lower() in BINARY_SUFFIXES)
 
 
-def _head_blobs(git: _Git) -> set[str]:
-    code, out = git.run(["ls-tree", "-r", "-z", "--full-tree", "HEAD"])
+def _head_blobs(ls_tree: tuple[int, bytes]) -> set[str]:
+    code, out = ls_tree
     if code != 0:
         return set()
     blobs = set()
@@ -109,16 +153,15 @@ def _head_blobs(git: _Git) -> set[str]:
 
 
 def _plan(git: _Git, limits: HistoryLimits) -> _Plan | None:
+    head_tree = git.start(["ls-tree", "-r", "-z", "--full-tree", "HEAD"])
     # Clones made with a partial or broken object store (Replit exports, shallow
     # imports) lack some blobs; without --missing the whole listing fails.
-    code, listing = git.run(["rev-list", "--objects", "--all", "--missing=allow-any"])
-    if code != 0:
-        return None
+    listing = ["rev-list", "--objects", "--all", "--missing=allow-any"]
     fmt = "--batch-check=%(objectname) %(objecttype) %(objectsize) %(rest)"
-    code, checked = git.run(["cat-file", fmt], stdin=listing)
+    code, checked = git.pipe(listing, ["cat-file", fmt])
     if code != 0:
         return None
-    head = _head_blobs(git)
+    head = _head_blobs(head_tree.result())
     plan, total = _Plan(), 0
     for raw in checked.decode("utf-8", "replace").splitlines():
         parts = raw.split(" ", 3)
@@ -167,11 +210,14 @@ def _read_blobs(git: _Git, blobs: list[tuple[str, str]]) -> Iterator[tuple[str, 
         writer.join()
 
 
-def _introductions(git: _Git, wanted: set[str]) -> dict[str, tuple[str, str]]:
-    """blob sha -> (commit, path) of the oldest commit that wrote that blob."""
-    code, out = git.run(
-        ["log", "--all", "--reverse", "--no-renames", "--raw", "--no-abbrev", "--format=commit %H"]
-    )
+INTRODUCTIONS = ["log", "--all", "--reverse", "--no-renames", "--raw", "--no-abbrev"]
+INTRODUCTIONS += ["--format=commit %H"]
+
+
+def _introductions(log: tuple[int, bytes], wanted: set[str]) -> dict[str, tuple[str, str]]:
+    """blob sha -> (commit, path) of the oldest commit that wrote that blob (`log`: the
+    exit code and output of `git INTRODUCTIONS`)."""
+    code, out = log
     found: dict[str, tuple[str, str]] = {}
     if code != 0:
         return found
@@ -316,12 +362,16 @@ def scan_history_secrets(
     if git.run(["rev-parse", "--verify", "-q", "HEAD"])[0] != 0:
         return [], _warn(WarningKind.EMPTY, "the repository has no commits; history not checked")
     limits = limits or HistoryLimits()
+    # Started now, read at the end: they do not depend on the scan.
+    log = git.start(INTRODUCTIONS)
+    dates = git.start(["rev-list", "--all", "--reverse", "--date-order"])
+    shallow = git.start(["rev-parse", "--is-shallow-repository"])
     plan = _plan(git, limits)
     if plan is None:
         return [], _warn(WarningKind.HISTORY_SKIPPED, "git could not list the history's objects")
     hits = _scan_blobs(git, plan, seen_fingerprints, limits.parallel_bytes)
-    origins = _introductions(git, set(hits)) if hits else {}
-    code, out = git.run(["rev-list", "--all", "--reverse", "--date-order"])
+    origins = _introductions(log.result(), set(hits)) if hits else {}
+    code, out = dates.result()
     order = {sha: i for i, sha in enumerate(out.decode().split())} if code == 0 else {}
     warnings: list[ScanWarning] = []
     if plan.skipped:
@@ -329,7 +379,7 @@ def scan_history_secrets(
             WarningKind.HISTORY_SKIPPED,
             f"history is large: {plan.skipped} older file versions were not checked for secrets",
         )
-    if git.run(["rev-parse", "--is-shallow-repository"])[1].strip() == b"true":
+    if shallow.result()[1].strip() == b"true":
         # A shallow clone (CI's default fetch-depth: 1) has no older commits to read:
         # a secret deleted before its cut-off is still public, and unseen here.
         warnings += _warn(
