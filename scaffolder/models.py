@@ -582,7 +582,7 @@ class EnvironmentSpec(Model):
     backups: BackupSpec = Field(default_factory=BackupSpec)
     alarms: AlarmSpec = Field(default_factory=AlarmSpec)
     ci: CiAccessSpec | None = None
-    # How private subnets reach the internet (stacks/network.py, docs/provision.md):
+    # How private subnets reach the internet (scaffolder_stacks/network.py, docs/provision.md):
     # "gateway": `nat_gateways` managed NAT gateways; "instance": one small NAT
     # instance; "none": no egress, VPC endpoints for ECR, S3, logs, secrets, KMS, SSM.
     nat: NatMode = "gateway"

@@ -15,6 +15,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 ARCHITECTURE = ROOT / "docs" / "architecture.md"
 CODE_ROOTS = ("scaffolder", "stacks")
+# Where each folder's import names start: the components are stacks/scaffolder_stacks.
+SOURCE_ROOTS = {"scaffolder": ROOT, "stacks": ROOT / "stacks"}
+PACKAGES = ("scaffolder", "scaffolder_stacks")
 EVERYTHING = "every package above"
 LONG_MODULE_LINES = 400
 
@@ -52,12 +55,13 @@ def import_table() -> dict[str, set[str] | None]:
 
 
 def _module_name(path: Path) -> str:
-    parts = path.relative_to(ROOT).with_suffix("").parts
+    parts = path.relative_to(SOURCE_ROOTS[path.relative_to(ROOT).parts[0]]).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
 def _is_module(name: str) -> bool:
-    path = ROOT.joinpath(*name.split("."))
+    top = "stacks" if name.startswith("scaffolder_stacks") else "scaffolder"
+    path = SOURCE_ROOTS[top].joinpath(*name.split("."))
     return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
 
 
@@ -89,7 +93,7 @@ def _imported(path: Path, module: str) -> Iterator[tuple[int, str]]:
 def _owner(module: str, packages: set[str]) -> str | None:
     """The table's package that holds `module` (the longest dotted prefix), if any."""
     parts = module.split(".")
-    if parts[0] not in CODE_ROOTS:
+    if parts[0] not in PACKAGES:
         return None
     for end in range(len(parts), 0, -1):
         candidate = ".".join(parts[:end])

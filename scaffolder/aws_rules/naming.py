@@ -288,7 +288,7 @@ def _trim(text: str) -> str:
 def restore_instance_prefix(prefix: str) -> str:
     """`<prefix>-restore` for restore-check instances, with room for a stamp in 63 characters.
 
-    The deploy role may create and delete exactly `<this>-*` (stacks/ci_access.py) and
+    The deploy role may create and delete exactly `<this>-*` (scaffolder_stacks/ci_access.py) and
     `scaffold backup verify` names its instance `<this>-<stamp>` (ops/backup/rds.py):
     both call this, so a long project name cannot push the instance out of the policy.
     """

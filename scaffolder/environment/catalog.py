@@ -239,7 +239,7 @@ def injected_secret_names(spec: EnvironmentSpec) -> list[str]:
 
 def bucket_count(spec: EnvironmentSpec) -> int:
     """Backups bucket, artifacts (release ledger) bucket, one site bucket per static app,
-    and with servers the load balancers' access-log bucket (stacks/access_logs.py)."""
+    and with servers the load balancers' access-log bucket (scaffolder_stacks/access_logs.py)."""
     return 2 + len(static_services(spec)) + (1 if server_services(spec) else 0)
 
 

@@ -1,6 +1,6 @@
 """`scaffold preview|up|destroy|outputs`: the only module that imports pulumi.automation.
 
-The program is inline (`stacks.environment.program(spec)`), run against the
+The program is inline (`scaffolder_stacks.environment.program(spec)`), run against the
 stack named after the environment in infra/, with the state backend chosen by
 `backend.resolve_backend` and the passphrase secrets provider. Every Pulumi and
 AWS failure leaves this module as a scaffolder.errors exception.
@@ -144,7 +144,7 @@ class StackSession:
             return self._stack
         from pulumi import automation as auto
 
-        from stacks.environment import program
+        from scaffolder_stacks.environment import program
 
         root = _pulumi_root(self.deps.environ)
         backend.ensure_local_state_dir(self.backend)
@@ -177,10 +177,10 @@ class StackSession:
         return self._stack
 
     def _set_origin_secret(self, config: Mapping[str, object]) -> None:
-        """CloudFront's origin header value (stacks/edge.py), random, once per stack."""
+        """CloudFront's origin header value (scaffolder_stacks/edge.py), random, once per stack."""
         from pulumi import automation as auto
 
-        from stacks.edge import ORIGIN_SECRET_KEY, needs_origin_secret
+        from scaffolder_stacks.edge import ORIGIN_SECRET_KEY, needs_origin_secret
 
         if self._stack is None or ORIGIN_SECRET_KEY in config:
             return

@@ -136,7 +136,7 @@ CLOUDFRONT_PREFIX_LIST_ID = "pl-3b927c52"  # us-east-1's origin-facing list
 
 
 def edge_answer(token: str, args: dict[str, Any], hosted_zones: frozenset[str]) -> dict[str, Any]:
-    """The invokes stacks/edge.py makes: prefix list, random secret, hosted zone."""
+    """The invokes scaffolder_stacks/edge.py makes: prefix list, random secret, hosted zone."""
     if token == "aws:ec2/getManagedPrefixList:getManagedPrefixList":
         return {"id": CLOUDFRONT_PREFIX_LIST_ID, "name": args.get("name"), "entries": []}
     if token == "aws:secretsmanager/getRandomPassword:getRandomPassword":
@@ -212,11 +212,11 @@ def run_under_mocks(
 def run_environment(
     spec: EnvironmentSpec, *, hosted_zones: frozenset[str] = frozenset()
 ) -> ResourceGraph:
-    """The resource graph `stacks.environment.program(spec)` would create.
+    """The resource graph `scaffolder_stacks.environment.program(spec)` would create.
 
     `hosted_zones`: the public zones the account is pretended to hold (none in `plan`).
     """
-    from stacks.environment import program
+    from scaffolder_stacks.environment import program
 
     return run_under_mocks(
         lambda: program(spec),

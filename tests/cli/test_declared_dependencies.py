@@ -15,7 +15,7 @@ from importlib.metadata import packages_distributions
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-FIRST_PARTY = {"scaffolder", "stacks"}
+FIRST_PARTY = {"scaffolder", "scaffolder_stacks"}
 
 
 def _normalize(name: str) -> str:

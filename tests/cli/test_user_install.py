@@ -71,6 +71,22 @@ def test_the_wheel_installs_no_dev_tool(user_scaffold: Path) -> None:
     assert probe.stdout.strip() == "True", "the virtualenv is not clean"
 
 
+def test_the_wheel_installs_only_scaffolds_own_top_level_packages(user_scaffold: Path) -> None:
+    # A generic top-level name (`stacks`) could collide with another package of the user's.
+    code = (
+        "import importlib.metadata as m, importlib.util as u\n"
+        "files = m.distribution('scaffold-prod').files or []\n"
+        "print(sorted({f.parts[0] for f in files if f.suffix == '.py'}))\n"
+        "print(u.find_spec('stacks') is None)\n"
+        "print(u.find_spec('scaffolder_stacks.environment') is not None)"
+    )
+    python = user_scaffold.parent / "python"
+    probe = _run([str(python), "-c", code], user_scaffold.parent, _user_env())
+    assert probe.stdout.splitlines() == ["['scaffolder', 'scaffolder_stacks']", "True", "True"], (
+        probe.stdout + probe.stderr
+    )
+
+
 def test_the_users_install_runs_the_main_job(user_scaffold: Path) -> None:
     # The same script release.yml runs on the wheel it is about to publish.
     done = _run(["bash", str(CHECK), str(user_scaffold)], REPO, _user_env())

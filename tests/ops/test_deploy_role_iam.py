@@ -4,7 +4,7 @@ role what deploy.yml and rollback.yml call, the verify role what backup-verify.y
 calls (`backup run` and `backup verify`); neither does the other's job.
 
 The role's trust and permission policies are taken from the mock resource graph of
-`stacks.environment.program` (the mocked ARNs replaced by the moto resources'), the
+`scaffolder_stacks.environment.program` (the mocked ARNs replaced by the moto resources'), the
 role is created in moto and assumed through GitHub's OIDC provider, and from then on
 moto authorizes every request (`enable_iam_authentication`). Then the calls run
 through scaffold's own code: `scaffold outputs` (SSM + KMS), the deploy steps the

@@ -1,6 +1,6 @@
 """Each generated workflow assumes the CI role its trust policy names it for.
 
-stacks/ci_access.py lets the deploy role be assumed only by deploy.yml and
+scaffolder_stacks/ci_access.py lets the deploy role be assumed only by deploy.yml and
 rollback.yml, and the verify role only by backup-verify.yml (both from the default
 branch): a workflow asking for the other role's ARN would be refused by AWS.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from stacks.ci_access import DEPLOY_WORKFLOWS, VERIFY_WORKFLOWS
+from scaffolder_stacks.ci_access import DEPLOY_WORKFLOWS, VERIFY_WORKFLOWS
 from tests.render import workflow_model as wm
 
 ROLE_VARIABLE = {

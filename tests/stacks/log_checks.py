@@ -8,7 +8,7 @@ from typing import Any
 
 from scaffolder.models import EnvironmentSpec
 from scaffolder.provision.mockrun import ACCOUNT_ID, GraphResource, ResourceGraph
-from stacks.access_logs import ELB_ACCOUNTS, LOG_DELIVERY
+from scaffolder_stacks.access_logs import ELB_ACCOUNTS, LOG_DELIVERY
 
 LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"

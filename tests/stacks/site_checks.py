@@ -16,7 +16,7 @@ from typing import Any
 from scaffolder.environment import catalog
 from scaffolder.models import EnvironmentSpec
 from scaffolder.provision.mockrun import GraphResource, ResourceGraph, fake_arn
-from stacks.edge import ALL_METHODS, CACHING_DISABLED
+from scaffolder_stacks.edge import ALL_METHODS, CACHING_DISABLED
 from tests.stacks.https_checks import plain
 
 DISTRIBUTION = "aws:cloudfront/distribution:Distribution"

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from scaffolder.provision.mockrun import GraphResource, ResourceGraph
-from stacks.ci_access import trust_policy
+from scaffolder_stacks.ci_access import trust_policy
 from tests.stacks import graph_checks
 from tests.stacks.graphs import graph_for
 from tests.stacks.specs import server_spec

@@ -14,7 +14,7 @@ from scaffolder.provision.mockrun import (
     fake_arn,
     run_environment,
 )
-from stacks.edge import ORIGIN_HEADER, TLS_POLICY
+from scaffolder_stacks.edge import ORIGIN_HEADER, TLS_POLICY
 from tests.stacks import graph_checks
 from tests.stacks.graphs import graph_for
 from tests.stacks.https_checks import (

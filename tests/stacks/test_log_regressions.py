@@ -8,8 +8,8 @@ from collections.abc import Callable
 import pytest
 
 from scaffolder.provision.mockrun import GraphResource, ResourceGraph
-from stacks.access_logs import LOG_DELIVERY, delivery_statements
-from stacks.database import log_parameters
+from scaffolder_stacks.access_logs import LOG_DELIVERY, delivery_statements
+from scaffolder_stacks.database import log_parameters
 from tests.stacks import graph_checks
 from tests.stacks.graphs import graph_for
 from tests.stacks.log_checks import LIFECYCLE, LOG_GROUP, SSE

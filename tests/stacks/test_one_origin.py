@@ -20,7 +20,7 @@ import pytest
 from scaffolder.environment import catalog
 from scaffolder.models import EnvironmentSpec, ServiceSpec, SiteApiSpec, StackOutputs
 from scaffolder.provision.mockrun import ResourceGraph
-from stacks.spa_routing import SPA_REWRITE_JS
+from scaffolder_stacks.spa_routing import SPA_REWRITE_JS
 from tests.stacks import graph_checks
 from tests.stacks.graphs import graph_for
 from tests.stacks.https_checks import DISTRIBUTION, LISTENER, check_https_only, plain

@@ -15,7 +15,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from stacks import rotation, rotation_handler
+from scaffolder_stacks import rotation, rotation_handler
 from tests.stacks.graphs import graph_for
 from tests.stacks.specs import server_spec
 

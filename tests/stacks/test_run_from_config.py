@@ -13,7 +13,7 @@ from tests.stacks.specs import server_spec
 
 
 def test_run_from_config_builds_the_environment_from_stack_config() -> None:
-    from stacks.environment import run_from_config
+    from scaffolder_stacks.environment import run_from_config
 
     spec = server_spec("staging")
     # As infra/Pulumi.staging.yaml holds it: the spec without region, plus aws:region.

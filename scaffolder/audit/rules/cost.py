@@ -96,7 +96,7 @@ def multi_az_database(ctx: AuditContext) -> Iterator[Hit]:
 def budgeted_environments(ctx: AuditContext) -> set[str]:
     """Environments with a Pulumi stack in the repository (infra/Pulumi.<env>.yaml).
 
-    scaffold's stacks give every environment an AWS Budgets budget (stacks/budget.py),
+    scaffold's stacks give every environment an AWS Budgets budget (scaffolder_stacks/budget.py),
     so a Pulumi stack per environment is taken as the guard rail being in place, as
     DATA006 does for backups. A hand-written Pulumi project with the same stack names
     passes too: the facts do not say whose program the stacks run.

@@ -20,8 +20,8 @@ import pulumi_aws as aws
 
 from scaffolder.aws_rules import naming
 from scaffolder.models import outputs_parameter_name
-from stacks._common import child
-from stacks.ci_policies import (
+from scaffolder_stacks._common import child
+from scaffolder_stacks.ci_policies import (
     common_statements,
     document,
     predeploy_snapshot_statements,
@@ -29,7 +29,7 @@ from stacks.ci_policies import (
 )
 
 if TYPE_CHECKING:
-    from stacks.environment import EnvironmentStack
+    from scaffolder_stacks.environment import EnvironmentStack
 
 GITHUB_OIDC_HOST = "token.actions.githubusercontent.com"
 GITHUB_AUDIENCE = "sts.amazonaws.com"

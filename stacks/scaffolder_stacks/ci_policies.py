@@ -1,4 +1,4 @@
-"""The permission policies of the two CI roles (stacks/ci_access.py).
+"""The permission policies of the two CI roles (scaffolder_stacks/ci_access.py).
 
 The deploy role (deploy.yml, rollback.yml) ships releases: images, task definitions,
 the migration task, static uploads, the release ledger, and the pre-migration RDS
@@ -17,7 +17,7 @@ import pulumi
 from scaffolder.models import RESTORE_METRIC_NAMESPACE
 
 if TYPE_CHECKING:
-    from stacks.ci_access import CiAccessArgs
+    from scaffolder_stacks.ci_access import CiAccessArgs
 
 SECRET_READ = [
     "secretsmanager:GetSecretValue",

@@ -3,7 +3,7 @@
 RDS rotates the managed master secret (every 7 days by default). ECS hands a task
 the secret's value once, at start, so new connections of running tasks fail from
 the rotation on. An EventBridge rule on Secrets Manager's RotationSucceeded event
-invokes a small Lambda (stacks/rotation_handler.py) that forces a new deployment
+invokes a small Lambda (scaffolder_stacks/rotation_handler.py) that forces a new deployment
 of each service; the replacement tasks start with the new password.
 
 Why this and not a role of the app's own (created by the migration step, with a
@@ -27,9 +27,9 @@ import pulumi
 import pulumi_aws as aws
 
 from scaffolder.aws_rules import naming
-from stacks._common import child
-from stacks.alarms import metric_alarm
-from stacks.service_parts import assume
+from scaffolder_stacks._common import child
+from scaffolder_stacks.alarms import metric_alarm
+from scaffolder_stacks.service_parts import assume
 
 HANDLER_FILE = Path(__file__).with_name("rotation_handler.py")
 HANDLER_MODULE = "rotation_handler"

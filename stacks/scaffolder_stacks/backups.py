@@ -11,9 +11,9 @@ import pulumi_aws as aws
 from scaffolder.aws_rules import naming
 from scaffolder.environment import catalog
 from scaffolder.models import RESTORE_METRIC_NAME, RESTORE_METRIC_NAMESPACE, BackupSpec
-from stacks._common import SecureBucket, SecureBucketArgs, account_bucket_name, child
-from stacks.alarms import metric_alarm
-from stacks.backup_copy import CopyVault, CopyVaultArgs
+from scaffolder_stacks._common import SecureBucket, SecureBucketArgs, account_bucket_name, child
+from scaffolder_stacks.alarms import metric_alarm
+from scaffolder_stacks.backup_copy import CopyVault, CopyVaultArgs
 
 CONTINUOUS_MAX_DAYS = 35  # AWS Backup's limit for continuous (PITR) recovery points
 

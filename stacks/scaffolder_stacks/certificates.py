@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import pulumi
 import pulumi_aws as aws
 
-from stacks._common import child
+from scaffolder_stacks._common import child
 
 CLOUDFRONT_CERTIFICATE_REGION = "us-east-1"
 

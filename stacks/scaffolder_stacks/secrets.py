@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from stacks._common import child
+from scaffolder_stacks._common import child
 
 TAG_VALUE_LIMIT = 256
 

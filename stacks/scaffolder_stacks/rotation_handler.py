@@ -4,7 +4,7 @@ ECS reads a task's secrets once, when the task starts, so after a rotation every
 running task still holds the old password and each connection it opens from then
 on is refused. A new deployment replaces the tasks, which start with the new one.
 
-This file is the Lambda's whole code (stacks/rotation.py ships it as is): the
+This file is the Lambda's whole code (scaffolder_stacks/rotation.py ships it as is): the
 standard library and the boto3 of the Lambda runtime only. The tests call
 `redeploy` with an ECS client built on moto.
 """

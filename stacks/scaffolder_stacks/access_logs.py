@@ -7,7 +7,7 @@ delivers as the log-delivery service principal (regions opened since August 2022
 and the documented form everywhere now) or, in older regions, as the region's ELB
 account: the policy allows both, on `<prefix>/AWSLogs/<account id>/` only.
 
-The load balancers are built by stacks/service.py; `enable_on_load_balancers` turns
+The load balancers are built by scaffolder_stacks/service.py; `enable_on_load_balancers` turns
 the logs on through a Pulumi transformation of the service component, so the ALB
 arguments live in one place (the bucket policy must exist before ELB checks it).
 """
@@ -20,7 +20,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from stacks._common import SecureBucket, SecureBucketArgs, account_bucket_name, child
+from scaffolder_stacks._common import SecureBucket, SecureBucketArgs, account_bucket_name, child
 
 LOG_DELIVERY = "logdelivery.elasticloadbalancing.amazonaws.com"
 LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from stacks._common import child
+from scaffolder_stacks._common import child
 
 # Every resource of an environment carries this tag (value "<project>-<env>"); the
 # budget counts only that cost once the tag is activated for cost allocation.

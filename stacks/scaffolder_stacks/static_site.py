@@ -9,10 +9,10 @@ import pulumi
 import pulumi_aws as aws
 
 from scaffolder.aws_rules import naming
-from stacks._common import SecureBucket, SecureBucketArgs, account_bucket_name, child
-from stacks.certificates import CLOUDFRONT_CERTIFICATE_REGION, validated_certificate
-from stacks.edge import app_behaviour, load_balancer_origin
-from stacks.spa_routing import spa_rewrite_function, viewer_request
+from scaffolder_stacks._common import SecureBucket, SecureBucketArgs, account_bucket_name, child
+from scaffolder_stacks.certificates import CLOUDFRONT_CERTIFICATE_REGION, validated_certificate
+from scaffolder_stacks.edge import app_behaviour, load_balancer_origin
+from scaffolder_stacks.spa_routing import spa_rewrite_function, viewer_request
 
 INITIAL_RELEASE = "initial"
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"  # AWS managed cache policy
@@ -27,7 +27,7 @@ class StaticSiteArgs:
     service_name: str
     tags: dict[str, str]
     force_destroy: bool = False
-    # The environment's policy (stacks/edge.py); None: AWS's managed SecurityHeadersPolicy.
+    # The environment's policy (edge.py); None: AWS's managed SecurityHeadersPolicy.
     headers_policy_id: pulumi.Input[str] | None = None
     # The API sharing this distribution (catalog.OneOrigin); None: the site alone.
     api: ApiRoute | None = None
@@ -44,7 +44,9 @@ class ApiRoute:
     load_balancer: aws.lb.LoadBalancer
     origin_secret: pulumi.Output[str]
     path_patterns: list[str]
-    keep_first_secret: bool = False  # generated at this run (stacks/edge.py, origin_secret)
+    keep_first_secret: bool = (
+        False  # generated at this run (scaffolder_stacks/edge.py, origin_secret)
+    )
 
 
 class StaticSite(pulumi.ComponentResource):

@@ -21,15 +21,15 @@ from scaffolder.models import (
     ServiceSpec,
     outputs_parameter_name,
 )
-from stacks._common import (
+from scaffolder_stacks._common import (
     SecureBucket,
     SecureBucketArgs,
     account_bucket_name,
     child,
     environment_key,
 )
-from stacks.access_logs import AccessLogBucket, AccessLogBucketArgs
-from stacks.alarms import (
+from scaffolder_stacks.access_logs import AccessLogBucket, AccessLogBucketArgs
+from scaffolder_stacks.alarms import (
     AlarmTopic,
     AlarmTopicArgs,
     DatabaseAlarms,
@@ -37,16 +37,16 @@ from stacks.alarms import (
     ServiceAlarms,
     ServiceAlarmsArgs,
 )
-from stacks.backups import Backups, BackupsArgs
-from stacks.budget import STACK_TAG, CostBudget, CostBudgetArgs
-from stacks.ci_access import environment_ci_access
-from stacks.database import Database, DatabaseArgs
-from stacks.edge import EnvironmentHttps
-from stacks.network import POSTGRES_PORT, Network, NetworkArgs
-from stacks.rotation import RotationRedeploy, RotationRedeployArgs
-from stacks.secrets import AppSecret, AppSecretArgs
-from stacks.service import ServerService, ServerServiceArgs
-from stacks.static_site import ApiRoute, StaticSite, StaticSiteArgs
+from scaffolder_stacks.backups import Backups, BackupsArgs
+from scaffolder_stacks.budget import STACK_TAG, CostBudget, CostBudgetArgs
+from scaffolder_stacks.ci_access import environment_ci_access
+from scaffolder_stacks.database import Database, DatabaseArgs
+from scaffolder_stacks.edge import EnvironmentHttps
+from scaffolder_stacks.network import POSTGRES_PORT, Network, NetworkArgs
+from scaffolder_stacks.rotation import RotationRedeploy, RotationRedeployArgs
+from scaffolder_stacks.secrets import AppSecret, AppSecretArgs
+from scaffolder_stacks.service import ServerService, ServerServiceArgs
+from scaffolder_stacks.static_site import ApiRoute, StaticSite, StaticSiteArgs
 
 # SSM's standard tier holds values up to 4 KB (free); the advanced tier 8 KB.
 STANDARD_PARAMETER_BYTES = 4096
@@ -126,7 +126,7 @@ class EnvironmentStack(pulumi.ComponentResource):
             opts=child(self),
         )
 
-        self.https = EnvironmentHttps(spec, prefix, self)  # stacks/edge.py
+        self.https = EnvironmentHttps(spec, prefix, self)  # scaffolder_stacks/edge.py
         self.network: Network | None = None
         if catalog.needs_network(spec):
             self.network = Network(

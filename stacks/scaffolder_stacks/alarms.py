@@ -8,7 +8,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from stacks._common import child
+from scaffolder_stacks._common import child
 
 # Rough max_connections at 80% for the default parameter group by instance memory.
 CONNECTION_THRESHOLDS = {"micro": 80, "small": 160, "medium": 320, "large": 640}

@@ -9,7 +9,7 @@ import pulumi_aws as aws
 
 from scaffolder.aws_rules import naming
 from scaffolder.models import DatabaseSpec
-from stacks._common import child
+from scaffolder_stacks._common import child
 
 MASTER_USERNAME = "app_admin"
 # The log groups RDS exports to (enabled_cloudwatch_logs_exports).

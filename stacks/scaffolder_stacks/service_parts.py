@@ -9,7 +9,7 @@ import pulumi_aws as aws
 
 from scaffolder.aws_rules import naming
 from scaffolder.models import ServiceSpec
-from stacks._common import child
+from scaffolder_stacks._common import child
 
 KEEP_IMAGES = 30
 

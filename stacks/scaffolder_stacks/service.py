@@ -11,9 +11,9 @@ import pulumi_aws as aws
 from scaffolder.aws_rules import naming
 from scaffolder.environment.catalog import DB_SECRET_KEYS
 from scaffolder.models import ServiceSpec
-from stacks import edge
-from stacks._common import child
-from stacks.service_parts import assume, cpu_autoscaling, lifecycle_policy
+from scaffolder_stacks import edge
+from scaffolder_stacks._common import child
+from scaffolder_stacks.service_parts import assume, cpu_autoscaling, lifecycle_policy
 
 # The first `scaffold up` runs before any image exists; deploy.yml pushes the
 # real image and registers the task definitions that follow.
@@ -42,7 +42,7 @@ class ServerServiceArgs:
     # PORT, HOST, NODE_ENV (catalog.plain_environment); PORT is the service's port.
     plain_environment: dict[str, str] = field(default_factory=dict)
     deletion_protection: bool = False
-    # HTTPS (stacks/edge.py): with a domain, on the load balancer; without one, CloudFront
+    # HTTPS (edge.py): with a domain, on the load balancer; without one, CloudFront
     # in front, with the environment's headers policy and origin secret.
     https: edge.HttpsArgs = field(default_factory=edge.HttpsArgs)
 
@@ -128,7 +128,7 @@ class ServerService(pulumi.ComponentResource):
         }
 
     def serve_behind(self, site_url: pulumi.Output[str]) -> None:
-        """Reached through the site's distribution (stacks/static_site.py, ApiRoute)."""
+        """Reached through the site's distribution (scaffolder_stacks/static_site.py, ApiRoute)."""
         self.site_url = site_url
 
     @property

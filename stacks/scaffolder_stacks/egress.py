@@ -12,7 +12,7 @@ import pulumi_aws as aws
 
 from scaffolder.aws_rules import naming
 from scaffolder.environment import catalog
-from stacks._common import child
+from scaffolder_stacks._common import child
 
 # Forward, and masquerade what leaves through the default route's interface. Runs
 # on every boot (cloud-init's user data runs once; the systemd unit keeps it).

@@ -17,8 +17,8 @@ import pulumi_aws as aws
 from scaffolder.aws_rules import naming
 from scaffolder.environment import catalog
 from scaffolder.models import EnvironmentSpec, ServiceSpec
-from stacks._common import child
-from stacks.certificates import validated_certificate
+from scaffolder_stacks._common import child
+from scaffolder_stacks.certificates import validated_certificate
 
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 HSTS = "max-age=63072000; includeSubDomains"  # two years

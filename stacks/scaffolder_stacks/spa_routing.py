@@ -14,7 +14,7 @@ import pulumi
 import pulumi_aws as aws
 
 from scaffolder.aws_rules import naming
-from stacks._common import child
+from scaffolder_stacks._common import child
 
 RUNTIME = "cloudfront-js-2.0"
 APP_SHELL = "/index.html"

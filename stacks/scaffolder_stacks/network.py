@@ -10,8 +10,8 @@ import pulumi_aws as aws
 
 from scaffolder.aws_rules import addressing, naming
 from scaffolder.models import NatMode
-from stacks import egress
-from stacks._common import child
+from scaffolder_stacks import egress
+from scaffolder_stacks._common import child
 
 POSTGRES_PORT = 5432
 ZONE_COUNT = addressing.ZONE_COUNT

@@ -16,7 +16,7 @@ import pulumi
 import pulumi_aws as aws
 
 from scaffolder.aws_rules import naming
-from stacks._common import child, key_policy
+from scaffolder_stacks._common import child, key_policy
 
 LOCK_MAX_RETENTION_DAYS = 365  # the longest a copy may be kept: room to raise retention
 
