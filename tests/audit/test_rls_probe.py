@@ -17,8 +17,8 @@ from scaffolder.audit.formats.json_report import report_schema
 from scaffolder.audit.rls_probe import ProbeOutcome, probe_repository
 from scaffolder.audit.rls_probe.result import OPERATIONS, ROLES
 from scaffolder.inspect import inspect_repository
+from scaffolder.local_postgres import EphemeralCluster, find_pg_tool
 from scaffolder.models import ReadinessReport
-from scaffolder.ops.pgcluster import EphemeralCluster, find_pg_tool
 from tests.support.prototypes import materialize
 
 REPO = Path(__file__).resolve().parents[2]

@@ -16,7 +16,7 @@ from scaffolder.audit.rls_probe.env import create_environment
 from scaffolder.audit.rls_probe.migrate import apply_migrations, migration_files
 from scaffolder.cli.app import main
 from scaffolder.inspect import inspect_repository
-from scaffolder.ops.pgcluster import EphemeralCluster, find_pg_tool
+from scaffolder.local_postgres import EphemeralCluster, find_pg_tool
 from tests.support.prototypes import materialize
 
 pytestmark = [

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from scaffolder.local_postgres import EphemeralCluster
 from scaffolder.models import ServiceOutputs, StackOutputs
-from scaffolder.ops.pgcluster import EphemeralCluster
 from tests.ops import pg
 
 REGION = "us-east-1"

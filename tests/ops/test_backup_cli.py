@@ -11,8 +11,8 @@ import pytest
 
 from scaffolder.cli.app import main
 from scaffolder.environment.spec import render_spec_yaml
+from scaffolder.local_postgres import EphemeralCluster
 from scaffolder.models import EnvironmentSpec, ExternalDatabaseSpec, StackOutputs
-from scaffolder.ops.pgcluster import EphemeralCluster
 from tests.ops.conftest import MotoProvider, restore_test_instance
 
 pytestmark = pytest.mark.postgres

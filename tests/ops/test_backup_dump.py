@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from scaffolder.local_postgres import EphemeralCluster
 from scaffolder.models import RESTORE_METRIC_NAME, RESTORE_METRIC_NAMESPACE, StackOutputs
 from scaffolder.ops.backup.external import run_dump, verify_dump
 from scaffolder.ops.backup.models import BackupManifest, VerificationReport
 from scaffolder.ops.backup.store import MANIFEST_SUFFIX
-from scaffolder.ops.pgcluster import EphemeralCluster
 from tests.ops import pg
 from tests.ops.conftest import Clock, MotoProvider
 

@@ -12,12 +12,12 @@ import psycopg
 import pytest
 
 from scaffolder.errors import CloudError
+from scaffolder.local_postgres import EphemeralCluster
 from scaffolder.models import StackOutputs
 from scaffolder.ops.backup.models import BackupManifest
 from scaffolder.ops.backup.rds import Waiting, restore_test_id, wait_for
 from scaffolder.ops.backup.snapshot import run_snapshot, verify_snapshot
 from scaffolder.ops.backup.sweep import sweep_restore_instances
-from scaffolder.ops.pgcluster import EphemeralCluster
 from tests.ops import pg
 from tests.ops.conftest import Clock, MotoProvider, restore_test_instance
 

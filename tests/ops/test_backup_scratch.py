@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from scaffolder.errors import CloudError, MissingToolError
+from scaffolder.local_postgres import EphemeralCluster, run_command
 from scaffolder.ops.backup.dump import password_env, pg_dump, pg_restore
-from scaffolder.ops.pgcluster import EphemeralCluster, run_command
 from tests.ops import pg
 
 pytestmark = pytest.mark.postgres

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from scaffolder.ops.pgcluster import find_pg_tool
+from scaffolder.local_postgres import find_pg_tool
 from tests.render.contexts import CONTEXTS, render
 from tests.support.tls_postgres import TlsPostgres, tls_postgres
 

@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from scaffolder.ops.pgcluster import EphemeralCluster
+from scaffolder.local_postgres import EphemeralCluster
 
 
 @dataclass

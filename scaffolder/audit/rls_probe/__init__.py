@@ -16,7 +16,7 @@ from scaffolder.audit.rls_probe.result import ProbeOutcome, TableResult
 from scaffolder.models import RepoFacts
 
 if TYPE_CHECKING:
-    from scaffolder.ops.pgcluster import EphemeralCluster
+    from scaffolder.local_postgres import EphemeralCluster
 
 __all__ = ["ProbeOutcome", "exposed_schemas", "probe_repository"]
 
@@ -54,7 +54,7 @@ def probe_repository(
     """
     from scaffolder.audit.rls_probe.migrate import migration_files
     from scaffolder.errors import ScaffoldError
-    from scaffolder.ops.pgcluster import EphemeralCluster, find_pg_tool
+    from scaffolder.local_postgres import EphemeralCluster, find_pg_tool
 
     files = migration_files(root, facts.supabase.project_dir)
     if not files:

@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, field, fields
 
 from scaffolder.errors import CheckFailed, InputError
+from scaffolder.local_postgres import Runner, run_command
 from scaffolder.ops.backup.checks import CONNECT_CHECK, RUN_INSIDE_VPC
 from scaffolder.ops.backup.models import BackupRunResult, SweepResult, VerificationReport
 from scaffolder.ops.backup.rds import Waiting
@@ -17,7 +18,6 @@ from scaffolder.ops.backup.report import summary
 from scaffolder.ops.backup.scratch import Connect, connect_postgres, parse_url
 from scaffolder.ops.clients import aws_errors
 from scaffolder.ops.context import OpsContext
-from scaffolder.ops.pgcluster import Runner, run_command
 
 
 @dataclass

@@ -17,8 +17,8 @@ from pathlib import Path
 from psycopg.conninfo import make_conninfo
 
 from scaffolder.errors import CloudError, MissingToolError
+from scaffolder.local_postgres import Runner, require_pg_tool
 from scaffolder.ops.backup.scratch import LOCK_TIMEOUT, with_network_defaults
-from scaffolder.ops.pgcluster import Runner, require_pg_tool
 
 
 @dataclass

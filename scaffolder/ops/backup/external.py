@@ -15,6 +15,7 @@ from pathlib import Path
 from psycopg import Error, IsolationLevel
 
 from scaffolder.errors import CloudError, InputError
+from scaffolder.local_postgres import Runner, run_command
 from scaffolder.models import StackOutputs
 from scaffolder.ops.backup import store
 from scaffolder.ops.backup.catalog import PLATFORM_SCHEMAS, read_facts
@@ -24,7 +25,6 @@ from scaffolder.ops.backup.models import BackupManifest, BackupRunResult, Verifi
 from scaffolder.ops.backup.report import finish, publish
 from scaffolder.ops.backup.scratch import Connect, connect_postgres, scratch_database
 from scaffolder.ops.clients import ClientProvider
-from scaffolder.ops.pgcluster import Runner, run_command
 
 Clock = Callable[[], datetime]
 

@@ -1,6 +1,6 @@
 """The scratch Postgres a dump is restored into.
 
-By default a local ephemeral cluster (pgcluster.EphemeralCluster) that lives only
+By default a local ephemeral cluster (local_postgres.EphemeralCluster) that lives only
 for the verification. With --target-url (a CI service container, a spare server)
 a fresh database is created there and dropped afterwards.
 """
@@ -17,7 +17,7 @@ from psycopg import Connection, sql
 from psycopg.conninfo import conninfo_to_dict
 
 from scaffolder.errors import CloudError, UsageError
-from scaffolder.ops.pgcluster import EphemeralCluster, Runner, run_command
+from scaffolder.local_postgres import EphemeralCluster, Runner, run_command
 
 Connect = Callable[[Mapping[str, str]], Connection[Any]]
 
