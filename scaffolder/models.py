@@ -78,6 +78,20 @@ class PackageManager(StrEnum):
     PIPENV = "pipenv"
 
 
+class RouteFacts(Model):
+    """Where a server's routes live and what a site requests (scaffolder/inspect/routes.py)."""
+
+    # server: the one first path segment all its routes and mounts share ("/api"), health
+    # checks aside; None when they spread out, or when routers are mounted without a prefix.
+    prefix: str | None = None
+    # server: a few of its top-level routes and mounts; site: the first path segments it
+    # requests on its own origin ("/api" for fetch("/api/x") or `${VITE_API_URL}/api/x`).
+    paths: list[str] = Field(default_factory=list)
+    unprefixed_routers: bool = False  # server: a router included with no prefix
+    # site: API base variables it falls back from when empty (`VITE_API_URL || "http://…"`).
+    fallback_vars: list[str] = Field(default_factory=list)
+
+
 class AppFacts(Model):
     name: str  # a slug: package.json name, pyproject name, or the folder name
     root: str  # folder relative to the repo root, "." for the root itself
@@ -115,6 +129,7 @@ class AppFacts(Model):
     has_tests: bool = False
     # Framework debug mode switched on unconditionally (Flask debug=True, Django DEBUG = True).
     debug_mode: list[Evidence] = Field(default_factory=list)
+    routes: RouteFacts = Field(default_factory=RouteFacts)
     evidence: list[Evidence] = Field(default_factory=list)
 
 
@@ -842,3 +857,10 @@ class InitContext(Model):
     sqlite_kept: bool = False
     # The Node version CI sets up for tools alone (the Supabase CLI): the default image's.
     tool_node_version: str = NODE_DEFAULT_EXACT
+    # An SPA and its API on one origin (scaffolder/init/one_origin.py), written into every
+    # environment's spec; None: not one static app and one server.
+    site_api: SiteApiSpec | None = None
+    # The site's API base variables (VITE_API_URL...): those the deploy builds with "" (same
+    # origin) once the API is under the site; the others need the site's own URL.
+    api_base_env_vars: list[str] = Field(default_factory=list)
+    same_origin_env_vars: list[str] = Field(default_factory=list)

@@ -83,7 +83,7 @@ def _render_status(report: EnvironmentStatus) -> None:
             if release
             else "unknown"
         )
-        plain(f"  {svc.name}: {label}; live {svc.live or '-'}")
+        plain(f"  {svc.name} {svc.url}: {label}; live {svc.live or '-'}")
     for alarm in report.alarms:
         plain(f"  ALARM {alarm.name}: {alarm.reason}")
     backup = report.last_backup

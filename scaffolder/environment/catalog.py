@@ -93,8 +93,8 @@ def origin_notes(spec: EnvironmentSpec) -> list[str]:
         ]
     why = pair.reason or "site_api.path is not set"
     return [
-        f"{pair.site} and {pair.api} keep two CloudFront distributions: {why}. "
-        f"Set site_api.path once {pair.api}'s routes live under one prefix such as /api."
+        f"{pair.site} and {pair.api} keep two CloudFront distributions: {why}. The site "
+        f"calls {pair.api} on another origin (CORS); site_api.path (such as /api) joins them."
     ]
 
 

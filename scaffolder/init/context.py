@@ -19,6 +19,7 @@ from scaffolder.init.apps import runner, template_app
 from scaffolder.init.envnames import owner_supplied
 from scaffolder.init.models import InitAnswers
 from scaffolder.init.node_plan import finish_apps
+from scaffolder.init.one_origin import api_base_vars, same_origin_vars, site_api_spec
 from scaffolder.init.python_apps import python_runtime
 from scaffolder.init.safe_names import check_safe_for_templates
 from scaffolder.init.template_decisions import with_template_decisions
@@ -115,6 +116,9 @@ def build_context(
         gitignore_additions=list(GITIGNORE_ADDITIONS),
         sqlite_kept=keeps_sqlite(facts),
     )
+    context.site_api = site_api_spec(facts, {a.root: a.name for a in apps})
+    context.api_base_env_vars = api_base_vars(public_vars)
+    context.same_origin_env_vars = same_origin_vars(facts, context.site_api, public_vars)
     context = with_template_decisions(context)
     check_safe_for_templates(context)  # before any of it reaches a template or a spec
     context.environment_specs = environment_specs(context, answers)
@@ -253,7 +257,7 @@ def environment_specs(context: InitContext, answers: InitAnswers) -> dict[str, s
                 external_provider=external,
                 alarm_email=answers.alarm_email or None,
                 github_repository=answers.github_repository or None,
-            )
+            ).model_copy(update={"site_api": context.site_api})
         )
         for env in answers.environments
     }

@@ -32,6 +32,7 @@ from scaffolder.inspect.index import RepoIndex
 from scaffolder.inspect.manifests import parse_manifests
 from scaffolder.inspect.migrations import detect_migrations
 from scaffolder.inspect.production import detect_production
+from scaffolder.inspect.routes import attach_routes
 from scaffolder.inspect.walk import Reader, walk_repository
 from scaffolder.inspect.workflow_audit import Audit, start_audit_workflows
 from scaffolder.models import LockfileDrift, RepoFacts, ScanWarning, SecretFinding, WarningKind
@@ -158,6 +159,7 @@ def _detect(facts: RepoFacts, index: RepoIndex) -> None:
     w.extend(problems)
     _guarded(w, "app detail", lambda: attach_app_facts(facts.apps, production, index), None)
     _guarded(w, "debug mode", lambda: debug_modes(facts.apps, index), None)
+    _guarded(w, "routes", lambda: attach_routes(facts.apps, index), None)
     facts.production.environments = _guarded(w, "environment", lambda: environments(index), [])
 
 

@@ -28,6 +28,7 @@ BACKUP_MAX_AGE_DAYS = 2  # daily backups: older than two days means the schedule
 class ServiceStatus(Model):
     name: str
     shape: Literal["server", "static"]
+    url: str = ""  # https; an SPA and its API on one origin share it
     live: str | None = None  # task definition ARN or CloudFront origin path
     release: ReleaseRecord | None = None  # the ledger record of what is live
 
@@ -70,7 +71,7 @@ def _services(ctx: OpsContext, status: EnvironmentStatus) -> None:
         records = ledger.for_service(svc.name)
         record = next((r for r in reversed(records) if matches(r, live)), None)
         status.services.append(
-            ServiceStatus(name=svc.name, shape=svc.shape, live=live, release=record)
+            ServiceStatus(name=svc.name, shape=svc.shape, url=svc.url, live=live, release=record)
         )
         if record is None:
             status.problems.append(

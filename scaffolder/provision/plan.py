@@ -252,7 +252,8 @@ def price_graph(graph: ResourceGraph, spec: EnvironmentSpec, p: cost.PriceTable)
         resources=planned,
         monthly_total_usd=cost.total([line for r in planned for line in r.cost_lines]),
         notes=notes,
-        endpoints=[str(s.get("url")) for s in graph.outputs.get("services", [])],
+        # An SPA and its API on one origin share one URL: shown once.
+        endpoints=list(dict.fromkeys(str(s.get("url")) for s in graph.outputs.get("services", []))),
     )
 
 

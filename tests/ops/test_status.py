@@ -72,6 +72,7 @@ def test_a_healthy_environment(world: World) -> None:
     assert web.release is not None and web.release.release_id == "b-2"
     assert site.release is not None and site.release.release_id == "s-3"
     assert site.live == "/releases/s-3"
+    assert (web.url, site.url) == ("https://web", "https://site")
     assert status.last_backup is not None and status.last_backup.kind == "dump"
     assert status.last_backup.location.endswith("20260122T030000Z.manifest.json")
     assert status.last_verification is not None

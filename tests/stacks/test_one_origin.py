@@ -20,6 +20,7 @@ import pytest
 from scaffolder.environment import catalog
 from scaffolder.models import EnvironmentSpec, ServiceSpec, SiteApiSpec, StackOutputs
 from scaffolder.provision.mockrun import ResourceGraph
+from scaffolder.provision.plan import plan_spec
 from scaffolder_stacks.spa_routing import SPA_REWRITE_JS
 from tests.stacks import graph_checks
 from tests.stacks.graphs import graph_for
@@ -244,3 +245,11 @@ def test_the_spa_function_rewrites_routes_and_leaves_files(
     tmp_path: Path, uri: str, served: str
 ) -> None:
     assert _rewritten(tmp_path, uri) == served
+
+
+def test_plan_prices_one_origin_as_two_and_names_the_functions_usage() -> None:
+    merged, separate = plan_spec(spa_and_api()), plan_spec(spa_and_api(path=None))
+    # Distributions and functions are billed by use only: the monthly line is the same.
+    assert merged.monthly_total_usd == separate.monthly_total_usd > 0
+    assert any("CloudFront requests and functions" in note for note in merged.notes)
+    assert len(merged.endpoints) == 1 and len(separate.endpoints) == 2
