@@ -3,7 +3,8 @@
 Each role trusts one GitHub environment of one repository, and only jobs of its own
 workflows on the default branch: the trust policy requires GitHub's `sub` claim
 (`repo:<owner>/<repo>:environment:<env>`) and its `job_workflow_ref` claim
-(`<owner>/<repo>/.github/workflows/<file>@refs/heads/<default branch>`), a claim
+(`<owner>/<repo>/.github/workflows/<file>@refs/heads/<default branch>`; for a job of a
+reusable workflow, the called file, at the caller's ref when called locally), a claim
 AWS STS has validated for GitHub's provider since January 2026. A branch whose
 workflow says `environment: staging` gets no credentials, nor does another workflow
 file on the default branch; no change to the repository's OIDC settings is needed.
@@ -36,8 +37,11 @@ GITHUB_AUDIENCE = "sts.amazonaws.com"
 
 
 # The workflow files whose jobs may assume each role (templates/template/.github/workflows).
-# A reusable workflow's jobs carry the called file in job_workflow_ref: list it here.
-DEPLOY_WORKFLOWS = ("deploy.yml", "rollback.yml")
+# A reusable workflow's jobs carry the called file in job_workflow_ref (GitHub's "Using
+# OpenID Connect with reusable workflows"): every environment's deploy job is a job of
+# deploy-environment.yml, which deploy.yml calls. deploy.yml's own job is the build job,
+# which pushes with the deploy role of the first environment a ref deploys.
+DEPLOY_WORKFLOWS = ("deploy.yml", "deploy-environment.yml", "rollback.yml")
 VERIFY_WORKFLOWS = ("backup-verify.yml",)
 
 
@@ -81,6 +85,7 @@ class CiAccessArgs:
     role_name: str
     repository: str  # owner/name
     environment: str  # GitHub environment name
+    project: str  # the scaffold:project tag of the repositories it may promote images from
     tags: dict[str, str]
     kms_key_arn: pulumi.Input[str]
     bucket_arns: list[pulumi.Input[str]]  # site, artifacts and backup buckets
@@ -212,6 +217,25 @@ class CiAccess(pulumi.ComponentResource):
                     "Action": "ecr:GetAuthorizationToken",
                     "Resource": "*",
                 },
+                # Build once, promote by digest: the image this environment deploys may
+                # have been pushed to another environment's repository of the project (in
+                # this account); the deploy job copies it here by digest (deploy.jinja).
+                {
+                    "Sid": "EcrReadPromotedImages",
+                    "Effect": "Allow",
+                    "Resource": identity.account_id.apply(
+                        lambda a: f"arn:aws:ecr:*:{a}:repository/*"
+                    ),
+                    "Action": [
+                        "ecr:BatchCheckLayerAvailability",
+                        "ecr:BatchGetImage",
+                        "ecr:DescribeImages",
+                        "ecr:GetDownloadUrlForLayer",
+                    ],
+                    "Condition": {
+                        "StringEquals": {"aws:ResourceTag/scaffold:project": args.project}
+                    },
+                },
                 {
                     "Sid": "EcrPush",
                     "Effect": "Allow",
@@ -301,6 +325,7 @@ def environment_ci_access(
             role_name=naming.physical_name(naming.IAM_ROLE, prefix, "deploy"),
             repository=ci.github_repository,
             environment=ci.github_environment,
+            project=spec.project,
             tags=tags,
             kms_key_arn=stack.key.arn,
             bucket_arns=buckets,

@@ -1,8 +1,9 @@
-"""A recording fake for the `aws` and `docker` commands the deploy steps call.
+"""A recording fake for the `aws`, `docker` and `skopeo` commands the deploy steps call.
 
 `install(bin_dir, responses)` writes executables that append their argv (and the
 content of any file:// argument) to calls.jsonl and print a canned answer chosen
-by the longest matching argument prefix. Nothing leaves the machine.
+by the longest matching argument prefix; `failures` maps whole command lines to
+the exit status they fail with. Nothing leaves the machine.
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ if "--password-stdin" in args:  # like docker login: read what the pipe sends
 files = {{a: Path(a[7:]).read_text() for a in args if a.startswith("file://")}}
 with open(here / "calls.jsonl", "a") as log:
     log.write(json.dumps({{"cmd": {name!r}, "args": args, "files": files}}) + "\\n")
+line = " ".join([{name!r}, *args])
+failures = json.loads((here / "failures.json").read_text())
+if line in failures:
+    sys.exit(failures[line])
 responses = json.loads((here / "responses.json").read_text())
 best = max((k for k in responses if ({name!r} + " " + " ".join(args)).startswith(k)),
            key=len, default=None)
@@ -30,11 +35,14 @@ if best is not None:
 """
 
 
-def install(bin_dir: Path, responses: dict[str, object]) -> Path:
-    """Create fake `aws` and `docker` in bin_dir; returns the calls.jsonl path."""
+def install(
+    bin_dir: Path, responses: dict[str, object], failures: dict[str, int] | None = None
+) -> Path:
+    """Create fake `aws`, `docker` and `skopeo` in bin_dir; returns the calls.jsonl path."""
     bin_dir.mkdir(parents=True, exist_ok=True)
     (bin_dir / "responses.json").write_text(json.dumps(responses))
-    for name in ("aws", "docker"):
+    (bin_dir / "failures.json").write_text(json.dumps(failures or {}))
+    for name in ("aws", "docker", "skopeo"):
         exe = bin_dir / name
         exe.write_text(_SCRIPT.format(python=sys.executable, state=str(bin_dir), name=name))
         exe.chmod(0o755)

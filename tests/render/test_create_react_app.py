@@ -25,7 +25,7 @@ def test_cra_client_deploys_its_build_folder(tmp_path: Path) -> None:
     )
     scaffold_init(repo)
     assert not list(repo.glob("Dockerfile*"))
-    job = wm.load(repo / ".github/workflows/deploy.yml")["jobs"]["deploy-prod"]
+    job = wm.deploy_job(repo)
     upload = wm.steps(job)[wm.index_of(job, "upload the site")]
     assert upload["env"]["SITE_DIR"] == "build"
     build = wm.steps(job)[wm.index_of(job, "build the site")]

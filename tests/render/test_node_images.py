@@ -15,6 +15,7 @@ from scaffolder.init.models import InitAnswers
 from scaffolder.inspect import inspect_repository
 from scaffolder.models import InitContext
 from tests.render import contexts
+from tests.render import workflow_model as wm
 from tests.support.prototypes import materialize
 
 
@@ -75,10 +76,12 @@ def test_migration_tool_in_dev_dependencies_runs_from_a_migrate_stage(tmp_path: 
     )
     assert "FROM build AS pruned\nRUN pnpm prune --prod" in docker
     assert "COPY --from=pruned --chown=node:node /app ./" in docker
-    deploy = yaml.safe_load((out / ".github/workflows/deploy.yml").read_text())
-    steps = deploy["jobs"]["deploy-dev"]["steps"]
-    build = next(s for s in steps if s["name"].endswith("build the image"))
+    build_steps = wm.build_job(out)["steps"]
+    build = next(s for s in build_steps if s["name"].endswith("build the image"))
     assert "--target migrate" in build["run"] and ":${GITHUB_SHA}-migrate" in build["run"]
+    pushed = next(s for s in build_steps if s["name"].endswith("push the image"))
+    assert 'migrate_digest=$(push_digest "$GITHUB_SHA-migrate")' in pushed["run"]
+    steps = wm.deploy_job(out)["steps"]
     push = next(s for s in steps if "register its task definition" in s["name"])
     assert '"$family-migrate"' in push["run"] and "migrate_task_definition=" in push["run"]
     migrate_step = next(s for s in steps if s["name"].startswith("Migrate the database"))

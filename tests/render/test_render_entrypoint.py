@@ -159,7 +159,7 @@ def test_rds_images_run_through_the_entrypoint(rendered: dict[str, Path], name: 
     assert stage.index(copy) < stage.index(next(ln for ln in stage if ln.startswith("USER ")))
     assert (rendered[name] / app.root / "scaffold-entrypoint.sh").is_file()
     # The one-off migration task overrides the command only, so it runs through the script.
-    deploy = (rendered[name] / ".github/workflows/deploy.yml").read_text()
+    deploy = (rendered[name] / ".github/workflows/deploy-environment.yml").read_text()
     assert "containerOverrides" in deploy and "entryPoint" not in deploy
 
 

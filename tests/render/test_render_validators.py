@@ -29,7 +29,7 @@ def _dockerfiles(rendered: dict[str, Path]) -> list[Path]:
 def test_every_context_renders_its_workflows(rendered: dict[str, Path]) -> None:
     for name, root in rendered.items():
         names = {p.name for p in (root / ".github" / "workflows").iterdir()}
-        assert {"ci.yml", "deploy.yml", "rollback.yml"} <= names, name
+        assert {"ci.yml", "deploy.yml", "deploy-environment.yml", "rollback.yml"} <= names, name
         database = CONTEXTS[name]().database
         assert ("backup-verify.yml" in names) == (database != "none"), name
 
@@ -50,8 +50,9 @@ def test_actionlint_is_clean(rendered: dict[str, Path]) -> None:
     # deploy.yml (the one that varies most) of contexts that take the other branches
     # (Supabase static site, no staging, no database).
     chosen = sorted(rendered["monorepo"].glob(".github/workflows/*.yml")) + [
-        rendered[k] / ".github/workflows/deploy.yml"
+        rendered[k] / ".github/workflows" / name
         for k in ("vite_supabase", "django", "streamlit", "remix_berry")
+        for name in ("deploy.yml", "deploy-environment.yml")
     ]
     assert validators.actionlint(chosen) == []
 

@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -55,13 +56,21 @@ def test_least_privilege_permissions(rendered: dict[str, Path]) -> None:
         workflow = wm.load(path)
         assert workflow["permissions"] == {"contents": "read"}, path
         for name, job in workflow["jobs"].items():
-            assumes_role = any(
-                "configure-aws-credentials" in str(s.get("uses", "")) for s in wm.steps(job)
-            )
+            if "uses" in job:  # a call: the called workflow's job asks for the token
+                called = wm.load(path.parent / Path(job["uses"]).name)
+                assumes_role = any(
+                    "configure-aws-credentials" in str(s.get("uses", ""))
+                    for called_job in called["jobs"].values()
+                    for s in wm.steps(called_job)
+                )
+            else:
+                assumes_role = any(
+                    "configure-aws-credentials" in str(s.get("uses", "")) for s in wm.steps(job)
+                )
+                if assumes_role:
+                    assert job.get("environment"), f"{path}:{name}: OIDC job without an environment"
             id_token = job.get("permissions", {}).get("id-token")
             assert (id_token == "write") == assumes_role, f"{path}:{name}"
-            if assumes_role:
-                assert job.get("environment"), f"{path}:{name}: OIDC job without an environment"
 
 
 def test_checkout_never_keeps_the_token(rendered: dict[str, Path]) -> None:
@@ -88,49 +97,95 @@ def test_server_deploy_order(rendered: dict[str, Path], name: str) -> None:
     for job in tests:  # the very same checks run before any deploy
         assert jobs[job] == ci[job]
     assert deploy["concurrency"]["cancel-in-progress"] is False
+    build = jobs["build"]
+    assert build["needs"] == tests
+    # The build job pushes to the first environment this ref deploys, with its deploy role.
+    first = "${{ github.ref == 'refs/heads/main' && 'staging' || 'dev' }}"
+    assert build["environment"] == build["env"]["DEPLOY_ENV"] == first
+    assert build["outputs"]["images"] == "${{ steps.images.outputs.images }}"
+    made = wm.index_of(build, "build the image")
+    assert made < wm.index_of(build, "Configure AWS credentials") < wm.index_of(build, "push")
     staging, prod = jobs["deploy-staging"], jobs["deploy-prod"]
     assert staging["if"] == "github.ref == 'refs/heads/main'"
-    assert staging["needs"] == tests
-    assert prod["needs"] == [*tests, "deploy-staging"]
-    assert prod["environment"] == "prod"
-    for job in (staging, prod):
-        build = wm.index_of(job, "build the image")
-        creds = wm.index_of(job, "Configure AWS credentials")
-        push = wm.index_of(job, "push the image")
-        migrate = wm.index_of(job, "Migrate the database")
-        shift = wm.index_of(job, "shift traffic")
-        smoke = wm.index_of(job, "Smoke-test")
-        assert build < creds < push < migrate < shift < smoke
-        rollback = wm.steps(job)[wm.index_of(job, "Roll back")]
-        assert rollback["if"] == "failure() && steps.smoke.outcome == 'failure'"
-        assert rollback["run"].startswith('scaffold rollback "$DEPLOY_ENV" --yes')
-        migrate_step = wm.steps(job)[migrate]
-        ctx = CONTEXTS[name]()
-        assert migrate_step["env"]["MIGRATE_COMMAND"] == ctx.migrations[0].deploy_command
-        assert "aws ecs run-task" in migrate_step["run"]
-    backup = wm.index_of(prod, "Back up the database")
-    assert backup < wm.index_of(prod, "Migrate the database")
+    assert staging["needs"] == ["build"]
+    assert prod["needs"] == ["build", "deploy-staging"]
+    for env, job in (("staging", staging), ("prod", prod)):
+        assert job["uses"] == "./.github/workflows/deploy-environment.yml"
+        assert job["with"] == {
+            "environment": env,
+            "images": "${{ needs.build.outputs.images }}",
+        }
+    job = wm.deploy_job(rendered[name])
+    assert job["environment"] == job["env"]["DEPLOY_ENV"] == "${{ inputs.environment }}"
+    assert not any("build the image" in n for n in wm.step_names(job))
+    assert "docker build" not in "\n".join(str(s.get("run", "")) for s in wm.steps(job))
+    creds = wm.index_of(job, "Configure AWS credentials")
+    promote = wm.index_of(job, "promote the built image by digest")
+    migrate = wm.index_of(job, "Migrate the database")
+    shift = wm.index_of(job, "shift traffic")
+    smoke = wm.index_of(job, "Smoke-test")
+    assert creds < promote < migrate < shift < smoke
+    rollback = wm.steps(job)[wm.index_of(job, "Roll back")]
+    assert rollback["if"] == "failure() && steps.smoke.outcome == 'failure'"
+    assert rollback["run"].startswith('scaffold rollback "$DEPLOY_ENV" --yes')
+    migrate_step = wm.steps(job)[migrate]
+    ctx = CONTEXTS[name]()
+    assert migrate_step["env"]["MIGRATE_COMMAND"] == ctx.migrations[0].deploy_command
+    assert "aws ecs run-task" in migrate_step["run"]
+    backup = wm.index_of(job, "Back up the database")
+    assert wm.steps(job)[backup]["if"] == "inputs.environment == 'prod'"
+    assert backup < migrate
     # RDS is private: the pre-migration backup is a snapshot through the AWS API.
-    assert "aws rds create-db-snapshot" in wm.steps(prod)[backup]["run"]
-    assert "scaffold backup run" not in wm.steps(prod)[backup]["run"]
-    assert not any("Back up" in n for n in wm.step_names(staging))
+    assert "aws rds create-db-snapshot" in wm.steps(job)[backup]["run"]
+    assert "scaffold backup run" not in wm.steps(job)[backup]["run"]
+
+
+def test_each_environment_calls_the_one_reusable_workflow(rendered: dict[str, Path]) -> None:
+    for name, root in rendered.items():
+        deploy = wm.load(root / ".github/workflows/deploy.yml")
+        environments = list(CONTEXTS[name]().environment_specs)
+        calls = {
+            job_id: job
+            for job_id, job in deploy["jobs"].items()
+            if job.get("uses") == "./.github/workflows/deploy-environment.yml"
+        }
+        assert sorted(job["with"]["environment"] for job in calls.values()) == sorted(
+            environments
+        ), name
+        assert set(calls) == {f"deploy-{env}" for env in environments}, name
+        # Only the build job pushes an image (the CI jobs build theirs to test it, and
+        # throw it away); the environments' workflow builds none.
+        for job_id, job in deploy["jobs"].items():
+            runs = "\n".join(str(s.get("run", "")) for s in wm.steps(job))
+            if "docker push" in runs:
+                assert job_id == "build", name
+        called = wm.load(root / ".github/workflows/deploy-environment.yml")
+        assert "docker build" not in "\n".join(wm.run_blocks(called)), name
+        servers = [a for a in CONTEXTS[name]().apps if a.shape == "server"]
+        assert ("build" in deploy["jobs"]) == bool(servers), name
 
 
 def test_dev_deploys_from_branches_only_when_staging_exists(rendered: dict[str, Path]) -> None:
     deploy = wm.load(rendered["express_pg"] / ".github/workflows/deploy.yml")
     assert deploy["on"]["push"]["branches"] == ["**"]
     assert deploy["jobs"]["deploy-dev"]["if"] == "github.ref != 'refs/heads/main'"
-    # django: dev + prod only, no staging: prod follows CI directly.
+    # django: dev + prod only, no staging: prod follows the build directly, which pushes
+    # to prod's repository on main (its deploy role: prod's reviewers approve the build).
     django = wm.load(rendered["django"] / ".github/workflows/deploy.yml")
-    assert django["jobs"]["deploy-prod"]["needs"] == ["app-mysite"]
+    assert django["jobs"]["deploy-prod"]["needs"] == ["build"]
+    assert django["jobs"]["build"]["needs"] == ["app-mysite"]
+    first = "${{ github.ref == 'refs/heads/main' && 'prod' || 'dev' }}"
+    assert django["jobs"]["build"]["environment"] == first
     assert "deploy-staging" not in django["jobs"]
 
 
 def test_static_supabase_deploy(rendered: dict[str, Path]) -> None:
     deploy = wm.load(rendered["vite_supabase"] / ".github/workflows/deploy.yml")
     assert set(deploy["jobs"]) == {"app-site", "deploy-staging", "deploy-prod"}
-    job = deploy["jobs"]["deploy-prod"]
-    text = "\n".join(wm.run_blocks(deploy))
+    assert deploy["jobs"]["deploy-prod"]["needs"] == ["app-site", "deploy-staging"]
+    job = wm.deploy_job(rendered["vite_supabase"])
+    called = rendered["vite_supabase"] / ".github/workflows/deploy-environment.yml"
+    text = "\n".join(wm.run_blocks(wm.load(called)))
     assert "docker" not in text
     supabase = wm.steps(job)[wm.index_of(job, "Supabase")]
     assert supabase["env"]["SUPABASE_PROJECT_REF"] == "${{ secrets.SUPABASE_PROJECT_REF }}"
@@ -193,7 +248,7 @@ def test_ci_runs_each_apps_commands(rendered: dict[str, Path]) -> None:
 @pytest.mark.skipif(shutil.which("jq") is None, reason="jq is not installed")
 def test_release_records_match_the_ledger_model(rendered: dict[str, Path], tmp_path: Path) -> None:
     """Run the deploy job's own ledger helper with a fake `aws` and read what it wrote."""
-    job = wm.load(rendered["monorepo"] / ".github/workflows/deploy.yml")["jobs"]["deploy-prod"]
+    job = wm.deploy_job(rendered["monorepo"])
     helper = wm.steps(job)[wm.index_of(job, "ledger helpers")]["run"]
     record = wm.steps(job)[wm.index_of(job, "Record the releases as healthy")]
     fake_bin = tmp_path / "bin"
@@ -282,8 +337,8 @@ def deploy_env(tmp_path: Path) -> dict[str, str]:
     }
 
 
-def _prod_job(rendered: dict[str, Path]) -> dict[str, object]:
-    return wm.load(rendered["monorepo"] / ".github/workflows/deploy.yml")["jobs"]["deploy-prod"]
+def _prod_job(rendered: dict[str, Path]) -> dict[str, Any]:
+    return wm.deploy_job(rendered["monorepo"])
 
 
 @pytest.mark.skipif(shutil.which("jq") is None, reason="jq is not installed")
@@ -360,10 +415,46 @@ def test_migration_task_runs_before_traffic_and_its_failure_stops_the_deploy(
     assert any(c["args"][:3] == ["ecs", "wait", "tasks-stopped"] for c in fake_cli.calls(log))
 
 
+BUILT_REPO = "123.dkr.ecr.eu-west-1.amazonaws.com/mono-staging-server"
+PROD_REPO = "123.dkr.ecr.eu-west-1.amazonaws.com/mono-prod-server"
+DIGEST = "sha256:" + "b" * 64
+
+
 @pytest.mark.skipif(shutil.which("jq") is None, reason="jq is not installed")
-def test_image_is_pushed_and_registered_by_digest(
+def test_the_build_job_pushes_once_and_hands_on_the_digest(
     rendered: dict[str, Path], deploy_env: dict[str, str], tmp_path: Path
 ) -> None:
+    job = wm.build_job(rendered["monorepo"])
+    outputs = {"services": [{"name": "server", "ecr_repository_url": BUILT_REPO}]}
+    (tmp_path / "outputs.json").write_text(json.dumps(outputs))
+    log = fake_cli.install(
+        tmp_path / "bin",
+        {"aws ecr get-login-password": "token", "aws ecr describe-images": DIGEST + "\n"},
+    )
+    push = wm.steps(job)[wm.index_of(job, "server: push the image")]
+    hand_over = wm.steps(job)[wm.index_of(job, "Hand the digests")]
+    for step in (push, hand_over):
+        proc = _run_step(step["run"], {**deploy_env, **step.get("env", {})})
+        assert proc.returncode == 0, proc.stderr
+    docker = [c["args"] for c in fake_cli.calls(log) if c["cmd"] == "docker"]
+    # The recording fake answers every describe-images: the tag "exists", so nothing is pushed
+    # again (tags are immutable; a re-run keeps the commit's first image).
+    assert not any(args[0] == "push" for args in docker)
+    images = (tmp_path / "github_output").read_text().strip().removeprefix("images=")
+    assert json.loads(images) == {
+        "server": {"repository": BUILT_REPO, "digest": DIGEST, "migrate_digest": None}
+    }
+
+
+def _promote(
+    rendered: dict[str, Path],
+    deploy_env: dict[str, str],
+    tmp_path: Path,
+    built: str,
+    prod_holds: str = DIGEST,
+) -> tuple[subprocess.CompletedProcess[str], list[dict[str, Any]]]:
+    """Run prod's promote step for an image the build job pushed to `built`; prod's
+    repository answers `prod_holds` once the image is there (a fake for the copy)."""
     job = _prod_job(rendered)
     current = {
         "taskDefinitionArn": "arn:aws:ecs:eu-west-1:1:task-definition/mono-prod-server:7",
@@ -377,39 +468,85 @@ def test_image_is_pushed_and_registered_by_digest(
         "registeredBy": "someone",
         "cpu": "256",
     }
-    digest = "sha256:" + "b" * 64
+    lookup = (
+        "aws ecr describe-images --repository-name mono-prod-server"
+        f" --image-ids imageDigest={DIGEST}"
+    )
     log = fake_cli.install(
         tmp_path / "bin",
         {
             "aws ecr get-login-password": "token",
-            "aws ecr describe-images": digest + "\n",
+            "aws ecr describe-images": prod_holds + "\n",
             "aws ecs describe-task-definition": current,
             "aws ecs register-task-definition": f"{current['taskDefinitionArn'][:-1]}8\n",
         },
+        # Before the copy, prod's repository does not hold the digest yet.
+        failures={lookup: 254} if built != PROD_REPO else {},
     )
-    step = wm.steps(job)[wm.index_of(job, "push the image")]
-    proc = _run_step(step["run"], {**deploy_env, **step["env"]})
-    assert proc.returncode == 0, proc.stderr
-    repo = "123.dkr.ecr.eu-west-1.amazonaws.com/mono-prod-server"
-    docker = [c["args"] for c in fake_cli.calls(log) if c["cmd"] == "docker"]
-    assert ["push", f"{repo}:{deploy_env['GITHUB_SHA']}"] in docker
-    register = next(
-        c for c in fake_cli.calls(log) if c["args"][:2] == ["ecs", "register-task-definition"]
-    )
+    helper = wm.steps(job)[wm.index_of(job, "ledger helpers")]["run"]
+    step = wm.steps(job)[wm.index_of(job, "promote the built image")]
+    images = {"server": {"repository": built, "digest": DIGEST, "migrate_digest": None}}
+    env = {**deploy_env, **step["env"], "IMAGES": json.dumps(images)}
+    assert _run_step(helper, env).returncode == 0
+    return _run_step(step["run"], env), fake_cli.calls(log)
+
+
+def _registered_image(calls: list[dict[str, Any]], tmp_path: Path) -> str:
+    register = next(c for c in calls if c["args"][:2] == ["ecs", "register-task-definition"])
     sent = json.loads(next(iter(register["files"].values())))
-    assert sent["containerDefinitions"][0]["image"] == f"{repo}@{digest}"
     assert not {"taskDefinitionArn", "revision", "status", "registeredAt"} & set(sent)
     assert sent["cpu"] == "256"
     outputs = (tmp_path / "github_output").read_text()
-    assert f"digest={digest}" in outputs
+    assert f"digest={DIGEST}" in outputs
     assert "task_definition=arn:aws:ecs:eu-west-1:1:task-definition/mono-prod-server:8" in outputs
+    return str(sent["containerDefinitions"][0]["image"])
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="jq is not installed")
+def test_an_environment_deploys_the_built_digest_without_building(
+    rendered: dict[str, Path], deploy_env: dict[str, str], tmp_path: Path
+) -> None:
+    proc, calls = _promote(rendered, deploy_env, tmp_path, PROD_REPO)
+    assert proc.returncode == 0, proc.stderr
+    assert not [c for c in calls if c["cmd"] in ("docker", "skopeo")]  # nothing built or copied
+    assert _registered_image(calls, tmp_path) == f"{PROD_REPO}@{DIGEST}"
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="jq is not installed")
+def test_an_image_built_for_another_environment_is_copied_by_digest(
+    rendered: dict[str, Path], deploy_env: dict[str, str], tmp_path: Path
+) -> None:
+    proc, calls = _promote(rendered, deploy_env, tmp_path, BUILT_REPO)
+    assert proc.returncode == 0, proc.stderr
+    (copy,) = [c["args"] for c in calls if c["cmd"] == "skopeo"]
+    assert copy == [
+        "copy",
+        "--all",
+        "--preserve-digests",
+        f"docker://{BUILT_REPO}@{DIGEST}",
+        f"docker://{PROD_REPO}:{deploy_env['GITHUB_SHA']}",
+    ]
+    logins = [c["args"][-1] for c in calls if c["cmd"] == "docker" and c["args"][0] == "login"]
+    assert logins == [PROD_REPO.partition("/")[0], BUILT_REPO.partition("/")[0]]
+    assert _registered_image(calls, tmp_path) == f"{PROD_REPO}@{DIGEST}"
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="jq is not installed")
+def test_a_copy_that_changed_the_digest_stops_the_deploy(
+    rendered: dict[str, Path], deploy_env: dict[str, str], tmp_path: Path
+) -> None:
+    other = "sha256:" + "c" * 64
+    proc, calls = _promote(rendered, deploy_env, tmp_path, BUILT_REPO, prod_holds=other)
+    assert proc.returncode == 1
+    assert f"{PROD_REPO} does not hold the built image {DIGEST}" in proc.stdout
+    assert not any(c["args"][:2] == ["ecs", "register-task-definition"] for c in calls)
 
 
 @pytest.mark.skipif(shutil.which("jq") is None, reason="jq is not installed")
 def test_rds_prod_deploy_snapshots_before_migrating(
     rendered: dict[str, Path], deploy_env: dict[str, str], tmp_path: Path
 ) -> None:
-    prod = wm.load(rendered["express_pg"] / ".github/workflows/deploy.yml")["jobs"]["deploy-prod"]
+    prod = wm.deploy_job(rendered["express_pg"])
     step = wm.steps(prod)[wm.index_of(prod, "Back up the database")]
     (tmp_path / "outputs.json").write_text('{"db_instance_identifier": "express-pg-prod"}')
     log = fake_cli.install(tmp_path / "bin", {})
@@ -429,7 +566,7 @@ def test_rds_prod_deploy_snapshots_before_migrating(
         snapshot,
     ]
     # An external database (no RDS) still gets scaffold's logical dump.
-    mono = wm.load(rendered["monorepo"] / ".github/workflows/deploy.yml")["jobs"]["deploy-prod"]
+    mono = wm.deploy_job(rendered["monorepo"])
     dump = wm.steps(mono)[wm.index_of(mono, "Back up the database")]
     assert str(dump["run"]).startswith("scaffold backup run")
 

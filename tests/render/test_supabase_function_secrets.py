@@ -52,7 +52,7 @@ def _fake_npx(bin_dir: Path) -> Path:
 
 
 def _step(out: Path) -> dict[str, Any]:
-    job = wm.load(out / ".github/workflows/deploy.yml")["jobs"]["deploy-prod"]
+    job = wm.deploy_job(out)
     secrets = wm.index_of(job, "edge functions' secrets")
     assert secrets < wm.index_of(job, "Supabase: push migrations and deploy functions")
     return wm.steps(job)[secrets]
@@ -92,7 +92,7 @@ def _run(out: Path, tmp_path: Path, secret: dict[str, str]) -> tuple[Any, list[A
 
 
 def test_names_only_in_the_workflow(out: Path) -> None:
-    text = (out / ".github/workflows/deploy.yml").read_text()
+    text = (out / ".github/workflows/deploy-environment.yml").read_text()
     assert json.loads(_step(out)["env"]["FUNCTION_SECRETS"]) == NAMES
     assert all(value not in text for value in VALUES.values())
 

@@ -46,3 +46,17 @@ def uses(workflow: dict[str, Any]) -> list[str]:
             found.append(str(job["uses"]))
         found += [str(step["uses"]) for step in steps(job) if "uses" in step]
     return found
+
+
+def deploy_job(root: Path) -> dict[str, Any]:
+    """The one job of deploy-environment.yml, which deploy.yml calls once per environment."""
+    job = load(root / ".github/workflows/deploy-environment.yml")["jobs"]["deploy"]
+    assert isinstance(job, dict)
+    return job
+
+
+def build_job(root: Path) -> dict[str, Any]:
+    """deploy.yml's build job: the only job that builds an image."""
+    job = load(root / ".github/workflows/deploy.yml")["jobs"]["build"]
+    assert isinstance(job, dict)
+    return job

@@ -8,6 +8,7 @@ component) that drops the requirement makes the check report a problem.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -556,13 +557,14 @@ def _trust_problems(role: GraphResource, spec: EnvironmentSpec, workflows: set[s
 
 
 def check_ci_trust(graph: ResourceGraph, spec: EnvironmentSpec) -> list[str]:
-    """Every GitHub-trusting role pins its workflows on the default branch: deploy.yml and
-    rollback.yml the deploy role, backup-verify.yml the verify role (with a database)."""
+    """Every GitHub-trusting role pins its workflows on the default branch: deploy.yml (the
+    build job), deploy-environment.yml (the deploy jobs it calls: job_workflow_ref names the
+    called file) and rollback.yml the deploy role, backup-verify.yml the verify role."""
     roles = _github_roles(graph)
     if spec.ci is None:
         return [f"{r.name}: trusts GitHub without ci in the spec" for r in roles]
     by_role = {
-        "deploy": {"deploy.yml", "rollback.yml"},
+        "deploy": {"deploy.yml", "deploy-environment.yml", "rollback.yml"},
         "verify": {"backup-verify.yml"},
     }
     if not (spec.database or spec.external_database):
@@ -598,6 +600,36 @@ def check_iam_least_privilege(graph: ResourceGraph, spec: EnvironmentSpec) -> li
                 problems.append(f"{policy.name}: {actions} on every resource")
             if statement.get("Effect") == "Allow" and not resources:
                 problems.append(f"{policy.name}: {actions} with no resource")
+    return problems
+
+
+PROMOTION_READS = {
+    "ecr:BatchCheckLayerAvailability",
+    "ecr:BatchGetImage",
+    "ecr:DescribeImages",
+    "ecr:GetDownloadUrlForLayer",
+}
+
+
+def check_promotion_reads_only_the_project(
+    graph: ResourceGraph, spec: EnvironmentSpec
+) -> list[str]:
+    """Build once, promote by digest: with a server, the deploy role may read (never write)
+    another environment's images, of this project (its tag) in this account only."""
+    if spec.ci is None or not any(s.shape == "server" for s in spec.services):
+        return []
+    found = [s for s in _deploy_statements(graph) if s.get("Sid") == "EcrReadPromotedImages"]
+    if len(found) != 1:
+        return [f"expected one EcrReadPromotedImages statement, found {len(found)}"]
+    statement, problems = found[0], []
+    if set(_actions(statement)) != PROMOTION_READS:
+        problems.append(f"promotion: {sorted(_actions(statement))}, not only image reads")
+    tag = statement.get("Condition", {}).get("StringEquals", {})
+    if tag != {"aws:ResourceTag/scaffold:project": spec.project}:
+        problems.append(f"promotion: not bounded to the project's repositories: {tag}")
+    for resource in _resources(statement):
+        if not re.fullmatch(r"arn:aws:ecr:\*:\d{12}:repository/\*", resource):
+            problems.append(f"promotion: {resource} is not this account's repositories")
     return problems
 
 
@@ -749,6 +781,7 @@ ALL_CHECKS: list[Check] = [
     check_deployments_roll_back,
     check_ci_trust,
     check_iam_least_privilege,
+    check_promotion_reads_only_the_project,
     check_outputs_contract,
     check_outputs_published,
     check_static_sites,

@@ -114,6 +114,32 @@ def _verify_role_deploys(g: ResourceGraph) -> None:
     )
 
 
+def _reusable_workflow_untrusted(g: ResourceGraph) -> None:
+    """The deploy jobs run in deploy-environment.yml: trusting deploy.yml alone locks them out."""
+
+    def edit(condition: dict[str, Any]) -> None:
+        condition["StringEquals"][REF] = [
+            r for r in condition["StringEquals"][REF] if "deploy-environment.yml" not in r
+        ]
+
+    _edit_trust(g, "-deploy", edit)
+
+
+def _promotion_reads_every_project(g: ResourceGraph) -> None:
+    def edit(statements: list[Any]) -> None:
+        next(s for s in statements if s.get("Sid") == "EcrReadPromotedImages").pop("Condition")
+
+    _edit_policy(g, "-deploy", edit)
+
+
+def _promotion_writes_the_source(g: ResourceGraph) -> None:
+    def edit(statements: list[Any]) -> None:
+        reads = next(s for s in statements if s.get("Sid") == "EcrReadPromotedImages")
+        reads["Action"].append("ecr:PutImage")
+
+    _edit_policy(g, "-deploy", edit)
+
+
 REGRESSIONS: dict[str, Callable[[ResourceGraph], None]] = {
     "any-branch-deploys": _any_branch_deploys,
     "any-branch-verifies": _any_branch_verifies,
@@ -124,6 +150,9 @@ REGRESSIONS: dict[str, Callable[[ResourceGraph], None]] = {
     "deploy-role-reads-the-db-secret": _deploy_role_reads_the_db_secret,
     "deploy-role-restores": _deploy_role_restores,
     "verify-role-deploys": _verify_role_deploys,
+    "reusable-workflow-untrusted": _reusable_workflow_untrusted,
+    "promotion-reads-every-project": _promotion_reads_every_project,
+    "promotion-writes-the-source": _promotion_writes_the_source,
 }
 
 
@@ -145,6 +174,7 @@ def test_the_default_branch_comes_from_the_spec() -> None:
     trust = json.loads(_role(graph, "-deploy").inputs["assumeRolePolicy"])
     assert trust["Statement"][0]["Condition"]["StringEquals"][REF] == [
         "acme/notes/.github/workflows/deploy.yml@refs/heads/trunk",
+        "acme/notes/.github/workflows/deploy-environment.yml@refs/heads/trunk",
         "acme/notes/.github/workflows/rollback.yml@refs/heads/trunk",
     ]
 
