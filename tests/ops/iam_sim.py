@@ -81,6 +81,8 @@ class Account:
     # task definition ARN -> the roles it passes (task and execution role)
     task_roles: dict[str, list[str]] = field(default_factory=dict)
     cluster_arns: dict[str, str] = field(default_factory=dict)  # name or ARN -> ARN
+    # ARN -> tags, for aws:ResourceTag/<key> conditions (ECR repositories).
+    resource_tags: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def arn(self, service: str, resource: str, *, region: bool = True) -> str:
         return f"arn:aws:{service}:{self.region if region else ''}:{self.account}:{resource}"
@@ -177,7 +179,12 @@ def _ssm_parameter(a: Account, p: Params) -> list[Request]:
 
 
 def _ecr(action: str) -> Rule:
-    return lambda a, p: [Request(action, a.arn("ecr", f"repository/{p['repositoryName']}"))]
+    def rule(a: Account, p: Params) -> list[Request]:
+        arn = a.arn("ecr", f"repository/{p['repositoryName']}")
+        tags = a.resource_tags.get(arn, {})
+        return [Request(action, arn, tuple((f"aws:ResourceTag/{k}", v) for k, v in tags.items()))]
+
+    return rule
 
 
 def _anywhere(action: str, **context_params: str) -> Rule:
@@ -225,6 +232,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("ecr", "CompleteLayerUpload"): _ecr("ecr:CompleteLayerUpload"),
     ("ecr", "PutImage"): _ecr("ecr:PutImage"),
     ("ecr", "DescribeImages"): _ecr("ecr:DescribeImages"),
+    ("ecr", "BatchGetImage"): _ecr("ecr:BatchGetImage"),
+    ("ecr", "GetDownloadUrlForLayer"): _ecr("ecr:GetDownloadUrlForLayer"),
 }
 
 

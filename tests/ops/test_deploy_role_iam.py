@@ -1,6 +1,7 @@
 """The generated CI roles, with the policies the Pulumi program builds, run every AWS
 call the generated workflows make, and nothing of another environment: the deploy
-role what deploy.yml and rollback.yml call, the verify role what backup-verify.yml
+role what deploy.yml, deploy-environment.yml and rollback.yml call (the promoted
+image's copy included), the verify role what backup-verify.yml
 calls (`backup run` and `backup verify`); neither does the other's job.
 
 The role's trust and permission policies are taken from the mock resource graph of
@@ -50,7 +51,7 @@ from scaffolder.ops.rollback import apply_rollback, plan_rollback
 from scaffolder.ops.secrets import list_names
 from scaffolder.provision.mockrun import ResourceGraph, fake_arn
 from tests.ops.conftest import REGION, Clock, MotoProvider
-from tests.ops.iam_sim import Account, EnforcingProvider
+from tests.ops.iam_sim import RULES, Account, EnforcingProvider, allowed
 from tests.ops.ops_world import START, record
 from tests.ops.test_backup_rds import LocalConnector, connector, restored_db  # noqa: F401
 from tests.stacks.graphs import graph_for
@@ -102,7 +103,10 @@ def _provision(aws: MotoProvider, spec: EnvironmentSpec, pg_user: str, pg_passwo
         aws.client("s3").create_bucket(Bucket=name)
         real[arn_of(bucket.type, bucket.name)] = f"arn:aws:s3:::{name}"
     for repo in graph.of_type("aws:ecr/repository:Repository"):
-        created = aws.client("ecr").create_repository(repositoryName=_physical(repo, "name"))
+        tags = [{"Key": k, "Value": v} for k, v in (repo.inputs.get("tags") or {}).items()]
+        created = aws.client("ecr").create_repository(
+            repositoryName=_physical(repo, "name"), tags=tags
+        )
         real[arn_of(repo.type, repo.name)] = created["repository"]["repositoryArn"]
     roles = {}
     for role in graph.of_type("aws:iam/role:Role"):
@@ -334,6 +338,10 @@ def ci(
             definition["taskDefinition"]["taskRoleArn"],
             definition["taskDefinition"]["executionRoleArn"],
         ]
+    for repository in aws.client("ecr").describe_repositories()["repositories"]:
+        arn = repository["repositoryArn"]
+        tags = aws.client("ecr").list_tags_for_resource(resourceArn=arn)["tags"]
+        account.resource_tags[arn] = {t["Key"]: t["Value"] for t in tags}
     for snapshot in aws.client("rds").describe_db_snapshots()["DBSnapshots"]:
         account.keys[snapshot["DBSnapshotIdentifier"]] = (
             snapshot.get("KmsKeyId") or prod.outputs.kms_key_arn
@@ -434,6 +442,35 @@ def test_the_deploy_role_runs_every_workflow_call(ci: Ci) -> None:
     # scaffold secrets list
     assert [e.name for e in list_names(ops).entries] == ["SESSION_SECRET"]
     assert ci.role.denied() == []
+
+
+def test_the_deploy_role_reads_the_projects_promoted_images_only(ci: Ci) -> None:
+    """Build once, promote by digest: the deploy job copies the image the build job pushed
+    to another environment's repository (here prod's, read by staging's role): it may read
+    that repository, write none but its own, and read no other project's."""
+    (prod_service,) = ci.prod.outputs.services
+    promoted = str(prod_service.ecr_repository_url).split("/", 1)[1]
+    ecr = ci.role.client("ecr")
+    digest = "sha256:" + "d" * 64
+    # skopeo copy: the manifest, the layers' existence and download URLs, then the check.
+    ecr.describe_images(repositoryName=promoted)
+    ecr.batch_get_image(repositoryName=promoted, imageIds=[{"imageDigest": digest}])
+    ecr.batch_check_layer_availability(repositoryName=promoted, layerDigests=[digest])
+    # moto has no GetDownloadUrlForLayer: the simulator's own verdict on the call.
+    layer = {"repositoryName": promoted, "layerDigest": digest}
+    requests = RULES[("ecr", "GetDownloadUrlForLayer")](ci.role.account, layer)
+    assert requests and all(allowed(ci.role.policy, r) for r in requests)
+    assert ci.role.denied() == []
+    with pytest.raises(ecr.exceptions.ClientError) as write:
+        ecr.initiate_layer_upload(repositoryName=promoted)
+    assert write.value.response["Error"]["Code"] == "AccessDenied"
+    # Another project's repository in the same account: its tag does not match.
+    other = ci.role.account.arn("ecr", "repository/another-staging-api")
+    ci.role.account.resource_tags[other] = {"scaffold:project": "another"}
+    foreign = {"repositoryName": "another-staging-api"}
+    for action in ("BatchGetImage", "GetDownloadUrlForLayer", "DescribeImages"):
+        requests = RULES[("ecr", action)](ci.role.account, foreign)
+        assert not any(allowed(ci.role.policy, r) for r in requests), action
 
 
 def test_the_verify_role_runs_backup_verify(ci: Ci) -> None:

@@ -13,7 +13,9 @@ import pytest
 
 from tests.render.contexts import CONTEXTS
 
-EXACT_TAG = re.compile(r"^FROM (node|python):\d+\.\d+\.\d+-(bookworm-slim|slim-bookworm) AS \w")
+EXACT_TAG = re.compile(
+    r"^FROM (node|python):\d+\.\d+\.\d+-(bookworm-slim|slim-bookworm)(@sha256:[0-9a-f]{64})? AS \w"
+)
 
 
 def _instructions(dockerfile: Path) -> list[str]:

@@ -1,4 +1,4 @@
-"""deploy.yml records each app's migration head, read from the checked-out repository.
+"""deploy-environment.yml records each app's migration head, read from the checked-out repository.
 
 The step's own script runs here over small repository trees, one per migration tool,
 then the ledger helper writes release records through a recording fake `aws`.
@@ -80,7 +80,7 @@ TREES: dict[str, tuple[dict[str, str], str, str | None, str]] = {
 
 
 def _step(rendered: dict[str, Path], context: str, fragment: str) -> dict[str, object]:
-    job = wm.load(rendered[context] / ".github/workflows/deploy.yml")["jobs"]["deploy-prod"]
+    job = wm.deploy_job(rendered[context])
     return wm.steps(job)[wm.index_of(job, fragment)]
 
 
@@ -186,7 +186,7 @@ def test_release_records_carry_the_migration_head(
 
 @needs_jq
 def test_without_migrations_the_head_is_null(rendered: dict[str, Path], tmp_path: Path) -> None:
-    job = wm.load(rendered["streamlit"] / ".github/workflows/deploy.yml")["jobs"]["deploy-dev"]
+    job = wm.deploy_job(rendered["streamlit"])
     assert not any("migration head" in name for name in wm.step_names(job))
     prepare = str(wm.steps(job)[wm.index_of(job, "ledger helpers")]["run"])
     _bash(prepare, {**os.environ, "RUNNER_TEMP": str(tmp_path)}, tmp_path)
