@@ -11,7 +11,7 @@ from __future__ import annotations
 # Exact image tags per runtime major; the key is TemplateApp.runtime_version's major(.minor).
 # Each is pinned by digest (`<tag>@sha256:...`: a tag can be re-pushed, a digest cannot)
 # where several independent public Dockerfiles agreed on the tag's digest; where none
-# were found the exact tag stays the pin. Sources: docs/decisions/0005-base-image-digests.md.
+# were found the exact tag stays the pin. Sources: docs/decisions/0006-base-image-digests.md.
 NODE_IMAGES = {
     # Tag pin only: no public source for this tag's digest was found.
     "18": "node:18.20.5-bookworm-slim",

@@ -1,6 +1,6 @@
 """The image and CI runtime follow the app's own runtime version, not the default; the
 base images are pinned by digest where public sources agreed on it, and each pin says
-where it came from (docs/decisions/0005-base-image-digests.md)."""
+where it came from (docs/decisions/0006-base-image-digests.md)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from scaffolder.runtime_images import NODE_IMAGES, PYTHON_IMAGES, image_tag
 from tests.render.contexts import express_pg, render
 
-DECISION = Path(__file__).resolve().parents[2] / "docs/decisions/0005-base-image-digests.md"
+DECISION = Path(__file__).resolve().parents[2] / "docs/decisions/0006-base-image-digests.md"
 # Tags no agreeing public source gave a digest for: they stay pinned by exact tag.
 TAG_ONLY = {"node:18.20.5-bookworm-slim"}
 
