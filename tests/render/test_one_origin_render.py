@@ -44,6 +44,7 @@ def test_the_site_is_built_to_call_its_own_origin(tmp_path: Path) -> None:
     assert "One origin: client and server share one CloudFront distribution" in runbook
     assert "no mixed content and no\nCORS" in runbook
     assert "variable `VITE_API_URL`" not in runbook  # nothing for the owner to set
+    assert "Point the name at the shared CloudFront distribution" in runbook
 
 
 def test_a_site_that_replaces_an_empty_base_gets_its_own_url(tmp_path: Path) -> None:
@@ -61,6 +62,7 @@ def test_two_origins_ask_for_cors(tmp_path: Path) -> None:
     assert _build_env(repo)["VITE_API_URL"] == "${{ vars.VITE_API_URL }}"
     runbook = (repo / "docs/RUNBOOK.md").read_text("utf-8")
     assert "the API must allow the site's URL in CORS" in runbook
+    assert "Point the name at the load balancer" in runbook
 
 
 def test_init_puts_bolts_api_under_its_site_and_plan_shows_one_url(tmp_path: Path) -> None:
