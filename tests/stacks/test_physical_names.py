@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from scaffolder.environment.spec import default_spec
-from scaffolder.models import ENV_NAMES, EnvironmentSpec, EnvName, ServiceSpec
+from scaffolder.models import ENV_NAMES, EnvironmentSpec, EnvName, ServiceSpec, SiteApiSpec
 from scaffolder.provision.mockrun import ResourceGraph
 from tests.stacks import aws_name_limits as aws_limits
 from tests.stacks.graphs import graph_for
@@ -38,11 +38,24 @@ def full_spec(project: str, env: EnvName, repository: str) -> EnvironmentSpec:
     )
 
 
+def one_origin_spec(env: EnvName) -> EnvironmentSpec:
+    """The long project's site and API behind one distribution, with a domain (us-east-1 cert)."""
+    spec = full_spec(LONG_PROJECT, env, "acme/" + LONG_PROJECT)
+    web_first = [spec.services[2], spec.services[0]]  # one server: the domain names it
+    pair = SiteApiSpec(site="web", api="api", path="/api")
+    return EnvironmentSpec.model_validate(
+        spec.model_dump()
+        | {"services": [s.model_dump() for s in web_first], "site_api": pair.model_dump()}
+        | {"domain": "onboarding.example.com"}
+    )
+
+
 SPECS = {
     "server-rds": server_spec,
     "static-supabase": static_spec,
     "long-project": lambda env: full_spec(LONG_PROJECT, env, "acme/" + LONG_PROJECT),
     "non-ascii-project": lambda env: full_spec(NON_ASCII_PROJECT, env, "acme/caf-nicode-"),
+    "long-project-one-origin": one_origin_spec,
 }
 
 
