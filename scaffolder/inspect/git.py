@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,20 +68,42 @@ def read_git_info(root: Path, runner: GitRunner = run_git) -> GitInfo:
         )
         return GitInfo(warnings=[ScanWarning(kind=WarningKind.NOT_GIT, path=None, message=message)])
     info = GitInfo(is_git=True)
-    code, out = runner(["ls-files", "-z", "--full-name"], root)
-    prefix_code, prefix = runner(["rev-parse", "--show-prefix"], root)
+    (code, out), (prefix_code, prefix), head, remote = _at_once(
+        runner,
+        root,
+        ["ls-files", "-z", "--full-name"],
+        ["rev-parse", "--show-prefix"],
+        ["rev-parse", "--verify", "-q", "HEAD"],
+        ["config", "--get", "remote.origin.url"],
+    )
     strip = prefix.decode("utf-8", "replace").strip() if prefix_code == 0 else ""
     if code == 0:
         names = (p.decode("utf-8", "replace") for p in out.split(b"\0") if p)
         # --full-name paths start at the top of the work tree; make them relative to root.
         info.tracked = sorted(n[len(strip) :] for n in names if n.startswith(strip))
-    code, out = runner(["rev-parse", "--verify", "-q", "HEAD"], root)
+    code, out = head
     if code == 0 and out.strip():
         info.head_commit = out.decode().strip()
-    code, out = runner(["config", "--get", "remote.origin.url"], root)
+    code, out = remote
     if code == 0 and out.strip():
         info.remote = github_slug(out.decode("utf-8", "replace"))
     return info
+
+
+def _at_once(runner: GitRunner, root: Path, *commands: list[str]) -> list[tuple[int, bytes]]:
+    """Each command's answer; they run side by side (a git start-up is a few ms each)."""
+    answers: list[tuple[int, bytes]] = [(127, b"")] * len(commands)
+
+    def run(i: int) -> None:
+        answers[i] = runner(commands[i], root)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(1, len(commands))]
+    for thread in threads:
+        thread.start()
+    run(0)
+    for thread in threads:
+        thread.join()
+    return answers
 
 
 def committed_dirs_named(tracked: list[str], name: str) -> list[str]:
