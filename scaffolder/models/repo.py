@@ -1,0 +1,332 @@
+"""Inspection's output: repository -> RepoFacts (docs/architecture.md, 'Stages')."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import Field
+
+from scaffolder.models.base import Evidence, Model
+
+
+class AppKind(StrEnum):
+    VITE_SPA = "vite-spa"
+    CREATE_REACT_APP = "create-react-app"  # react-scripts: static, build/, REACT_APP_*
+    NEXTJS = "nextjs"
+    REMIX = "remix"
+    SVELTEKIT = "sveltekit"
+    NUXT = "nuxt"
+    ASTRO = "astro"
+    EXPRESS = "express"
+    FASTIFY = "fastify"
+    NESTJS = "nestjs"
+    FASTAPI = "fastapi"
+    FLASK = "flask"
+    DJANGO = "django"
+    STREAMLIT = "streamlit"
+
+
+class Language(StrEnum):
+    NODE = "node"
+    PYTHON = "python"
+
+
+class DeployShape(StrEnum):
+    """How the generated system runs an app (docs/architecture.md, 'Shapes')."""
+
+    SERVER = "server"  # container on ECS Fargate behind an ALB
+    STATIC = "static"  # S3 + CloudFront, one prefix per release
+
+
+class PackageManager(StrEnum):
+    NPM = "npm"
+    PNPM = "pnpm"
+    YARN = "yarn"
+    BUN = "bun"
+    PIP = "pip"
+    POETRY = "poetry"
+    UV = "uv"
+    PIPENV = "pipenv"
+
+
+class RouteFacts(Model):
+    """Where a server's routes live and what a site requests (scaffolder/inspect/routes.py)."""
+
+    # server: the one first path segment all its routes and mounts share ("/api"), health
+    # checks aside; None when they spread out, or when routers are mounted without a prefix.
+    prefix: str | None = None
+    # server: a few of its top-level routes and mounts; site: the first path segments it
+    # requests on its own origin ("/api" for fetch("/api/x") or `${VITE_API_URL}/api/x`).
+    paths: list[str] = Field(default_factory=list)
+    unprefixed_routers: bool = False  # server: a router included with no prefix
+    # site: API base variables it falls back from when empty (`VITE_API_URL || "http://…"`).
+    fallback_vars: list[str] = Field(default_factory=list)
+
+
+class AppFacts(Model):
+    name: str  # a slug: package.json name, pyproject name, or the folder name
+    root: str  # folder relative to the repo root, "." for the root itself
+    kind: AppKind
+    language: Language
+    shape: DeployShape
+    package_manager: PackageManager | None = None
+    lockfiles: list[str] = Field(default_factory=list)  # paths relative to the repo root
+    lockfile_conflict: bool = False  # two managers' lockfiles side by side
+    runtime_version: str | None = None  # "20", "3.11"
+    runtime_version_source: str | None = None  # ".nvmrc", "engines", ".python-version"...
+    install_command: str | None = None
+    build_command: str | None = None
+    start_command: str | None = None
+    test_command: str | None = None
+    lint_command: str | None = None
+    port: int | None = None
+    build_output_dir: str | None = None  # static shape: "dist", "build", "out"
+    nextjs_router: Literal["app", "pages"] | None = None
+    nextjs_standalone: bool = False
+    django_rest_framework: bool = False
+    # Django settings with STATIC_ROOT and staticfiles: `collectstatic` can run at build time.
+    django_collectstatic: bool = False
+    entrypoint: str | None = None  # "main:app", "app.py", "server.js", "myproject.wsgi"
+    health_path: str | None = None  # an existing health endpoint, if any
+    # The server listens on a literal port and never reads PORT: the file that does it.
+    hard_coded_port_in: str | None = None
+    # package.json's packageManager / engines.<manager>, when it names an exact version.
+    package_manager_version: str | None = None
+    package_manager_version_source: str | None = None  # "packageManager", "engines"
+    # Packages in devDependencies only, and those the server's runtime code imports at
+    # module level (following its relative imports from the entry): a prune breaks those.
+    dev_only_dependencies: list[str] = Field(default_factory=list)
+    runtime_dev_imports: list[str] = Field(default_factory=list)
+    has_tests: bool = False
+    # Framework debug mode switched on unconditionally (Flask debug=True, Django DEBUG = True).
+    debug_mode: list[Evidence] = Field(default_factory=list)
+    routes: RouteFacts = Field(default_factory=RouteFacts)
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class DatabaseKind(StrEnum):
+    POSTGRES = "postgres"
+    SQLITE = "sqlite"
+    MONGODB = "mongodb"
+    MYSQL = "mysql"
+
+
+class DatabaseHost(StrEnum):
+    SELF = "self"  # the app expects a Postgres we provision (RDS)
+    SUPABASE = "supabase"
+    NEON = "neon"
+    LOCAL_FILE = "local-file"  # SQLite
+    OTHER = "other"
+
+
+class DatabaseFacts(Model):
+    kind: DatabaseKind
+    host: DatabaseHost
+    clients: list[str] = Field(default_factory=list)  # prisma, drizzle, sqlalchemy, pg, ...
+    url_env_var: str | None = None  # DATABASE_URL, SUPABASE_URL...
+    committed_files: list[str] = Field(default_factory=list)  # committed .db/.sqlite files
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class MigrationTool(StrEnum):
+    PRISMA_MIGRATE = "prisma-migrate"
+    PRISMA_DB_PUSH = "prisma-db-push"  # schema pushed without migration history
+    DRIZZLE_KIT = "drizzle-kit"
+    ALEMBIC = "alembic"
+    DJANGO = "django"
+    SUPABASE = "supabase"
+    KNEX = "knex"
+    SEQUELIZE = "sequelize"
+    LOOSE_SQL = "loose-sql"  # .sql files with no runner
+
+
+class MigrationFacts(Model):
+    tool: MigrationTool
+    app_root: str = "."
+    directory: str | None = None
+    deploy_command: str | None = None  # what deploy.yml runs before traffic shifts
+    head: str | None = None  # newest migration's id / file name
+    count: int = 0
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class AuthKind(StrEnum):
+    SUPABASE = "supabase"
+    NEXTAUTH = "nextauth"
+    CLERK = "clerk"
+    DJANGO = "django"
+    FLASK_LOGIN = "flask-login"
+    CUSTOM_JWT = "custom-jwt"
+    CUSTOM_SESSION = "custom-session"
+    CLIENT_ONLY = "client-only"  # "auth" that only happens in the browser
+
+
+class AuthFacts(Model):
+    kind: AuthKind
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class EnvVarFacts(Model):
+    name: str
+    public: bool = False  # reaches the browser (VITE_*, NEXT_PUBLIC_*, PUBLIC_*, NUXT_PUBLIC_*)
+    has_default_in_code: bool = False
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class DockerfileFacts(Model):
+    path: str
+    app_root: str = "."
+    production_grade: bool
+    problems: list[str] = Field(default_factory=list)  # "runs npm run dev", "no USER", ...
+
+
+class WorkflowFacts(Model):
+    path: str
+    runs_tests: bool
+    deploys: bool = False
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class RecordedVerification(Model):
+    """`scaffold backup verify ENV --json`, committed at .scaffold/verifications/ENV.json."""
+
+    path: str
+    environment: str
+    passed: bool
+    finished_at: str | None = None
+
+
+class ProductionPieces(Model):
+    dockerfiles: list[DockerfileFacts] = Field(default_factory=list)
+    compose_files: list[str] = Field(default_factory=list)
+    workflows: list[WorkflowFacts] = Field(default_factory=list)
+    other_ci: list[str] = Field(default_factory=list)  # .gitlab-ci.yml, .circleci/...
+    test_files: int = 0
+    health_endpoints: list[Evidence] = Field(default_factory=list)
+    logging_libraries: list[str] = Field(default_factory=list)
+    error_tracking: list[str] = Field(default_factory=list)  # sentry, bugsnag, ...
+    iac: list[str] = Field(default_factory=list)  # terraform, pulumi, cdk, sst, serverless
+    deploy_configs: list[str] = Field(default_factory=list)  # vercel.json, netlify.toml, fly.toml
+    # Environment names the repository already defines: infra/Pulumi.<env>.yaml stacks,
+    # GitHub `environment:` keys in workflows, .env.<env> files. Sorted, de-duplicated.
+    environments: list[str] = Field(default_factory=list)
+    # Health routes defined in a module nothing imports or includes (e.g. the health.cjs or
+    # healthz.py `scaffold init` writes, before the one wiring line is added): not reachable.
+    unwired_health: list[Evidence] = Field(default_factory=list)
+    # Of `environments`, those only files `scaffold init` wrote name (infra/Pulumi.<env>.yaml,
+    # the generated workflows): planned until the repository records the stack exists.
+    planned_environments: list[str] = Field(default_factory=list)
+    # Environments the repository records as created: a stack outputs file
+    # (.scaffold/outputs/<env>.json) or a backup verification (.scaffold/verifications/<env>.json).
+    provisioned_environments: list[str] = Field(default_factory=list)
+    verifications: list[RecordedVerification] = Field(default_factory=list)
+
+
+class SecretKind(StrEnum):
+    PROVIDER_KEY = "provider-key"  # a key matching a provider's pattern
+    PRIVATE_KEY = "private-key"
+    DATABASE_URL = "database-url"  # a URL with a password in it
+    SUPABASE_SERVICE_ROLE = "supabase-service-role"
+    HARDCODED_FRAMEWORK_SECRET = "hardcoded-framework-secret"  # SECRET_KEY, secret_key...
+    FALLBACK_SECRET = "fallback-secret"  # process.env.X || "dev-secret"
+    ENV_FILE = "env-file"  # a committed .env-like file
+    CREDENTIAL_DOCUMENT = "credential-document"  # an app account's password in a README/notes
+
+
+class SecretFinding(Model):
+    kind: SecretKind
+    detector: str  # "aws-access-key-id", "openai-api-key", "django-secret-key", ...
+    description: str
+    path: str
+    line: int | None = None
+    preview: str  # redacted, e.g. "sk-a...f3"; never the value
+    fingerprint: str  # sha256 of the value, to de-duplicate tree and history hits
+    in_working_tree: bool = True
+    in_history: bool = False
+    commit: str | None = None  # the commit that introduced it, when found in history
+
+
+class TableRls(Model):
+    schema_name: str = "public"
+    table: str
+    rls_enabled: bool
+    evidence: Evidence
+
+
+class SupabaseFacts(Model):
+    used: bool = False
+    project_dir: str | None = None  # "supabase"
+    edge_functions: list[str] = Field(default_factory=list)
+    tables: list[TableRls] = Field(default_factory=list)
+    service_role_in_browser: list[Evidence] = Field(default_factory=list)
+    anon_keys_seen: int = 0  # public by design; counted, never reported as leaks
+
+
+class WarningKind(StrEnum):
+    UNREADABLE = "unreadable"
+    BINARY = "binary"
+    TOO_LARGE = "too-large"
+    SYMLINK_LOOP = "symlink-loop"
+    NOT_UTF8 = "not-utf8"
+    MALFORMED = "malformed"
+    NOT_GIT = "not-git"
+    EMPTY = "empty"
+    HISTORY_SKIPPED = "history-skipped"
+
+
+class ScanWarning(Model):
+    kind: WarningKind
+    path: str | None = None
+    message: str
+
+
+class LockfileDrift(Model):
+    """A lockfile that no longer matches a package.json it covers: the frozen install fails."""
+
+    lockfile: str  # repo-relative path
+    manifest: str  # the package.json it no longer matches
+    package_manager: PackageManager
+    missing: list[str] = Field(default_factory=list)  # "zod ^3.23.8": not in the lockfile
+    changed: list[str] = Field(default_factory=list)  # "express ^4.19 in package.json, ^4.18 in..."
+    extra: list[str] = Field(default_factory=list)  # in the lockfile, gone from package.json
+    frozen_install: str  # "npm ci"
+    fix_command: str  # "npm install", "cd web && pnpm install"
+    first_error: str  # the first error line the frozen install prints
+    error_detail: str | None = None  # npm's "Missing: zod@^3.23.8 from lock file"
+
+
+class WorkflowWeakness(Model):
+    """One zizmor finding in a GitHub workflow the repository already had."""
+
+    ident: str  # zizmor's audit id: "unpinned-uses", "template-injection", ...
+    severity: Literal["high", "medium", "low", "informational", "unknown"]
+    confidence: Literal["high", "medium", "low", "unknown"]
+    path: str  # repo-relative workflow path
+    line: int | None = None
+    description: str
+    url: str | None = None  # zizmor's documentation of the audit
+
+
+class RepoFacts(Model):
+    root: str  # absolute path of the repository that was inspected
+    name: str  # a slug for the project
+    is_git: bool = False
+    git_remote: str | None = None  # "owner/name" when an origin on GitHub is known
+    head_commit: str | None = None
+    files_scanned: int = 0
+    bytes_scanned: int = 0
+    apps: list[AppFacts] = Field(default_factory=list)
+    databases: list[DatabaseFacts] = Field(default_factory=list)
+    migrations: list[MigrationFacts] = Field(default_factory=list)
+    auth: list[AuthFacts] = Field(default_factory=list)
+    env_vars: list[EnvVarFacts] = Field(default_factory=list)
+    production: ProductionPieces = Field(default_factory=ProductionPieces)
+    secrets: list[SecretFinding] = Field(default_factory=list)
+    committed_env_files: list[str] = Field(default_factory=list)
+    node_modules_committed: list[str] = Field(default_factory=list)
+    supabase: SupabaseFacts = Field(default_factory=SupabaseFacts)
+    lockfile_drift: list[LockfileDrift] = Field(default_factory=list)
+    # zizmor's findings in the repository's own workflows (not the ones scaffold wrote).
+    workflow_weaknesses: list[WorkflowWeakness] = Field(default_factory=list)
+    warnings: list[ScanWarning] = Field(default_factory=list)
