@@ -19,7 +19,6 @@ from scaffolder.models import (
     SPEC_CONFIG_KEY,
     EnvironmentSpec,
     ServiceSpec,
-    outputs_parameter_name,
 )
 from scaffolder_stacks._common import (
     SecureBucket,
@@ -46,10 +45,8 @@ from scaffolder_stacks.network import POSTGRES_PORT, Network, NetworkArgs
 from scaffolder_stacks.rotation import RotationRedeploy, RotationRedeployArgs
 from scaffolder_stacks.secrets import AppSecret, AppSecretArgs
 from scaffolder_stacks.service import ServerService, ServerServiceArgs
+from scaffolder_stacks.stack_outputs import publish_outputs, stack_outputs
 from scaffolder_stacks.static_site import ApiRoute, StaticSite, StaticSiteArgs
-
-# SSM's standard tier holds values up to 4 KB (free); the advanced tier 8 KB.
-STANDARD_PARAMETER_BYTES = 4096
 
 
 @dataclass
@@ -60,142 +57,184 @@ class EnvironmentStackArgs:
 
 
 class EnvironmentStack(pulumi.ComponentResource):
+    """One environment, built by named steps; each adds one concern's components.
+
+    Every component is a child of this stack with the name it always had, so the
+    steps' order and grouping change no URN.
+    """
+
     def __init__(
         self, name: str, args: EnvironmentStackArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("scaffold:environment:EnvironmentStack", name, None, opts)
         spec = self.spec = args.spec
-        prefix = catalog.prefix(spec)
-        tags = {
+        self.prefix = catalog.prefix(spec)
+        self.tags = {
             **spec.tags,
             "scaffold:project": spec.project,
             "scaffold:environment": spec.environment,
-            STACK_TAG: prefix,
+            STACK_TAG: self.prefix,
         }
-        dev = spec.environment == "dev"
-        self.key = environment_key(
-            f"{prefix}-key",
-            alias=naming.physical_name(naming.KMS_ALIAS, prefix, "key"),
-            region=spec.region,
-            tags=tags,
+        self.dev = spec.environment == "dev"
+        self.key = self._environment_key()
+        self.topic = self._alarm_topic()
+        self.budget = self._budget()
+        self.secret = self._app_secret()
+        self.artifacts = self._artifacts_bucket()
+        self.https = EnvironmentHttps(spec, self.prefix, self)  # scaffolder_stacks/edge.py
+        self.network = self._network()
+        self.database = self._database()
+        self.servers = self._servers(self.prefix, self.tags)
+        self._redeploy_on_password_rotation()
+        self.statics = self._static_sites()
+        self._serve_api_behind_its_site()
+        self.backups = self._backups()
+        self.ci = environment_ci_access(self, self.prefix, self.tags, args.create_oidc_provider)
+        self.outputs_parameter = publish_outputs(self)
+        self.register_outputs(self.outputs())
+
+    def _environment_key(self) -> aws.kms.Key:
+        return environment_key(
+            f"{self.prefix}-key",
+            alias=naming.physical_name(naming.KMS_ALIAS, self.prefix, "key"),
+            region=self.spec.region,
+            tags=self.tags,
             parent=self,
         )
-        self.topic = AlarmTopic(
-            f"{prefix}-alarms",
+
+    def _alarm_topic(self) -> AlarmTopic:
+        return AlarmTopic(
+            f"{self.prefix}-alarms",
             AlarmTopicArgs(
-                name=naming.physical_name(naming.SNS_TOPIC, prefix, "alarms"),
+                name=naming.physical_name(naming.SNS_TOPIC, self.prefix, "alarms"),
                 kms_key_arn=self.key.arn,
-                tags=tags,
-                email=spec.alarms.email,
-                webhook_url=spec.alarms.webhook_url,
-            ),
-            opts=child(self),
-        )
-        topic_arn = self.topic.topic.arn
-        self.budget = CostBudget(
-            f"{prefix}-budget",
-            CostBudgetArgs(
-                name=catalog.budget_name(spec),
-                stack=prefix,
-                limit_usd=budget_limit_usd(spec),
-                topic_arn=topic_arn,
-                tags=tags,
-                email=spec.alarms.email,
-            ),
-            opts=child(self),
-        )
-        self.secret = AppSecret(
-            f"{prefix}-app-secret",
-            AppSecretArgs(
-                name=naming.physical_name(naming.SECRET, spec.project, spec.environment, "app"),
-                kms_key_arn=self.key.arn,
-                tags=tags,
-                secret_names=catalog.injected_secret_names(spec),
-                recovery_window_days=7 if dev else 30,
-            ),
-            opts=child(self),
-        )
-        self.artifacts = SecureBucket(
-            f"{prefix}-artifacts",
-            SecureBucketArgs(
-                tags=tags,
-                bucket_name=account_bucket_name(prefix, "artifacts", self),
-                kms_key_arn=self.key.arn,
-                force_destroy=dev,
+                tags=self.tags,
+                email=self.spec.alarms.email,
+                webhook_url=self.spec.alarms.webhook_url,
             ),
             opts=child(self),
         )
 
-        self.https = EnvironmentHttps(spec, prefix, self)  # scaffolder_stacks/edge.py
-        self.network: Network | None = None
-        if catalog.needs_network(spec):
-            self.network = Network(
-                f"{prefix}-net",
-                NetworkArgs(
-                    name=prefix,
-                    region=spec.region,
-                    nat_gateways=catalog.nat_gateway_count(spec),
-                    nat=spec.nat,
-                    interface_endpoints=catalog.interface_endpoints(spec),
-                    gateway_endpoints=catalog.gateway_endpoints(spec),
-                    tags=tags,
-                    service_ports=[s.port for s in catalog.server_services(spec)],
-                    cidr=spec.cidr,
-                ),
-                opts=child(self),
-            )
-        self.database: Database | None = None
-        if spec.database is not None and self.network is not None:
-            self.database = Database(
-                f"{prefix}-db",
-                DatabaseArgs(
-                    identifier=naming.physical_name(naming.RDS_INSTANCE, prefix, "db"),
-                    spec=spec.database,
-                    subnet_ids=self.network.private_subnet_ids,
-                    security_group_id=self.network.db_sg.id,
-                    kms_key_arn=self.key.arn,
-                    tags=tags,
-                ),
-                opts=child(self),
-            )
-            DatabaseAlarms(
-                f"{prefix}-db-alarms",
-                DatabaseAlarmsArgs(
-                    names=catalog.database_alarm_names(spec),
-                    topic_arn=topic_arn,
-                    db_identifier=self.database.instance.identifier,
-                    instance_class=spec.database.instance_class,
-                    allocated_storage_gb=spec.database.allocated_storage_gb,
-                    tags=tags,
-                ),
-                opts=child(self),
-            )
-        self.servers = self._servers(prefix, tags)
-        if self.database is not None and self.servers:
-            # RDS rotates the password the tasks were started with: replace the tasks.
-            RotationRedeploy(
-                f"{prefix}-db-rotation",
-                RotationRedeployArgs(
-                    prefix=prefix,
-                    secret_arn=self.database.master_secret_arn,
-                    cluster_name=self.cluster.name,
-                    service_names=[s.service.name for s in self.servers],
-                    service_arns=[s.service.id for s in self.servers],
-                    kms_key_arn=self.key.arn,
-                    topic_arn=topic_arn,
-                    alarm_name=catalog.rotation_alarm_names(spec)["redeploy-failed"],
-                    tags=tags,
-                ),
-                opts=child(self),
-            )
-        self.statics = [
+    def _budget(self) -> CostBudget:
+        return CostBudget(
+            f"{self.prefix}-budget",
+            CostBudgetArgs(
+                name=catalog.budget_name(self.spec),
+                stack=self.prefix,
+                limit_usd=budget_limit_usd(self.spec),
+                topic_arn=self.topic.topic.arn,
+                tags=self.tags,
+                email=self.spec.alarms.email,
+            ),
+            opts=child(self),
+        )
+
+    def _app_secret(self) -> AppSecret:
+        spec = self.spec
+        return AppSecret(
+            f"{self.prefix}-app-secret",
+            AppSecretArgs(
+                name=naming.physical_name(naming.SECRET, spec.project, spec.environment, "app"),
+                kms_key_arn=self.key.arn,
+                tags=self.tags,
+                secret_names=catalog.injected_secret_names(spec),
+                recovery_window_days=7 if self.dev else 30,
+            ),
+            opts=child(self),
+        )
+
+    def _artifacts_bucket(self) -> SecureBucket:
+        return SecureBucket(
+            f"{self.prefix}-artifacts",
+            SecureBucketArgs(
+                tags=self.tags,
+                bucket_name=account_bucket_name(self.prefix, "artifacts", self),
+                kms_key_arn=self.key.arn,
+                force_destroy=self.dev,
+            ),
+            opts=child(self),
+        )
+
+    def _network(self) -> Network | None:
+        spec = self.spec
+        if not catalog.needs_network(spec):
+            return None
+        return Network(
+            f"{self.prefix}-net",
+            NetworkArgs(
+                name=self.prefix,
+                region=spec.region,
+                nat_gateways=catalog.nat_gateway_count(spec),
+                nat=spec.nat,
+                interface_endpoints=catalog.interface_endpoints(spec),
+                gateway_endpoints=catalog.gateway_endpoints(spec),
+                tags=self.tags,
+                service_ports=[s.port for s in catalog.server_services(spec)],
+                cidr=spec.cidr,
+            ),
+            opts=child(self),
+        )
+
+    def _database(self) -> Database | None:
+        spec, prefix = self.spec, self.prefix
+        if spec.database is None or self.network is None:
+            return None
+        database = Database(
+            f"{prefix}-db",
+            DatabaseArgs(
+                identifier=naming.physical_name(naming.RDS_INSTANCE, prefix, "db"),
+                spec=spec.database,
+                subnet_ids=self.network.private_subnet_ids,
+                security_group_id=self.network.db_sg.id,
+                kms_key_arn=self.key.arn,
+                tags=self.tags,
+            ),
+            opts=child(self),
+        )
+        DatabaseAlarms(
+            f"{prefix}-db-alarms",
+            DatabaseAlarmsArgs(
+                names=catalog.database_alarm_names(spec),
+                topic_arn=self.topic.topic.arn,
+                db_identifier=database.instance.identifier,
+                instance_class=spec.database.instance_class,
+                allocated_storage_gb=spec.database.allocated_storage_gb,
+                tags=self.tags,
+            ),
+            opts=child(self),
+        )
+        return database
+
+    def _redeploy_on_password_rotation(self) -> None:
+        """RDS rotates the password the tasks were started with: replace the tasks."""
+        if self.database is None or not self.servers:
+            return
+        RotationRedeploy(
+            f"{self.prefix}-db-rotation",
+            RotationRedeployArgs(
+                prefix=self.prefix,
+                secret_arn=self.database.master_secret_arn,
+                cluster_name=self.cluster.name,
+                service_names=[s.service.name for s in self.servers],
+                service_arns=[s.service.id for s in self.servers],
+                kms_key_arn=self.key.arn,
+                topic_arn=self.topic.topic.arn,
+                alarm_name=catalog.rotation_alarm_names(self.spec)["redeploy-failed"],
+                tags=self.tags,
+            ),
+            opts=child(self),
+        )
+
+    def _static_sites(self) -> list[StaticSite]:
+        spec, prefix = self.spec, self.prefix
+        return [
             StaticSite(
                 f"{prefix}-{s.name}",
                 StaticSiteArgs(
                     prefix,
                     s.name,
-                    tags,
-                    dev,
+                    self.tags,
+                    self.dev,
                     self.https.headers_policy_id,
                     self._api_route(s),
                     catalog.site_domain(spec, s),
@@ -205,29 +244,28 @@ class EnvironmentStack(pulumi.ComponentResource):
             )
             for s in catalog.static_services(spec)
         ]
-        self._serve_api_behind_its_site()
-        self.backups = Backups(
-            f"{prefix}-backups",
+
+    def _backups(self) -> Backups:
+        spec, database, network = self.spec, self.database, self.network
+        return Backups(
+            f"{self.prefix}-backups",
             BackupsArgs(
-                prefix=prefix,
+                prefix=self.prefix,
                 environment=spec.environment,
                 spec=spec.backups,
                 alarm_names=catalog.backup_alarm_names(spec),
                 kms_key_arn=self.key.arn,
-                topic_arn=topic_arn,
-                tags=tags,
-                db_arn=self.database.instance.arn if self.database else None,
-                db_subnet_group_name=self.database.subnet_group.name if self.database else None,
-                db_security_group_id=self.network.db_sg.id if self.network else None,
+                topic_arn=self.topic.topic.arn,
+                tags=self.tags,
+                db_arn=database.instance.arn if database else None,
+                db_subnet_group_name=database.subnet_group.name if database else None,
+                db_security_group_id=network.db_sg.id if network else None,
                 point_in_time_recovery=bool(spec.database and spec.database.point_in_time_recovery),
-                force_destroy_bucket=dev,
+                force_destroy_bucket=self.dev,
                 copy_region=catalog.backup_copy_region(spec),
             ),
             opts=child(self),
         )
-        self.ci = environment_ci_access(self, prefix, tags, args.create_oidc_provider)
-        self.outputs_parameter = self._publish_outputs(prefix, tags)
-        self.register_outputs(self.outputs())
 
     def _servers(self, prefix: str, tags: dict[str, str]) -> list[ServerService]:
         spec = self.spec
@@ -323,64 +361,9 @@ class EnvironmentStack(pulumi.ComponentResource):
             if server.args_spec.name == merged.api.name:
                 server.serve_behind(site.url)
 
-    def _publish_outputs(self, prefix: str, tags: dict[str, str]) -> aws.ssm.Parameter:
-        """The outputs as one SSM SecureString, so CI reads them without Pulumi state.
-
-        One JSON parameter rather than one per field: a single GetParameter, one ARN
-        to grant the deploy role, and a reader never sees half of an update. The size
-        depends on the project's name length and service count (0.8 to 2 KB, plus 0.3
-        to 0.7 KB per service), so the tier follows the value: standard (free) while
-        it fits 4 KB, advanced (8 KB, USD 0.05 a month) beyond.
-        """
-        spec = self.spec
-        value = pulumi.Output.json_dumps(self.outputs(), separators=(",", ":"))
-        return aws.ssm.Parameter(
-            f"{prefix}-outputs",
-            name=outputs_parameter_name(spec.project, spec.environment),
-            description=f"Stack outputs of {prefix} (written by scaffold up; read by CI)",
-            type="SecureString",
-            key_id=self.key.arn,
-            value=value,
-            tier=value.apply(
-                lambda v: "Standard" if len(v.encode()) <= STANDARD_PARAMETER_BYTES else "Advanced"
-            ),
-            tags=tags,
-            # AWS refuses to move a parameter back to the standard tier; replacing it
-            # under the same name needs the old one gone first.
-            opts=child(self, delete_before_replace=True),
-        )
-
     def outputs(self) -> dict[str, Any]:
         """One value per StackOutputs field (None fields left out)."""
-        spec = self.spec
-        services = [server.stack_output(self.cluster.name) for server in self.servers]
-        services += [site.stack_output() for site in self.statics]
-        values: dict[str, Any] = {
-            "project": spec.project,
-            "environment": spec.environment,
-            "region": spec.region,
-            "services": services,
-            "backup_bucket_name": self.backups.bucket.bucket.bucket,
-            "artifacts_bucket_name": self.artifacts.bucket.bucket,
-            "kms_key_arn": self.key.arn,
-            "app_secret_arn": self.secret.secret.arn,
-            "alarm_topic_arn": self.topic.topic.arn,
-        }
-        if self.database is not None and self.network is not None and spec.database:
-            values |= {
-                "db_instance_identifier": self.database.instance.identifier,
-                "db_secret_arn": self.database.master_secret_arn,
-                "db_security_group_id": self.network.db_sg.id,
-                "db_subnet_group_name": self.database.subnet_group.name,
-                "db_name": spec.database.database_name,
-            }
-        if self.backups.vault is not None:
-            values["backup_vault_name"] = self.backups.vault.name
-        if self.ci is not None:
-            values["deploy_role_arn"] = self.ci.role.arn
-            if self.ci.verify_role is not None:
-                values["verify_role_arn"] = self.ci.verify_role.arn
-        return values
+        return stack_outputs(self)
 
 
 def program(spec: EnvironmentSpec, *, create_oidc_provider: bool = True) -> dict[str, Any]:
