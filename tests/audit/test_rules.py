@@ -8,7 +8,7 @@ import pytest
 
 from scaffolder.audit import evaluate
 from scaffolder.audit.rules import all_rules, get_rule
-from scaffolder.audit.rules.security import looks_secret_public_name
+from scaffolder.audit.rules.leaked_secrets import looks_secret_public_name
 from scaffolder.models import (
     AuthFacts,
     AuthKind,
