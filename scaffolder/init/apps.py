@@ -257,6 +257,7 @@ def template_app(
             build_command=build_command(app),
             start_command=start_command(app, port),
             test_command=app.test_command,
+            test_failure=app.test_failure if app.test_command else None,
             lint_command=app.lint_command,
             port=port,
             health_path=health_path,

@@ -41,6 +41,7 @@ from scaffolder.init.outputs import (
 )
 from scaffolder.init.template_decisions import with_template_decisions
 from scaffolder.init.transaction import Checkpoint, apply_changes, recover
+from scaffolder.init.wire_health import with_health_wiring, write_health_wiring
 from scaffolder.models import InitContext, RepoFacts
 
 BUNDLE_FILE = ".scaffold/template.bundle"
@@ -107,6 +108,8 @@ def run_init(root: Path, options: InitOptions, deps: InitDeps) -> InitResult:
             stored = StoredContext(scaffold_version=deps.version, ctx=fresh.model_dump(mode="json"))
         generated = previous_outputs(history.repo, old_ref, work / "old", previous, stored)
         context = build_context(facts, answers, generated=generated, previous=old_ctx)
+        old_apps = old_ctx.apps if old_ctx else []
+        context.apps = with_health_wiring(root, context.apps, old_apps)
         warnings += context_warnings(context)
         data = _data(answers, context, deps.version)
         outputs = render_outputs(history.repo, tag, work / "new", data)
@@ -136,6 +139,7 @@ def run_init(root: Path, options: InitOptions, deps: InitDeps) -> InitResult:
                 )
             )
         render.finalize_answers(stage)
+        write_health_wiring(stage, context.apps, old_apps)
         write_state(stage, context, deps.version, kept, sorted(outputs))
         add_lines(stage / ".gitignore", context.gitignore_additions)
         if history.changed or not (stage / BUNDLE_FILE).is_file():

@@ -33,6 +33,7 @@ from scaffolder.inspect.manifests import parse_manifests
 from scaffolder.inspect.migrations import detect_migrations
 from scaffolder.inspect.production import detect_production
 from scaffolder.inspect.routes import attach_routes
+from scaffolder.inspect.test_outcome import predict_test_failures
 from scaffolder.inspect.walk import Reader, walk_repository
 from scaffolder.inspect.workflow_audit import Audit, start_audit_workflows
 from scaffolder.models import LockfileDrift, RepoFacts, ScanWarning, SecretFinding, WarningKind
@@ -160,6 +161,7 @@ def _detect(facts: RepoFacts, index: RepoIndex) -> None:
     _guarded(w, "app detail", lambda: attach_app_facts(facts.apps, production, index), None)
     _guarded(w, "debug mode", lambda: debug_modes(facts.apps, index), None)
     _guarded(w, "routes", lambda: attach_routes(facts.apps, index), None)
+    _guarded(w, "test outcome", lambda: predict_test_failures(facts.apps, index), None)
     facts.production.environments = _guarded(w, "environment", lambda: environments(index), [])
 
 

@@ -49,6 +49,9 @@ class TemplateApp(Model):
     build_command: str | None = None
     start_command: str  # what the container runs (server) or "" for static
     test_command: str | None = None
+    # Set when test_command cannot pass today (inspect/test_outcome.py): CI runs the step
+    # but it blocks nothing until the repository variable TESTS_BLOCKING is "true".
+    test_failure: str | None = None
     lint_command: str | None = None
     port: int = 8080
     health_path: str = "/healthz"
@@ -59,6 +62,9 @@ class TemplateApp(Model):
     dockerfile_path: str = "Dockerfile"  # relative to the repo root
     write_health_file: bool = False  # no health endpoint exists and the framework allows one
     health_file_path: str | None = None  # relative to the repo root
+    # The user's file init added the health module's wiring line to (init/wire_health.py);
+    # None: not wired by init (wired by the user, or not safe to wire: the audit says planned).
+    health_wired_in: str | None = None
     # Docker build context, repo-relative; None means the app root. A JS workspace member
     # whose lockfile sits higher up is built from the folder holding that lockfile.
     build_context: str | None = None

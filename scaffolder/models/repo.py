@@ -79,6 +79,9 @@ class AppFacts(Model):
     build_command: str | None = None
     start_command: str | None = None
     test_command: str | None = None
+    # What test_command prints first when it cannot pass today (no test for its runner
+    # to find: inspect/test_outcome.py); None when it may pass.
+    test_failure: str | None = None
     lint_command: str | None = None
     port: int | None = None
     build_output_dir: str | None = None  # static shape: "dist", "build", "out"

@@ -97,6 +97,15 @@ def test_an_unwired_health_module_is_planned_until_the_app_includes_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     repo = materialize("flask-sqlite-login", tmp_path / "shop")
+    app = repo / "app.py"
+    # An app made in a way init does not recognise: it leaves the wiring to the user.
+    app.write_text(
+        app.read_text(encoding="utf-8").replace(
+            "app = Flask(__name__)\n", "app = (\n    Flask(__name__)\n)\n", 1
+        ),
+        encoding="utf-8",
+    )
+    _commit_all(repo)
     before = _by_rule(run_audit(repo))
     assert before["OPS005"].status == "open"
     _init(repo, capsys)
@@ -108,12 +117,11 @@ def test_an_unwired_health_module_is_planned_until_the_app_includes_it(
     assert _dimension(after, ops).planned_score is not None
     assert _dimension(after, ops).score < (_dimension(after, ops).planned_score or 0)
 
-    app = repo / "app.py"
     text = app.read_text(encoding="utf-8")
     app.write_text(
         text.replace(
-            "app = Flask(__name__)\n",
-            "app = Flask(__name__)\nimport healthz\n\napp.register_blueprint(healthz.bp)\n",
+            "    Flask(__name__)\n)\n",
+            "    Flask(__name__)\n)\nimport healthz\n\napp.register_blueprint(healthz.bp)\n",
             1,
         ),
         encoding="utf-8",
@@ -125,3 +133,16 @@ def test_an_unwired_health_module_is_planned_until_the_app_includes_it(
     rise = SEVERITY_WEIGHT[health.severity]
     assert _dimension(wired, ops).score == _dimension(after, ops).score + rise
     assert _dimension(wired, ops).planned_score == _dimension(after, ops).planned_score
+
+
+@pytest.mark.slow
+def test_init_wires_a_plainly_created_app_so_its_health_route_counts_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = materialize("flask-sqlite-login", tmp_path / "shop")
+    assert _by_rule(run_audit(repo))["OPS005"].status == "open"
+
+    _init(repo, capsys)
+
+    assert "app.register_blueprint(healthz.bp)" in (repo / "app.py").read_text()
+    assert "OPS005" not in _by_rule(run_audit(repo))

@@ -180,6 +180,11 @@ FIRES: dict[str, Callable[[], RepoFacts]] = {
     "OPS006": lambda: with_production(ready_facts(), error_tracking=[]),
     "OPS007": lambda: with_production(ready_facts(), logging_libraries=[]),
     "OPS008": lambda: with_production(ready_facts(), environments=["dev"]),
+    "OPS009": lambda: ready_facts(
+        apps=[
+            server_app(test_command="npm test", test_failure="No tests found, exiting with code 1")
+        ]
+    ),
     "CODE001": lambda: with_production(
         ready_facts(apps=[server_app(has_tests=False)]), test_files=0
     ),
@@ -510,3 +515,14 @@ def test_a_fallback_default_only_in_history_is_not_a_leak() -> None:
         commit="abcdef1234567890",
     )
     assert findings(ready_facts(secrets=[old_default]), "SEC002") == []
+
+
+def test_a_failing_test_command_is_reported_with_its_first_error_line() -> None:
+    facts = ready_facts(
+        apps=[server_app(root="api", test_command="npm test", test_failure="No tests found")]
+    )
+
+    (finding,) = findings(facts, "OPS009")
+
+    assert finding.evidence[0].path == "api/package.json"
+    assert finding.evidence[0].snippet == "`npm test`: No tests found"
