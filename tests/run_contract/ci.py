@@ -12,13 +12,14 @@ import re
 import shutil
 import subprocess
 import sys
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from tests.run_contract.models import Step
-from tests.run_contract.runner import run_step
+from tests.run_contract.runner import machine_lock, run_step, without_pip_cache_flag
 from tests.run_contract.tls_pg import ScratchPostgres
 
 _EXPR = re.compile(r"\$\{\{[^}]*\}\}")
@@ -71,13 +72,20 @@ def run_ci(repo: Path, app: dict[str, Any], tmp: Path, db: ScratchPostgres | Non
         command = step.get("run")
         if not isinstance(command, str) or "docker build" in command or "if" in step:
             continue  # the image is replayed apart; conditional steps report on others
-        command = command.replace("pipx install", "python -m pip install -q")
+        command = without_pip_cache_flag(
+            command.replace("pipx install", "python -m pip install -q")
+        )
         cwd = checkout / str(step.get("working-directory") or default_dir)
         blocking = not step.get("continue-on-error") and _kind(step) != "lint"
-        steps.append(
-            run_step("ci", _kind(step), ["bash", "-e", "-c", command], cwd,
-                     env | _env(step.get("env")), blocking=blocking, shown=command.strip())
-        )  # fmt: skip
+        # A test may start the app on its fixed port: one fixture at a time per port.
+        lock: AbstractContextManager[None] = (
+            machine_lock(f"port-{app.get('port')}") if _kind(step) == "test" else nullcontext()
+        )
+        with lock:
+            steps.append(
+                run_step("ci", _kind(step), ["bash", "-e", "-c", command], cwd,
+                         env | _env(step.get("env")), blocking=blocking, shown=command.strip())
+            )  # fmt: skip
         if steps[-1].blocking and not steps[-1].passed:
             break  # GitHub stops the job at a failing step
     return steps

@@ -22,7 +22,7 @@ from scaffolder.smoke.run import dummy_value
 from tests.run_contract import dockerfile as df
 from tests.run_contract.ci import run_ci
 from tests.run_contract.models import AppRun, ContractResult, Step
-from tests.run_contract.runner import kill_group, run_step
+from tests.run_contract.runner import kill_group, machine_lock, run_step, without_pip_cache_flag
 from tests.run_contract.tls_pg import ScratchPostgres, scratch_postgres
 
 SCAFFOLD = Path(sys.executable).parent / "scaffold"
@@ -43,6 +43,9 @@ def base_env(tmp: Path) -> dict[str, str]:
         "npm_config_update_notifier": "false",
         "npm_config_fund": "false",
         "npm_config_audit": "false",
+        # One npm cache serves every fixture of the run: cached metadata is used without
+        # asking the registry again (what is missing is still fetched).
+        "npm_config_prefer_offline": "true",
         "COREPACK_HOME": str(tmp / "corepack"),
         "COREPACK_ENABLE_DOWNLOAD_PROMPT": "0",
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
@@ -187,8 +190,9 @@ def _server(  # noqa: PLR0917
         )
         if not run.steps[-1].passed:
             return
-    _start(run, [fs.command(a) for a in plan.argv], cwd, task, int(app["port"]),
-           str(app.get("health_path") or "/healthz"), health_timeout)  # fmt: skip
+    with machine_lock(f"port-{app['port']}"):
+        _start(run, [fs.command(a) for a in plan.argv], cwd, task, int(app["port"]),
+               str(app.get("health_path") or "/healthz"), health_timeout)  # fmt: skip
 
 
 def _entrypoint(argv: list[str], fs: df.HostFs) -> list[str]:
@@ -207,7 +211,7 @@ def _replay(plan: df.Replay, fs: df.HostFs, env: dict[str, str], run: AppRun, ph
         cwd.mkdir(parents=True, exist_ok=True)
         step_env = env | {k: fs.command(df.expand(v, env)) for k, v in stage_env.items()}
         host = fs.command(
-            command.replace(
+            without_pip_cache_flag(command).replace(
                 "corepack enable", f"corepack enable --install-directory {fs.root}/usr/local/bin"
             )
         )

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from tests.run_contract.runner import machine_lock
 from tests.support.prototypes import BASE_DATE, git_env, materialize
 
 # Fixtures whose lockfile is the finding: kept as committed.
@@ -42,14 +43,16 @@ def relock(repo: Path) -> list[str]:
         lock.unlink()
         pnpm = ["npx", "--yes", "pnpm@9.15.0", "install", "--lockfile-only"]
         pnpm.append("--ignore-scripts")
-        subprocess.run(pnpm, cwd=lock.parent, check=True, capture_output=True, timeout=600)
+        with machine_lock("npx"):  # two workers' first `npx pnpm@...` would share its folder
+            subprocess.run(pnpm, cwd=lock.parent, check=True, capture_output=True, timeout=600)
         done.append(str(lock.relative_to(repo)))
     for lock in sorted(repo.rglob("yarn.lock")):
         if "node_modules" in lock.parts or "__metadata:" in lock.read_text():
             continue  # yarn 1 only (made-up integrity values)
         lock.unlink()
         yarn = ["npx", "--yes", "yarn@1.22.22", "install", "--ignore-scripts", "--no-progress"]
-        subprocess.run(yarn, cwd=lock.parent, check=True, capture_output=True, timeout=900)
+        with machine_lock("npx"):
+            subprocess.run(yarn, cwd=lock.parent, check=True, capture_output=True, timeout=900)
         shutil.rmtree(lock.parent / "node_modules", ignore_errors=True)
         done.append(str(lock.relative_to(repo)))
     status = ["git", "status", "--porcelain"]

@@ -18,9 +18,10 @@ import tempfile
 import time
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from tests.run_contract.engine import run_contract
-from tests.run_contract.models import ContractResult
+from tests.run_contract.models import AppRun, ContractResult, Step
 
 REPO = Path(__file__).resolve().parents[2]
 LIST = REPO / "benchmarks" / "real-prototypes.txt"
@@ -70,11 +71,82 @@ def outcome(result: ContractResult) -> str:
     return "; ".join(parts) or "no apps"
 
 
+_PHASES = ("install", "build", "migrate", "serve", "ci")
+
+
+def _phase(step: Step) -> str | None:
+    """Which column of the results table a step belongs to."""
+    if step.phase == "ci":
+        return "ci"
+    if step.phase in ("start", "health", "output"):
+        return "serve"
+    if step.phase == "migrate":
+        return "migrate" if step.name == "migrate" else "build"
+    if step.phase == "image":
+        text = f"{step.name} {step.command}"
+        return (
+            "build" if "build" in text or "prune" in text or "collectstatic" in text else "install"
+        )
+    return None
+
+
+def phase_cells(app: AppRun) -> dict[str, str]:
+    """Per column: pass, reported (non-blocking), FAIL: <first error>, or - (not run)."""
+    cells = dict.fromkeys(_PHASES, "-")
+    for step in app.steps:
+        column = _phase(step)
+        if column is None or cells[column].startswith("FAIL"):
+            continue
+        if step.passed:
+            cells[column] = "pass" if cells[column] == "-" else cells[column]
+        elif not step.blocking:
+            cells[column] = "reported (non-blocking)"
+        else:
+            cells[column] = f"FAIL `{step.command[:50]}`: {step.first_error[:140]}"
+    if app.shape == "server" and app.health_status not in (None, 200):
+        cells["serve"] = f"FAIL health {app.health_status}"
+    return cells
+
+
+def markdown(records: list[dict[str, Any]]) -> str:
+    """One row per app: the columns of phase_cells (benchmarks/real-run-contract.md)."""
+    rows = ["| prototype | app | shape | " + " | ".join(_PHASES) + " |"]
+    rows.append("|---" * (len(_PHASES) + 3) + "|")
+    for record in records:
+        result = record["contract"]
+        if result.init_exit != 0:
+            rows.append(f"| {record['repo']} | - | - | init exit {result.init_exit}: "
+                        f"{result.init_error[:120]} |" + " |" * (len(_PHASES) - 1))  # fmt: skip
+            continue
+        for app in result.apps:
+            cells = phase_cells(app)
+            line = " | ".join(cells[p].replace("|", "/") for p in _PHASES)
+            rows.append(f"| {record['repo']} | {app.app} | {app.shape} | {line} |")
+    return "\n".join(rows)
+
+
+def from_json(path: Path) -> list[dict[str, Any]]:
+    """The records a `--json` run wrote, with their typed results back."""
+    records: list[dict[str, Any]] = json.loads(path.read_text())
+    for record in records:
+        raw = dict(record["result"])
+        apps = [AppRun(**{**a, "steps": [Step(**s) for s in a["steps"]]}) for a in raw.pop("apps")]
+        record["contract"] = ContractResult(**raw, apps=apps)
+    return records
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", default="")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--markdown", type=Path, help="write the per-phase table here")
+    parser.add_argument(
+        "--from-json", type=Path, help="only turn an earlier --json into --markdown"
+    )
     args = parser.parse_args()
+    if args.from_json and args.markdown:
+        args.markdown.write_text(markdown(from_json(args.from_json)) + "\n")
+        return 0
     records = []
     for repo, commit in prototypes():
         if args.only and args.only.lower() not in repo.lower():
@@ -96,13 +168,17 @@ def main() -> int:
                 "seconds": round(seconds),
                 "outcome": outcome(result),
                 "result": asdict(result),
+                "contract": result,
             }
         )
     print("| prototype | seconds | outcome |\n|---|---|---|")
     for r in records:
         print(f"| {r['repo']} | {r['seconds']} | {r['outcome']} |")
+    if args.markdown:
+        args.markdown.write_text(markdown(records) + "\n")
     if args.json:
-        args.json.write_text(json.dumps(records, indent=2))
+        plain = [{k: v for k, v in r.items() if k != "contract"} for r in records]
+        args.json.write_text(json.dumps(plain, indent=2))
     return 0
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import re
 import signal
 import subprocess
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from tests.run_contract.models import Step
@@ -87,3 +91,23 @@ def kill_group(proc: subprocess.Popen[str]) -> None:
             continue
     if proc.poll() is None:
         proc.wait(timeout=5)
+
+
+@contextlib.contextmanager
+def machine_lock(name: str) -> Iterator[None]:
+    """Hold a lock shared by every harness process on this machine (pytest-xdist workers):
+    two fixtures' apps may listen on the same fixed port (3000, 5000...), so starting an
+    app and running its tests hold its port's lock; the rest runs side by side."""
+    path = Path(tempfile.gettempdir()) / f"scaffold-run-contract-{name}.lock"
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def without_pip_cache_flag(command: str) -> str:
+    """The image's `pip install --no-cache-dir` keeps pip's cache out of the layer; on the
+    host the harness shares one warm cache across fixtures (the same packages install)."""
+    return re.sub(r"\s--no-cache-dir\b", "", command)
