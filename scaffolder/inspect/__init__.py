@@ -78,7 +78,8 @@ def _check_root(root: Path) -> Path:
 
 
 def _secrets(facts: RepoFacts, index: RepoIndex) -> None:
-    from scaffolder.inspect.secrets import find_committed_env_files, scan_tree_secrets
+    from scaffolder.inspect.env_files import find_committed_env_files
+    from scaffolder.inspect.secrets import scan_tree_secrets
 
     warnings = facts.warnings
     facts.secrets = _guarded(warnings, "secret", lambda: scan_tree_secrets(index.files), [])

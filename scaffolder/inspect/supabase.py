@@ -9,9 +9,9 @@ import re
 from collections.abc import Iterable
 
 from scaffolder.inspect.browser_code import runs_on_server
+from scaffolder.inspect.env_files import is_env_file_name
 from scaffolder.inspect.files import SourceFile
 from scaffolder.inspect.jwt import JWT_RE, jwt_role
-from scaffolder.inspect.secrets import is_env_file_name
 from scaffolder.inspect.sql import TableAction, TableEvent, table_events
 from scaffolder.models import Evidence, ScanWarning, SupabaseFacts, TableRls
 

@@ -14,13 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from scaffolder.inspect.env_files import find_committed_env_files, is_env_file_name
 from scaffolder.inspect.files import SourceFile
-from scaffolder.inspect.secrets import (
-    find_committed_env_files,
-    is_env_file_name,
-    scan_text,
-    scan_tree_secrets,
-)
+from scaffolder.inspect.secrets import scan_text, scan_tree_secrets
 from scaffolder.models import SecretFinding, SecretKind
 from scaffolder.redact import fingerprint, redact
 
