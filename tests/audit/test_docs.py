@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scaffolder.audit.catalog import RULES_END, RULES_START, rules_table, with_rules_table
+from scaffolder.audit.generated_docs import RULES_END, RULES_START, rules_table, with_rules_table
 from scaffolder.audit.rules import all_rules
 from scaffolder.errors import EXIT_CODES
 
@@ -20,7 +20,7 @@ def test_audit_doc_contains_every_rule_id() -> None:
 def test_audit_doc_rule_table_is_current() -> None:
     text = (DOCS / "audit.md").read_text(encoding="utf-8")
     assert RULES_START in text and RULES_END in text
-    assert with_rules_table(text) == text, "run `python -m scaffolder.audit.catalog`"
+    assert with_rules_table(text) == text, "run `python -m scaffolder.audit.generated_docs`"
 
 
 def test_rules_table_has_one_row_per_rule() -> None:

@@ -71,7 +71,7 @@ def test_json_round_trips_and_is_versioned() -> None:
 def test_committed_schema_equals_the_generated_one() -> None:
     committed = (REPO / "docs/schema/report-v1.json").read_text(encoding="utf-8")
     assert committed == report_schema_json(), (
-        "docs/schema/report-v1.json is stale: run `python -m scaffolder.audit.catalog`"
+        "docs/schema/report-v1.json is stale: run `python -m scaffolder.audit.generated_docs`"
     )
 
 

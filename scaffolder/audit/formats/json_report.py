@@ -2,7 +2,7 @@
 
 `schema_version` is "1" until a field is removed or changes meaning; adding an
 optional field keeps version 1. docs/schema/report-v1.json is generated from the
-models (`python -m scaffolder.audit.catalog`) and a test keeps it in step.
+models (`python -m scaffolder.audit.generated_docs`) and a test keeps it in step.
 """
 
 from __future__ import annotations

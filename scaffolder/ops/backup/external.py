@@ -18,8 +18,8 @@ from scaffolder.errors import CloudError, InputError
 from scaffolder.local_postgres import Runner, run_command
 from scaffolder.models import StackOutputs
 from scaffolder.ops.backup import store
-from scaffolder.ops.backup.catalog import PLATFORM_SCHEMAS, read_facts
 from scaffolder.ops.backup.checks import check_integrity, check_restore, compare_facts, run_probe
+from scaffolder.ops.backup.database_facts import PLATFORM_SCHEMAS, read_facts
 from scaffolder.ops.backup.dump import file_digest, pg_dump, pg_restore
 from scaffolder.ops.backup.models import BackupManifest, BackupRunResult, VerificationReport
 from scaffolder.ops.backup.report import finish, publish

@@ -16,13 +16,13 @@ from typing import Any
 from scaffolder.errors import CloudError
 from scaffolder.models import StackOutputs
 from scaffolder.ops.backup import store
-from scaffolder.ops.backup.catalog import PLATFORM_SCHEMAS, read_facts
 from scaffolder.ops.backup.checks import (
     CONNECT_CHECK,
     compare_facts,
     run_probe,
     unreachable_detail,
 )
+from scaffolder.ops.backup.database_facts import PLATFORM_SCHEMAS, read_facts
 from scaffolder.ops.backup.models import (
     BackupManifest,
     BackupRunResult,
