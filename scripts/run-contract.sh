@@ -6,7 +6,7 @@
 # the npm registry and PyPI. Fixtures run on two pytest-xdist workers sharing one npm and
 # pip cache; an app's start and tests hold a lock on its port (apps use fixed ports).
 #   bash scripts/run-contract.sh            the fixture prototypes
-#   bash scripts/run-contract.sh -k django  extra pytest arguments
+#   bash scripts/run-contract.sh -k django  extra pytest arguments (-n 0: one worker)
 #   bash scripts/run-contract.sh --real     the public prototypes of benchmarks/real-prototypes.txt
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -55,11 +55,17 @@ def prune_decision(app: AppFacts) -> tuple[bool, str | None]:
     """(prune devDependencies after the build?, why not)."""
     if not app.runtime_dev_imports:
         return True, None
-    names = ", ".join(app.runtime_dev_imports)
-    return False, (
-        f"the server's runtime code imports {names} at module level, "
-        "and package.json lists it in devDependencies only"
-    )
+    # inspect/node.py records a TypeScript runner the start command uses as "<name> starts ..."
+    started = {
+        n for n in app.runtime_dev_imports if any(
+            (e.snippet or "").startswith(f"{n} starts ") for e in app.evidence
+        )
+    }  # fmt: skip
+    imported = [n for n in app.runtime_dev_imports if n not in started]
+    why = [f"the server's runtime code imports {', '.join(imported)} at module level"]
+    why = why if imported else []
+    why += [f"the server starts with {name}" for name in sorted(started)]
+    return False, f"{'; '.join(why)}, and package.json lists it in devDependencies only"
 
 
 def drops_dev_dependencies(app: TemplateApp) -> bool:

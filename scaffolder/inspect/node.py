@@ -182,6 +182,25 @@ def _entrypoint(app: AppFacts, pkg: PackageJson, index: RepoIndex) -> str | None
     return None
 
 
+def _entry_start(app: AppFacts, pkg: PackageJson, pm: PackageManager, entry: str) -> str:
+    """How to start the entry file with no start script. Node cannot run a .ts file (Node
+    20 has no type stripping): a TypeScript runner the package has runs it, tsx first (it
+    handles ES modules too), else ts-node (CommonJS only) without type-checking, as a
+    production start should not fail on a type error the build never checked."""
+    if not entry.endswith((".ts", ".mts", ".cts")):
+        return f"node {entry}"
+    runners = {"tsx": "tsx"}
+    if pkg.data.get("type") != "module":
+        runners["ts-node"] = "ts-node --transpile-only"
+    runner = next((name for name in runners if name in pkg.deps), None)
+    if runner is None:
+        return f"node {entry}"  # nothing on hand to run it: the run contract shows the error
+    if runner in app.dev_only_dependencies:
+        app.runtime_dev_imports.append(runner)  # the runtime image must keep it: no prune
+        app.evidence.append(Evidence(path=pkg.path, snippet=f"{runner} starts {entry}"))
+    return f"{EXEC[pm]} {runners[runner]} {entry}"
+
+
 def _commands(app: AppFacts, pkg: PackageJson, pm: PackageManager) -> None:
     scripts = pkg.scripts
     if "build" in scripts:
@@ -194,7 +213,7 @@ def _commands(app: AppFacts, pkg: PackageJson, pm: PackageManager) -> None:
         elif app.kind is AppKind.NEXTJS:
             app.start_command = f"{EXEC[pm]} next start"
         elif app.entrypoint:
-            app.start_command = f"node {app.entrypoint}"
+            app.start_command = _entry_start(app, pkg, pm, app.entrypoint)
     test = scripts.get("test")
     if test and _NO_TEST not in test:
         app.test_command = run_script(pm, "test")

@@ -48,3 +48,45 @@ def test_a_runner_with_nothing_to_find_fails_and_anything_else_may_pass(
     tmp_path: Path, files: dict[str, str], expected: str | None
 ) -> None:
     assert _failure(tmp_path, files) == expected
+
+
+# Not a test outcome, but the same tiny-repository seam: how a .ts entry with no start
+# script is started (inspect/node.py, _entry_start).
+EXPRESS_TS = {
+    "src/server.ts": 'import express from "express";\nconst app = express();\napp.listen(5000);\n',
+}
+
+
+@pytest.mark.parametrize(
+    ("deps", "dev", "start", "prunes"),
+    [
+        ('"ts-node": "^10.9.2"', "", "npx ts-node --transpile-only src/server.ts", True),
+        ('"tsx": "^4.7.0"', "", "npx tsx src/server.ts", True),
+        ("", '"tsx": "^4.7.0"', "npx tsx src/server.ts", False),  # kept: no prune
+        ("", "", "node src/server.ts", True),  # nothing to run it with
+    ],
+)
+def test_a_typescript_entry_without_a_start_script_starts_with_its_runner(
+    tmp_path: Path, deps: str, dev: str, start: str, prunes: bool
+) -> None:
+    from scaffolder.init.node_plan import prune_decision
+
+    manifest = (
+        '{"name": "api", "main": "src/server.ts", "dependencies": {"express": "^4.19.2"'
+        + (f", {deps}" if deps else "")
+        + '}, "devDependencies": {"nodemon": "^3.1.3"'
+        + (f", {dev}" if dev else "")
+        + "}}"
+    )
+    for rel, text in {"package.json": manifest, **EXPRESS_TS}.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    (app,) = inspect_repository(tmp_path).apps
+
+    assert app.start_command == start
+    prune, why = prune_decision(app)
+    assert prune is prunes
+    assert (
+        prunes
+        or why == "the server starts with tsx, and package.json lists it in devDependencies only"
+    )

@@ -16,7 +16,10 @@ from pathlib import Path
 from tests.run_contract.models import Step
 
 # npm's bookkeeping lines ("npm error code EUSAGE") say less than the line after them.
-_NOISE = re.compile(r"^npm (error|ERR!) (code|errno|path|syscall|command|A complete log)\b")
+_NOISE = re.compile(
+    r"^npm (error|ERR!) (code|errno|path|syscall|command|A complete log)\b"
+    r"|^x Build failed in [\d.]+m?s$|^error during build:$"  # vite's, before its real error
+)
 _ERROR_WORDS = ("error", "err!", "failed", "cannot", "not found", "exception", "traceback")
 
 

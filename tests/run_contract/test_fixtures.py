@@ -39,7 +39,7 @@ EXPECT: dict[str, dict[str, str]] = {
         "vite-react-shadcn-ts": "fails:image:can only install packages when your package.json"
     },
     # its Notes page imports "@/integrations/supabase/client", a file the fixture leaves out
-    "lovable-supabase-rls": {"vite-react-shadcn-ts": "fails:image:Build failed"},
+    "lovable-supabase-rls": {"vite-react-shadcn-ts": "fails:image:failed to resolve import"},
     "lovable-vite-supabase": {"vite-react-shadcn-ts": "static"},
     # init imports health.cjs into the ES module that builds the Fastify app, and registers it
     "pnpm-monorepo-vite-fastify": {"client": "static", "server": "serves"},
