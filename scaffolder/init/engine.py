@@ -25,7 +25,6 @@ from scaffolder.init.answers import Ask, resolve_answers
 from scaffolder.init.context import build_context
 from scaffolder.init.git import is_work_tree, status_lines
 from scaffolder.init.gitignore import add_lines
-from scaffolder.init.history import TemplateHistory
 from scaffolder.init.journal import JOURNAL_DIR, JOURNAL_FILE, pending
 from scaffolder.init.models import InitAnswers, InitResult, StoredContext
 from scaffolder.init.notices import context_warnings, init_warnings
@@ -40,6 +39,7 @@ from scaffolder.init.outputs import (
     write_state,
 )
 from scaffolder.init.template_decisions import with_template_decisions
+from scaffolder.init.template_history import TemplateHistory
 from scaffolder.init.transaction import Checkpoint, apply_changes, recover
 from scaffolder.init.wire_health import with_health_wiring, write_health_wiring
 from scaffolder.models import InitContext, RepoFacts

@@ -2,7 +2,7 @@
 
 The init engine calls these functions on a *staging* copy of the repository
 (never on the user's files directly) with a template repository built by
-`scaffolder.init.history`. Copier errors become `scaffolder.errors` here.
+`scaffolder.init.template_history`. Copier errors become `scaffolder.errors` here.
 """
 
 from __future__ import annotations

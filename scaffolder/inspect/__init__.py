@@ -131,7 +131,7 @@ def _start_history(root: Path) -> History:
     history's findings afterwards (`_history`), which leaves what a scan told to
     skip those values would find (each value is placed on its own).
     """
-    from scaffolder.inspect.history import scan_history_secrets
+    from scaffolder.inspect.history_secrets import scan_history_secrets
 
     return Background(lambda: scan_history_secrets(root, set()))
 

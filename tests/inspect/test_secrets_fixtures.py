@@ -12,7 +12,7 @@ import pytest
 
 from scaffolder.inspect.env_files import find_committed_env_files
 from scaffolder.inspect.git import read_git_info
-from scaffolder.inspect.history import scan_history_secrets
+from scaffolder.inspect.history_secrets import scan_history_secrets
 from scaffolder.inspect.secrets import scan_tree_secrets
 from scaffolder.inspect.supabase import inspect_supabase
 from scaffolder.inspect.walk import walk_repository

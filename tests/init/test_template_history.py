@@ -8,7 +8,7 @@ import pytest
 
 from scaffolder.errors import InputError, MissingToolError
 from scaffolder.init.git import git
-from scaffolder.init.history import TemplateHistory
+from scaffolder.init.template_history import TemplateHistory
 
 
 def test_versions_become_tags_and_survive_a_bundle_round_trip(

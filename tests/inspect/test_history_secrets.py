@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from scaffolder.inspect.history import HistoryLimits, scan_history_secrets
+from scaffolder.inspect.history_secrets import HistoryLimits, scan_history_secrets
 from scaffolder.models import SecretKind, WarningKind
 from scaffolder.redact import fingerprint
 
