@@ -11,7 +11,8 @@ from scaffolder.inspect.files import SourceFile
 from scaffolder.inspect.manifests import Manifests, parent_dir
 from scaffolder.models import Evidence
 
-CODE_SUFFIXES = frozenset(
+# The languages inspection reads apps in (JavaScript family and Python).
+APP_CODE_SUFFIXES = frozenset(
     [
         ".js",
         ".jsx",
@@ -27,7 +28,7 @@ CODE_SUFFIXES = frozenset(
         ".py",
     ]
 )
-JS_SUFFIXES = CODE_SUFFIXES - {".py"}
+JS_SUFFIXES = APP_CODE_SUFFIXES - {".py"}
 
 
 def suffix(path: str) -> str:
@@ -67,7 +68,7 @@ class RepoIndex:
 
     @cached_property
     def code_files(self) -> list[SourceFile]:
-        return [f for f in self.files if suffix(f.path) in CODE_SUFFIXES]
+        return [f for f in self.files if suffix(f.path) in APP_CODE_SUFFIXES]
 
     @cached_property
     def folders(self) -> frozenset[str]:
@@ -86,7 +87,9 @@ class RepoIndex:
     def exists(self, path: str) -> bool:
         return path in self.path_set
 
-    def code_in(self, folder: str, suffixes: Iterable[str] = CODE_SUFFIXES) -> Iterator[SourceFile]:
+    def code_in(
+        self, folder: str, suffixes: Iterable[str] = APP_CODE_SUFFIXES
+    ) -> Iterator[SourceFile]:
         wanted = frozenset(suffixes)
         for source in self.code_files:
             if suffix(source.path) in wanted and under(source.path, folder):
@@ -128,7 +131,7 @@ def project_folders(index: RepoIndex) -> frozenset[str]:
 
 
 def own_code(
-    index: RepoIndex, folder: str, suffixes: Iterable[str] = CODE_SUFFIXES
+    index: RepoIndex, folder: str, suffixes: Iterable[str] = APP_CODE_SUFFIXES
 ) -> list[SourceFile]:
     """Code under `folder` that does not belong to a deeper project."""
     nested = [f for f in project_folders(index) if f != folder and under(f, folder) and f != "."]

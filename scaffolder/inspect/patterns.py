@@ -395,7 +395,8 @@ DB_URL_DETECTORS = {
     "amqps": "amqp-url-with-password",
 }
 
-CODE_SUFFIXES = frozenset(
+# Files whose literals the secret scan reads as code (any language a secret is pasted into).
+SCANNED_CODE_SUFFIXES = frozenset(
     [
         ".py",
         ".js",

@@ -7,7 +7,7 @@ import re
 from scaffolder.inspect.ci import OTHER_CI, inspect_workflow, scheduled_only, yaml_problem
 from scaffolder.inspect.dockerfile import inspect_dockerfile, is_dockerfile
 from scaffolder.inspect.health_wiring import is_health_module, is_wired, wsgi_health_endpoints
-from scaffolder.inspect.index import CODE_SUFFIXES, RepoIndex, basename, evidence, suffix, under
+from scaffolder.inspect.index import APP_CODE_SUFFIXES, RepoIndex, basename, evidence, suffix, under
 from scaffolder.inspect.manifests import parent_dir
 from scaffolder.models import Evidence, ProductionPieces, ScanWarning
 
@@ -114,7 +114,7 @@ def _dep_names(index: RepoIndex) -> set[str]:
 
 
 def is_test_file(path: str) -> bool:
-    return suffix(path) in CODE_SUFFIXES and _TEST_FILE.search(path) is not None
+    return suffix(path) in APP_CODE_SUFFIXES and _TEST_FILE.search(path) is not None
 
 
 def health_endpoints(index: RepoIndex) -> list[Evidence]:

@@ -23,11 +23,11 @@ from scaffolder.inspect.files import SourceFile
 from scaffolder.inspect.jwt import JWT_RE, jwt_role
 from scaffolder.inspect.patterns import (
     ALL_DETECTORS,
-    CODE_SUFFIXES,
     DB_SCHEME_RE,
     DB_URL_DETECTORS,
     DB_URL_RE,
     LOCAL_HOSTS,
+    SCANNED_CODE_SUFFIXES,
     SECRET_NAME_RE,
     Detector,
     Tier,
@@ -99,7 +99,7 @@ def line_kind(path: str) -> bool | None:
     """
     if is_document(path) or (is_env_file_name(path) and not is_test_path(path)):
         return None
-    return _suffix(path) in CODE_SUFFIXES and not is_test_path(path)
+    return _suffix(path) in SCANNED_CODE_SUFFIXES and not is_test_path(path)
 
 
 def _suffix(path: str) -> str:
@@ -212,7 +212,7 @@ def _any_present(anchors: tuple[str, ...], haystack: str, present: dict[str, boo
 
 
 def _detector_hits(path: str, text: str) -> list[_Hit]:
-    code = _suffix(path) in CODE_SUFFIXES and not is_test_path(path)
+    code = _suffix(path) in SCANNED_CODE_SUFFIXES and not is_test_path(path)
     lowered: str | None = None
     present: dict[str, bool] = {}
     hits: list[_Hit] = []
