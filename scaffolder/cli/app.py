@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
-from scaffolder import console
+from scaffolder.cli import console
 from scaffolder.cli.signals import signals_as_interrupts
 from scaffolder.errors import InputError, Interrupted, ScaffoldError
 

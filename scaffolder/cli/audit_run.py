@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scaffolder import console
+from scaffolder.cli import console
 from scaffolder.cli.project import project_dir
 from scaffolder.errors import CheckFailed, UsageError
 from scaffolder.report_format import ReportFormat

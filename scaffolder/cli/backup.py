@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from scaffolder import console
+from scaffolder.cli import console
 from scaffolder.cli.options import ENV_ARG, JSON_OPT, OUTPUTS_OPT, PROJECT_OPT, ops_context
 
 if TYPE_CHECKING:

@@ -9,8 +9,7 @@ from __future__ import annotations
 import typer
 
 import scaffolder
-from scaffolder import console
-from scaffolder.cli import audit, backup, init, ops, provision, rollback, secrets, smoke
+from scaffolder.cli import audit, backup, console, init, ops, provision, rollback, secrets, smoke
 
 app = typer.Typer(
     name="scaffold",

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from scaffolder import console
+from scaffolder.cli import console
 from scaffolder.cli.options import PathArgument, ProjectOption
 from scaffolder.cli.project import project_dir
 from scaffolder.display import printable

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from scaffolder import console
+from scaffolder.cli import console
 from scaffolder.cli.options import ENV_ARG, JSON_OPT, OUTPUTS_OPT, PROJECT_OPT, ops_context, plain
 from scaffolder.errors import CheckFailed
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.text import Text
 
-from scaffolder import console
+from scaffolder.cli import console
 
 if TYPE_CHECKING:
     from scaffolder.models import EnvName, StackOutputs

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from scaffolder import console
+from scaffolder.cli import console
 from scaffolder.cli.options import PROJECT_FLAGS, PROJECT_HELP
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scaffolder import console
+from scaffolder.cli import console
 
 if TYPE_CHECKING:
     from scaffolder.models import ReadinessReport

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from scaffolder import console
+from scaffolder.cli import console
 from scaffolder.cli.options import JSON_OPT, PathArgument, ProjectOption, plain
 from scaffolder.cli.project import project_dir
 from scaffolder.errors import CheckFailed

@@ -22,7 +22,7 @@ SCRIPT = """
 import sys
 if sys.argv[1] == "rich":
     import rich  # the module's sign that rich is in use: it writes every line
-from scaffolder import console
+from scaffolder.cli import console
 from scaffolder.errors import InputError
 for message in {messages!r}:
     console.info(message)
