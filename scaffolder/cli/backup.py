@@ -12,7 +12,13 @@ from rich.table import Table
 from rich.text import Text
 
 from scaffolder.cli import console
-from scaffolder.cli.options import ENV_ARG, JSON_OPT, OUTPUTS_OPT, PROJECT_OPT, ops_context
+from scaffolder.cli.options import (
+    EnvArgument,
+    JsonOption,
+    OutputsOption,
+    ProjectOption,
+    ops_context,
+)
 
 if TYPE_CHECKING:
     from scaffolder.ops.backup import BackupContext, VerificationReport
@@ -61,101 +67,101 @@ def register(app: typer.Typer) -> None:
         "  scaffold backup verify staging --sweep-only",
     )
 
-    @group.command("run")
-    def run(
-        env: str = ENV_ARG,
-        project: Path | None = PROJECT_OPT,
-        outputs_file: Path | None = OUTPUTS_OPT,
-        database_url: str | None = typer.Option(
-            None,
-            "--database-url",
-            envvar="SCAFFOLD_DATABASE_URL",
-            show_envvar=True,
-            help="External Postgres URL (default: the app secret's URL). Prefer the env var: "
-            "a flag is visible to other local users.",
-        ),
-        json_out: bool = JSON_OPT,
-    ) -> None:
-        """Take a backup now: an RDS snapshot, or a pg_dump of an external Postgres."""
-        from scaffolder.ops.backup import run_backup
-
-        ctx = _context(env, project, outputs_file)
-        console.info(f"Backing up {env} ({'RDS snapshot' if ctx.is_rds else 'logical dump'})...")
-        result = run_backup(ctx, database_url=database_url)
-        if json_out:
-            console.stdout.print_json(result.model_dump_json())
-            return
-        console.success(f"Backup of {env}: {result.location}")
-        console.stdout.print(
-            f"{result.tables} tables, {result.total_rows} rows; manifest {result.manifest_uri}",
-            highlight=False,
-        )
-
-    @group.command("verify")
-    def verify(  # Typer passes every option by keyword.
-        *,
-        env: str = ENV_ARG,
-        project: Path | None = PROJECT_OPT,
-        outputs_file: Path | None = OUTPUTS_OPT,
-        probe: str | None = typer.Option(
-            None, "--probe", help="SQL that must return a row (default: backups.probe_sql)."
-        ),
-        target_url: str | None = typer.Option(
-            None,
-            "--target-url",
-            envvar="SCAFFOLD_RESTORE_TARGET_URL",
-            show_envvar=True,
-            help="Restore dumps into a fresh database on this Postgres server instead of a "
-            "local ephemeral cluster (e.g. a CI service container).",
-        ),
-        snapshot: str | None = typer.Option(
-            None, "--snapshot", help="RDS: verify this snapshot id."
-        ),
-        growth_pct: float = typer.Option(
-            10.0,
-            "--growth-pct",
-            min=0,
-            help="RDS: how much a table may have grown between manifest and snapshot.",
-        ),
-        timeout_minutes: float = typer.Option(
-            60.0, "--timeout-minutes", min=1, help="RDS: how long to wait for the restore."
-        ),
-        sweep_only: bool = typer.Option(
-            False, "--sweep-only", help="Only delete expired restore-test instances."
-        ),
-        json_out: bool = JSON_OPT,
-    ) -> None:
-        """Restore the newest backup somewhere temporary and check it; exit 1 if it fails."""
-        from scaffolder.ops.backup import raise_if_failed, sweep, verify_backup
-
-        ctx = _context(env, project, outputs_file)
-        if sweep_only:
-            swept = sweep(ctx)
-            if json_out:
-                console.stdout.print_json(swept.model_dump_json())
-            for name in swept.deleted:
-                console.info(f"deleted leftover restore-test instance {name}")
-            console.success(
-                f"Sweep of {env}: {len(swept.deleted)} deleted, {len(swept.kept)} not yet expired."
-            )
-            return
-        console.info(f"Verifying the newest backup of {env}...")
-        report = verify_backup(
-            ctx,
-            probe_sql=probe,
-            target_url=target_url,
-            snapshot_id=snapshot,
-            growth_pct=growth_pct,
-            timeout_s=timeout_minutes * 60,
-        )
-        if json_out:
-            console.stdout.print_json(json.dumps(report.model_dump(mode="json")))
-        else:
-            render_report(report)
-        for note in report.notes:
-            console.info(note)
-        for warning in report.warnings:
-            console.warn(warning)
-        raise_if_failed(report)
-
+    group.command("run")(backup_run)
+    group.command("verify")(backup_verify)
     app.add_typer(group, name="backup")
+
+
+def backup_run(
+    env: EnvArgument,
+    project: ProjectOption = None,
+    outputs_file: OutputsOption = None,
+    database_url: str | None = typer.Option(
+        None,
+        "--database-url",
+        envvar="SCAFFOLD_DATABASE_URL",
+        show_envvar=True,
+        help="External Postgres URL (default: the app secret's URL). Prefer the env var: "
+        "a flag is visible to other local users.",
+    ),
+    json_out: JsonOption = False,
+) -> None:
+    """Take a backup now: an RDS snapshot, or a pg_dump of an external Postgres."""
+    from scaffolder.ops.backup import run_backup
+
+    ctx = _context(env, project, outputs_file)
+    console.info(f"Backing up {env} ({'RDS snapshot' if ctx.is_rds else 'logical dump'})...")
+    result = run_backup(ctx, database_url=database_url)
+    if json_out:
+        console.stdout.print_json(result.model_dump_json())
+        return
+    console.success(f"Backup of {env}: {result.location}")
+    console.stdout.print(
+        f"{result.tables} tables, {result.total_rows} rows; manifest {result.manifest_uri}",
+        highlight=False,
+    )
+
+
+def backup_verify(  # Typer passes every option by keyword.
+    *,
+    env: EnvArgument,
+    project: ProjectOption = None,
+    outputs_file: OutputsOption = None,
+    probe: str | None = typer.Option(
+        None, "--probe", help="SQL that must return a row (default: backups.probe_sql)."
+    ),
+    target_url: str | None = typer.Option(
+        None,
+        "--target-url",
+        envvar="SCAFFOLD_RESTORE_TARGET_URL",
+        show_envvar=True,
+        help="Restore dumps into a fresh database on this Postgres server instead of a "
+        "local ephemeral cluster (e.g. a CI service container).",
+    ),
+    snapshot: str | None = typer.Option(None, "--snapshot", help="RDS: verify this snapshot id."),
+    growth_pct: float = typer.Option(
+        10.0,
+        "--growth-pct",
+        min=0,
+        help="RDS: how much a table may have grown between manifest and snapshot.",
+    ),
+    timeout_minutes: float = typer.Option(
+        60.0, "--timeout-minutes", min=1, help="RDS: how long to wait for the restore."
+    ),
+    sweep_only: bool = typer.Option(
+        False, "--sweep-only", help="Only delete expired restore-test instances."
+    ),
+    json_out: JsonOption = False,
+) -> None:
+    """Restore the newest backup somewhere temporary and check it; exit 1 if it fails."""
+    from scaffolder.ops.backup import raise_if_failed, sweep, verify_backup
+
+    ctx = _context(env, project, outputs_file)
+    if sweep_only:
+        swept = sweep(ctx)
+        if json_out:
+            console.stdout.print_json(swept.model_dump_json())
+        for name in swept.deleted:
+            console.info(f"deleted leftover restore-test instance {name}")
+        console.success(
+            f"Sweep of {env}: {len(swept.deleted)} deleted, {len(swept.kept)} not yet expired."
+        )
+        return
+    console.info(f"Verifying the newest backup of {env}...")
+    report = verify_backup(
+        ctx,
+        probe_sql=probe,
+        target_url=target_url,
+        snapshot_id=snapshot,
+        growth_pct=growth_pct,
+        timeout_s=timeout_minutes * 60,
+    )
+    if json_out:
+        console.stdout.print_json(json.dumps(report.model_dump(mode="json")))
+    else:
+        render_report(report)
+    for note in report.notes:
+        console.info(note)
+    for warning in report.warnings:
+        console.warn(warning)
+    raise_if_failed(report)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from scaffolder.cli import console
-from scaffolder.cli.options import PathArgument, ProjectOption
+from scaffolder.cli.options import JsonOption, PathArgument, ProjectOption
 from scaffolder.cli.project import project_dir
 from scaffolder.display import printable
 
@@ -51,9 +51,7 @@ def init_command(
     allow_dirty: Annotated[
         bool, typer.Option("--allow-dirty", help="Run even with uncommitted changes.")
     ] = False,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print the result as JSON on stdout.")
-    ] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Parse options, run the engine, print its result."""
     from scaffolder.init.answers import parse_data

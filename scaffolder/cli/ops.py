@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING
 import typer
 
 from scaffolder.cli import console
-from scaffolder.cli.options import ENV_ARG, JSON_OPT, OUTPUTS_OPT, PROJECT_OPT, ops_context, plain
+from scaffolder.cli.options import (
+    EnvArgument,
+    JsonOption,
+    OutputsOption,
+    ProjectOption,
+    ops_context,
+    plain,
+)
 from scaffolder.errors import CheckFailed
 
 if TYPE_CHECKING:
@@ -36,7 +43,7 @@ def bootstrap(
     github_oidc: bool = typer.Option(
         True, "--github-oidc/--no-github-oidc", help="Create GitHub's OIDC provider if missing."
     ),
-    project: Path | None = PROJECT_OPT,
+    project: ProjectOption = None,
 ) -> None:
     """Create the team's shared Pulumi state backend (once per AWS account).
 
@@ -94,10 +101,10 @@ def _render_status(report: EnvironmentStatus) -> None:
 
 
 def status(
-    env: str = ENV_ARG,
-    project: Path | None = PROJECT_OPT,
-    outputs_file: Path | None = OUTPUTS_OPT,
-    json_out: bool = JSON_OPT,
+    env: EnvArgument,
+    project: ProjectOption = None,
+    outputs_file: OutputsOption = None,
+    json_out: JsonOption = False,
 ) -> None:
     """Current release, alarms, last backup and verified restore; exit 1 when unhealthy.
 

@@ -1,5 +1,5 @@
-"""What the operations command groups share: the environment argument, the
---project / --outputs / --json options, and building an OpsContext from them."""
+"""What the commands share: the environment argument, the --project / --outputs / --json
+options, and building an OpsContext from them."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ if TYPE_CHECKING:
     from scaffolder.models import EnvName, StackOutputs
     from scaffolder.ops.context import OpsContext
 
-ENV_ARG = typer.Argument(..., help="Environment: dev, staging or prod.")
+# One alias per shared option, so every command spells --project, --outputs and
+# --json the same way (the environment argument too).
+EnvArgument = Annotated[str, typer.Argument(help="Environment: dev, staging or prod.")]
 # Every command names the project the same way: --project DIR or -C DIR (as git -C),
 # the current directory by default. audit and init also take it as a positional PATH.
 PROJECT_FLAGS = ("--project", "-C")
@@ -23,7 +25,6 @@ PROJECT_HELP = "The project (repository) folder; default: the current directory.
 # Typer checks that an existing path is readable and calls a failure a usage error
 # (exit 2), while a missing file is scaffold's InputError (3): the commands read the
 # paths themselves (readable=False on every path), so both end as 3.
-PROJECT_OPT = typer.Option(None, *PROJECT_FLAGS, help=PROJECT_HELP, readable=False)
 ProjectOption = Annotated[
     Path | None, typer.Option(*PROJECT_FLAGS, help=PROJECT_HELP, readable=False)
 ]
@@ -31,15 +32,20 @@ PathArgument = Annotated[
     Path | None,
     typer.Argument(help="The repository; the same as --project (default: here).", readable=False),
 ]
+OutputsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--outputs",
+        readable=False,
+        help="Stack outputs as a JSON file, instead of reading the Pulumi stack.",
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
 
 
-OUTPUTS_OPT = typer.Option(
-    None,
-    "--outputs",
-    readable=False,
-    help="Stack outputs as a JSON file, instead of reading the Pulumi stack.",
-)
-JSON_OPT = typer.Option(False, "--json", help="Print the result as JSON on stdout.")
+def project_dir(project: Path | None) -> Path:
+    """The --project folder, or the current one."""
+    return Path(".") if project is None else project
 
 
 def ops_context(

@@ -9,16 +9,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from scaffolder.cli import console
-from scaffolder.cli.options import PROJECT_FLAGS, PROJECT_HELP
+from scaffolder.cli.options import EnvArgument, JsonOption, ProjectOption, project_dir
 
 if TYPE_CHECKING:
     from scaffolder.provision.automation import ProvisionDeps, ProvisionResult
     from scaffolder.provision.plan import Plan
     from scaffolder.provision.safety import ChangeSummary
 
-Env = Annotated[str, typer.Argument(help="The environment: dev, staging or prod.")]
-AsJson = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
-ProjectDir = Annotated[Path, typer.Option(*PROJECT_FLAGS, help=PROJECT_HELP, readable=False)]
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 
 
@@ -32,9 +29,9 @@ def register(app: typer.Typer) -> None:
 
 
 def plan_command(
-    env: Env,
-    as_json: AsJson = False,
-    project: ProjectDir = Path("."),
+    env: EnvArgument,
+    as_json: JsonOption = False,
+    project: ProjectOption = None,
     infra: Annotated[
         Path | None,
         typer.Option(
@@ -62,7 +59,7 @@ def plan_command(
     """
     from scaffolder.provision.plan import plan_environment
 
-    plan = plan_environment(infra or project / "infra", env)
+    plan = plan_environment(infra or project_dir(project) / "infra", env)
     if as_json:
         console.stdout.print_json(plan.model_dump_json())
     else:
@@ -143,7 +140,9 @@ def _render(result: ProvisionResult, as_json: bool) -> None:
             console.stdout.print(f"{service.name}: {service.url}", highlight=False)
 
 
-def preview_command(env: Env, as_json: AsJson = False, project: ProjectDir = Path(".")) -> None:
+def preview_command(
+    env: EnvArgument, as_json: JsonOption = False, project: ProjectOption = None
+) -> None:
     """Show what `scaffold up ENV` would change, without changing anything.
 
     Examples:
@@ -152,18 +151,18 @@ def preview_command(env: Env, as_json: AsJson = False, project: ProjectDir = Pat
     """
     from scaffolder.provision.automation import preview
 
-    _render(preview(project, env, _deps()), as_json)
+    _render(preview(project_dir(project), env, _deps()), as_json)
 
 
 def up_command(
-    env: Env,
+    env: EnvArgument,
     yes: Yes = False,
     allow_replace: Annotated[
         bool,
         typer.Option("--allow-replace", help="Allow replacing/deleting databases, buckets, keys."),
     ] = False,
-    as_json: AsJson = False,
-    project: ProjectDir = Path("."),
+    as_json: JsonOption = False,
+    project: ProjectOption = None,
 ) -> None:
     """Create or update ENV on AWS (previews first; prod asks unless --yes).
 
@@ -175,19 +174,19 @@ def up_command(
     """
     from scaffolder.provision.automation import up
 
-    result = up(project, env, _deps(), yes=yes, allow_replace=allow_replace)
+    result = up(project_dir(project), env, _deps(), yes=yes, allow_replace=allow_replace)
     _render(result, as_json)
     console.success(f"{env} is up to date.")
 
 
 def destroy_command(
-    env: Env,
+    env: EnvArgument,
     yes: Yes = False,
     i_understand: Annotated[
         bool,
         typer.Option("--i-understand-this-deletes-prod", help="Required to destroy prod."),
     ] = False,
-    project: ProjectDir = Path("."),
+    project: ProjectOption = None,
 ) -> None:
     """Delete every resource of ENV (staging/prod keep a final DB snapshot).
 
@@ -197,14 +196,14 @@ def destroy_command(
     """
     from scaffolder.provision.automation import destroy
 
-    destroy(project, env, _deps(), yes=yes, i_understand_prod=i_understand)
+    destroy(project_dir(project), env, _deps(), yes=yes, i_understand_prod=i_understand)
     console.success(f"{env} destroyed.")
 
 
 def outputs_command(
-    env: Env,
-    as_json: AsJson = False,
-    project: ProjectDir = Path("."),
+    env: EnvArgument,
+    as_json: JsonOption = False,
+    project: ProjectOption = None,
     source: Annotated[
         str | None,
         typer.Option(
@@ -230,9 +229,9 @@ def outputs_command(
     from scaffolder.provision.automation import read_stack_outputs
 
     if outputs_source(source, os.environ) == "ssm":
-        outputs, _ = read_ssm_outputs(project.resolve(), check_env_name(env))
+        outputs, _ = read_ssm_outputs(project_dir(project).resolve(), check_env_name(env))
     else:
-        outputs = read_stack_outputs(project, env, _deps())
+        outputs = read_stack_outputs(project_dir(project), env, _deps())
     if as_json:
         console.stdout.print_json(outputs.model_dump_json())
         return

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
 from scaffolder.cli import console
-from scaffolder.cli.options import ENV_ARG, JSON_OPT, OUTPUTS_OPT, PROJECT_OPT, ops_context, plain
+from scaffolder.cli.options import (
+    EnvArgument,
+    JsonOption,
+    OutputsOption,
+    ProjectOption,
+    ops_context,
+    plain,
+)
 from scaffolder.errors import SafetyRefusal
 
 if TYPE_CHECKING:
@@ -60,7 +66,7 @@ def _confirm(env: str) -> None:
 
 def rollback(  # Typer passes every option by keyword.
     *,
-    env: str = ENV_ARG,
+    env: EnvArgument,
     to: str | None = typer.Option(None, "--to", help="Release id to go back to."),
     service: str | None = typer.Option(None, "--service", help="Only this service."),
     yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
@@ -70,9 +76,9 @@ def rollback(  # Typer passes every option by keyword.
     timeout_minutes: float = typer.Option(
         15.0, "--timeout-minutes", min=1, help="How long to wait for ECS to become stable."
     ),
-    project: Path | None = PROJECT_OPT,
-    outputs_file: Path | None = OUTPUTS_OPT,
-    json_out: bool = JSON_OPT,
+    project: ProjectOption = None,
+    outputs_file: OutputsOption = None,
+    json_out: JsonOption = False,
 ) -> None:
     """Put the previous healthy release (or --to RELEASE) back in front of users.
 

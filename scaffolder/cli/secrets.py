@@ -15,7 +15,13 @@ from rich.table import Table
 from rich.text import Text
 
 from scaffolder.cli import console
-from scaffolder.cli.options import ENV_ARG, JSON_OPT, OUTPUTS_OPT, PROJECT_OPT, ops_context
+from scaffolder.cli.options import (
+    EnvArgument,
+    JsonOption,
+    OutputsOption,
+    ProjectOption,
+    ops_context,
+)
 from scaffolder.errors import InputError
 
 if TYPE_CHECKING:
@@ -76,11 +82,11 @@ def _render_change(change: SecretsChange, json_out: bool) -> None:
 
 
 def secrets_push(
-    env: str = ENV_ARG,
+    env: EnvArgument,
     source: Path | None = FROM_OPT,
-    project: Path | None = PROJECT_OPT,
-    outputs_file: Path | None = OUTPUTS_OPT,
-    json_out: bool = JSON_OPT,
+    project: ProjectOption = None,
+    outputs_file: OutputsOption = None,
+    json_out: JsonOption = False,
 ) -> None:
     """Merge a .env file into the environment's app secret."""
     from scaffolder.ops.dotenv import read_dotenv
@@ -104,11 +110,11 @@ def _read_value(name: str) -> str:
 
 
 def secrets_set(
-    env: str = ENV_ARG,
+    env: EnvArgument,
     name: str = typer.Argument(..., help="Variable name, e.g. STRIPE_SECRET_KEY."),
-    project: Path | None = PROJECT_OPT,
-    outputs_file: Path | None = OUTPUTS_OPT,
-    json_out: bool = JSON_OPT,
+    project: ProjectOption = None,
+    outputs_file: OutputsOption = None,
+    json_out: JsonOption = False,
 ) -> None:
     """Set one variable; the value comes from stdin when piped, else a hidden prompt."""
     from scaffolder.ops.secrets import check_name, set_value
@@ -122,10 +128,10 @@ def secrets_set(
 
 
 def secrets_list(
-    env: str = ENV_ARG,
-    project: Path | None = PROJECT_OPT,
-    outputs_file: Path | None = OUTPUTS_OPT,
-    json_out: bool = JSON_OPT,
+    env: EnvArgument,
+    project: ProjectOption = None,
+    outputs_file: OutputsOption = None,
+    json_out: JsonOption = False,
 ) -> None:
     """List the variable names and when each last changed (never the values)."""
     from scaffolder.ops.secrets import list_names

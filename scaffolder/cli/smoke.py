@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from scaffolder.cli import console
-from scaffolder.cli.options import JSON_OPT, PathArgument, ProjectOption, plain
+from scaffolder.cli.options import JsonOption, PathArgument, ProjectOption, plain
 from scaffolder.cli.project import project_dir
 from scaffolder.errors import CheckFailed
 
@@ -61,7 +61,7 @@ def smoke_command(
     timeout: Annotated[
         float, typer.Option("--timeout", min=1, help="Seconds each app has to answer health.")
     ] = 120.0,
-    json_out: bool = JSON_OPT,
+    json_out: JsonOption = False,
 ) -> None:
     from scaffolder.errors import UsageError
     from scaffolder.smoke import SmokeDeps, SmokeOptions, find_engine, plan_smoke, run_smoke
