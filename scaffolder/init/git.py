@@ -1,39 +1,19 @@
-"""A small, isolated `git` runner for the init engine.
+"""The init engine's `git` runner, under scaffolder/git.py's two policies.
 
-Every call runs with the user's global and system git config switched off and
-a fixed identity, so that hooks, `commit.gpgsign`, `core.autocrlf` or a missing
-`user.email` on a CI machine cannot change what the engine reads or writes.
+Calls run isolated by default (a repository scaffold owns: no user config, a fixed
+identity); `isolated=False` reads the user's own repository, read only.
 """
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
 from scaffolder.errors import GitStateError, MissingToolError
+from scaffolder.git import ISOLATED, users_repository
 
-# Fixed identity and dates: commits of the template history are reproducible.
-IDENTITY = {
-    "GIT_AUTHOR_NAME": "scaffold",
-    "GIT_AUTHOR_EMAIL": "scaffold@localhost",
-    "GIT_COMMITTER_NAME": "scaffold",
-    "GIT_COMMITTER_EMAIL": "scaffold@localhost",
-}
-FIXED_DATE = "2000-01-01T00:00:00Z"
-
-
-def isolated_env(*, fixed_date: bool = False) -> dict[str, str]:
-    """The environment for git: the caller's, minus its git configuration."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update(IDENTITY)
-    env["GIT_CONFIG_GLOBAL"] = os.devnull
-    env["GIT_CONFIG_NOSYSTEM"] = "1"
-    env["GIT_TERMINAL_PROMPT"] = "0"
-    if fixed_date:
-        env["GIT_AUTHOR_DATE"] = FIXED_DATE
-        env["GIT_COMMITTER_DATE"] = FIXED_DATE
-    return env
+# Init refuses a repository git does not trust (it writes there next): git says why.
+USERS_REPOSITORY = users_repository(trust_any_owner=False)
 
 
 class GitCommandError(Exception):
@@ -58,17 +38,13 @@ def git(
     `isolated=False` is for reading the user's own repository: their config
     (safe.directory, core.excludesFile) decides what git sees there.
     """
-    env = isolated_env(fixed_date=fixed_date) if isolated else {**os.environ}
-    env["GIT_TERMINAL_PROMPT"] = "0"
-    if not isolated:
-        # Reads of the user's repository never refresh or lock its index: --pretend
-        # writes nothing, and a read-only repository can still be read.
-        env["GIT_OPTIONAL_LOCKS"] = "0"
+    policy = ISOLATED if isolated else USERS_REPOSITORY
+    env = policy.env(fixed_date=fixed_date)
     if extra_env:
         env.update(extra_env)
     try:
         proc = subprocess.run(
-            ["git", "-c", "core.autocrlf=false", "-c", "commit.gpgsign=false", *args],
+            [*policy.argv(), *args],
             cwd=cwd,
             env=env,
             input=input_bytes,

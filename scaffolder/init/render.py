@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from scaffolder.errors import InputError, MissingToolError
-from scaffolder.init.git import git, isolated_env
+from scaffolder.git import isolated_env
+from scaffolder.init.git import git
 
 ANSWERS_FILE = ".scaffold/answers.yml"
 # What `_src_path` says in the committed answers file: the template lives in

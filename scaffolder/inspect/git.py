@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import threading
@@ -10,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scaffolder.git import users_repository
 from scaffolder.models import ScanWarning, WarningKind
 
 # (args, cwd) -> (returncode, stdout bytes); tests inject a fake to simulate a missing git.
@@ -21,17 +21,16 @@ _GITHUB_REMOTE = re.compile(
 )
 
 
-_REPO_POINTERS = frozenset({"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY"})
+# The audit reads whatever folder it is pointed at, even one another user owns.
+READ_ONLY = users_repository(trust_any_owner=True)
 
 
 def run_git(args: list[str], cwd: Path) -> tuple[int, bytes]:
-    # Our own environment must not point git at another repository.
-    env = {k: v for k, v in os.environ.items() if k not in _REPO_POINTERS}
     try:
         proc = subprocess.run(
-            ["git", "-c", "safe.directory=*", *args],
+            [*READ_ONLY.argv(), *args],
             cwd=cwd,
-            env=env,
+            env=READ_ONLY.env(),
             capture_output=True,
             check=False,
             timeout=120,

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from scaffolder.inspect.git import READ_ONLY
 from scaffolder.inspect.secrets import WHOLE_FILE_ANCHORS, line_kind, scan_text
 from scaffolder.inspect.walk import ALWAYS_SKIP_DIRS, BINARY_SNIFF_BYTES, BINARY_SUFFIXES
 from scaffolder.models import ScanWarning, SecretFinding, WarningKind
@@ -32,7 +33,6 @@ MAX_TOTAL_BYTES = 256_000_000
 # below it, starting one costs more than it saves.
 PARALLEL_BYTES = 8_000_000
 Findings = list[SecretFinding]
-_REPO_POINTERS = frozenset({"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY"})
 
 
 @dataclass(frozen=True)
@@ -53,9 +53,9 @@ class _Plan:
 class _Git:
     def __init__(self, root: Path, executable: str) -> None:
         self.root = root
-        self.argv = [executable, "-c", "safe.directory=*", "-c", "core.quotePath=false"]
-        # Our own environment must not point git at another repository.
-        self.env = {k: v for k, v in os.environ.items() if k not in _REPO_POINTERS}
+        # `git log --raw` names paths: unquoted, as the tree holds them.
+        self.argv = [*READ_ONLY.argv(executable), "-c", "core.quotePath=false"]
+        self.env = READ_ONLY.env()
 
     def run(self, args: list[str], stdin: bytes | None = None) -> tuple[int, bytes]:
         try:
