@@ -211,6 +211,46 @@ class ServiceAlarms(pulumi.ComponentResource):
         self.register_outputs({"alarm_names": list(args.names.values())})
 
 
+@dataclass(frozen=True)
+class DatabaseAlarm:
+    """One alarm on one RDS metric (5-minute periods); its threshold depends on the instance."""
+
+    key: str  # in DatabaseAlarmsArgs.names, and the alarm's Pulumi name
+    metric_name: str
+    statistic: str
+    evaluation_periods: int
+    comparison: str
+    description: str
+
+
+DATABASE_ALARMS = (
+    DatabaseAlarm(
+        "cpu",
+        "CPUUtilization",
+        "Average",
+        3,
+        "GreaterThanThreshold",
+        "Database CPU above 80% for 15 minutes.",
+    ),
+    DatabaseAlarm(
+        "storage",
+        "FreeStorageSpace",
+        "Minimum",
+        1,
+        "LessThanThreshold",
+        "Less than 10% of the database storage is free.",
+    ),
+    DatabaseAlarm(
+        "connections",
+        "DatabaseConnections",
+        "Maximum",
+        2,
+        "GreaterThanThreshold",
+        "Connections near the instance's limit.",
+    ),
+)
+
+
 @dataclass
 class DatabaseAlarmsArgs:
     names: dict[str, str]  # from scaffolder.environment.catalog.database_alarm_names
@@ -235,39 +275,22 @@ class DatabaseAlarms(pulumi.ComponentResource):
             "parent": self,
             "tags": args.tags,
         }
-        metric_alarm(
-            f"{name}-cpu",
-            alarm_name=args.names["cpu"],
-            metric_name="CPUUtilization",
-            statistic="Average",
-            evaluation_periods=3,
-            threshold=80,
-            comparison_operator="GreaterThanThreshold",
-            alarm_description="Database CPU above 80% for 15 minutes.",
-            **common,
-        )
-        low_bytes = args.allocated_storage_gb * 1024**3 * 0.1
-        metric_alarm(
-            f"{name}-storage",
-            alarm_name=args.names["storage"],
-            metric_name="FreeStorageSpace",
-            statistic="Minimum",
-            evaluation_periods=1,
-            threshold=low_bytes,
-            comparison_operator="LessThanThreshold",
-            alarm_description="Less than 10% of the database storage is free.",
-            **common,
-        )
         size = args.instance_class.rsplit(".", 1)[-1]
-        metric_alarm(
-            f"{name}-connections",
-            alarm_name=args.names["connections"],
-            metric_name="DatabaseConnections",
-            statistic="Maximum",
-            evaluation_periods=2,
-            threshold=CONNECTION_THRESHOLDS.get(size, 100),
-            comparison_operator="GreaterThanThreshold",
-            alarm_description="Connections near the instance's limit.",
-            **common,
-        )
+        thresholds = {
+            "cpu": 80,
+            "storage": args.allocated_storage_gb * 1024**3 * 0.1,
+            "connections": CONNECTION_THRESHOLDS.get(size, 100),
+        }
+        for row in DATABASE_ALARMS:
+            metric_alarm(
+                f"{name}-{row.key}",
+                alarm_name=args.names[row.key],
+                metric_name=row.metric_name,
+                statistic=row.statistic,
+                evaluation_periods=row.evaluation_periods,
+                threshold=thresholds[row.key],
+                comparison_operator=row.comparison,
+                alarm_description=row.description,
+                **common,
+            )
         self.register_outputs({"alarm_names": list(args.names.values())})

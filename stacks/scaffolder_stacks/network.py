@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from typing import Any, Literal
 
 import pulumi
 import pulumi_aws as aws
@@ -15,6 +16,40 @@ from scaffolder_stacks._common import child
 
 POSTGRES_PORT = 5432
 ZONE_COUNT = addressing.ZONE_COUNT
+ANYWHERE = "0.0.0.0/0"
+
+
+@dataclass(frozen=True)
+class GroupRule:
+    """One security group rule: `group` admits (in) or reaches (out) `peer` on `port`."""
+
+    name: str  # the rule's Pulumi name, after the network's
+    direction: Literal["in", "out"]
+    group: aws.ec2.SecurityGroup
+    port: int | None  # None: every protocol and port
+    peer: str | aws.ec2.SecurityGroup  # a CIDR, or another group
+
+
+def group_rule(name: str, rule: GroupRule, parent: pulumi.Resource) -> pulumi.CustomResource:
+    make = (
+        aws.vpc.SecurityGroupIngressRule
+        if rule.direction == "in"
+        else aws.vpc.SecurityGroupEgressRule
+    )
+    ports: dict[str, Any] = (
+        {"ip_protocol": "-1"}
+        if rule.port is None
+        else {"ip_protocol": "tcp", "from_port": rule.port, "to_port": rule.port}
+    )
+    peer: dict[str, Any] = (
+        {"cidr_ipv4": rule.peer}
+        if isinstance(rule.peer, str)
+        else {"referenced_security_group_id": rule.peer.id}
+    )
+    resource: pulumi.CustomResource = make(
+        name, security_group_id=rule.group.id, **ports, **peer, opts=child(parent)
+    )
+    return resource
 
 
 @dataclass
@@ -208,51 +243,20 @@ class Network(pulumi.ComponentResource):
         self.alb_sg = group("alb", "Load balancer: HTTP(S) from the internet")
         self.service_sg = group("service", "App tasks: only from the load balancer")
         self.db_sg = group("db", "Database: only from the app tasks")
-        rule = aws.vpc.SecurityGroupIngressRule
-        for port in (80, 443):
-            rule(
-                f"{name}-alb-in-{port}",
-                security_group_id=self.alb_sg.id,
-                ip_protocol="tcp",
-                from_port=port,
-                to_port=port,
-                cidr_ipv4="0.0.0.0/0",
-                opts=child(self),
-            )
+        # The chain as a table: internet -> ALB -> service -> database, and out.
+        rules = [
+            GroupRule(f"alb-in-{port}", "in", self.alb_sg, port, ANYWHERE) for port in (80, 443)
+        ]
         for port in sorted(set(args.service_ports)):
-            rule(
-                f"{name}-service-in-{port}",
-                security_group_id=self.service_sg.id,
-                ip_protocol="tcp",
-                from_port=port,
-                to_port=port,
-                referenced_security_group_id=self.alb_sg.id,
-                opts=child(self),
-            )
-            aws.vpc.SecurityGroupEgressRule(
-                f"{name}-alb-out-{port}",
-                security_group_id=self.alb_sg.id,
-                ip_protocol="tcp",
-                from_port=port,
-                to_port=port,
-                referenced_security_group_id=self.service_sg.id,
-                opts=child(self),
-            )
-        rule(
-            f"{name}-db-in",
-            security_group_id=self.db_sg.id,
-            ip_protocol="tcp",
-            from_port=POSTGRES_PORT,
-            to_port=POSTGRES_PORT,
-            referenced_security_group_id=self.service_sg.id,
-            opts=child(self),
-        )
-        # Tasks reach ECR, Secrets Manager and third-party APIs through the NAT
-        # (with nat "none": AWS's APIs through the VPC endpoints, nothing else).
-        aws.vpc.SecurityGroupEgressRule(
-            f"{name}-service-out",
-            security_group_id=self.service_sg.id,
-            ip_protocol="-1",
-            cidr_ipv4="0.0.0.0/0",
-            opts=child(self),
-        )
+            rules += [
+                GroupRule(f"service-in-{port}", "in", self.service_sg, port, self.alb_sg),
+                GroupRule(f"alb-out-{port}", "out", self.alb_sg, port, self.service_sg),
+            ]
+        rules += [
+            GroupRule("db-in", "in", self.db_sg, POSTGRES_PORT, self.service_sg),
+            # Tasks reach ECR, Secrets Manager and third-party APIs through the NAT
+            # (with nat "none": AWS's APIs through the VPC endpoints, nothing else).
+            GroupRule("service-out", "out", self.service_sg, None, ANYWHERE),
+        ]
+        for r in rules:
+            group_rule(f"{name}-{r.name}", r, parent=self)
