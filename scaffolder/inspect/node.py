@@ -201,6 +201,17 @@ def _entry_start(app: AppFacts, pkg: PackageJson, pm: PackageManager, entry: str
     return f"{EXEC[pm]} {runners[runner]} {entry}"
 
 
+def _workspace_manifest(
+    pkg: PackageJson, lockfiles: list[str], index: RepoIndex
+) -> PackageJson | None:
+    """The package.json beside the lockfile of a workspace member (the workspace root)."""
+    for lock in lockfiles:
+        folder = parent_dir(lock)
+        if folder != pkg.folder and (folder == "." or pkg.folder.startswith(folder + "/")):
+            return index.manifests.packages.get(folder)
+    return None
+
+
 def _commands(app: AppFacts, pkg: PackageJson, pm: PackageManager) -> None:
     scripts = pkg.scripts
     if "build" in scripts:
@@ -227,12 +238,17 @@ def fill_node_app(app: AppFacts, pkg: PackageJson, index: RepoIndex) -> None:
     app.package_manager = pm
     app.lockfile_conflict = len({LOCKFILES[p.rsplit("/", 1)[-1]] for p in app.lockfiles}) > 1
     app.install_command = TABLE[pm].frozen_install if app.lockfiles else f"{pm.value} install"
-    engines = pkg.data.get("engines")
-    app.package_manager_version, app.package_manager_version_source = declared_version(
-        pm,
-        pkg.field_str("packageManager"),
-        {str(k): str(v) for k, v in engines.items()} if isinstance(engines, dict) else {},
-    )
+    # A workspace member installs with the workspace's tool: its root's packageManager
+    # pins it when the member's own package.json does not (found on a Turborepo on Bun).
+    for manifest in (pkg, _workspace_manifest(pkg, app.lockfiles, index)):
+        if manifest is None or app.package_manager_version:
+            continue
+        engines = manifest.data.get("engines")
+        app.package_manager_version, app.package_manager_version_source = declared_version(
+            pm,
+            manifest.field_str("packageManager"),
+            {str(k): str(v) for k, v in engines.items()} if isinstance(engines, dict) else {},
+        )
     app.dev_only_dependencies = dev_only(pkg)
     app.runtime_version, app.runtime_version_source = _runtime(pkg, index)
     if app.kind is AppKind.NEXTJS:

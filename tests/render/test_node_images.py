@@ -156,3 +156,15 @@ def test_tests_that_may_pass_stay_blocking(tmp_path: Path) -> None:
     test = next(s for s in steps if s.get("name") == "Test")
     assert "continue-on-error" not in test
     assert "TESTS_BLOCKING" not in (out / "docs/RUNBOOK.md").read_text()
+
+
+def test_a_workspace_members_tool_is_the_one_the_workspace_root_pins(tmp_path: Path) -> None:
+    repo = materialize("pnpm-monorepo-vite-fastify", tmp_path / "pre")
+    manifest = json.loads((repo / "package.json").read_text())
+    manifest["packageManager"] = "pnpm@10.4.1"
+    ctx, out = _init("pnpm-monorepo-vite-fastify", tmp_path, {"package.json": json.dumps(manifest)})
+
+    for app in ctx.apps:  # neither member's own package.json names a version
+        assert app.toolchain is not None
+        assert (app.toolchain.version, app.toolchain.version_source) == ("10.4.1", "packageManager")
+    assert "pnpm@10.4.1" in (out / "server/Dockerfile").read_text()
