@@ -28,6 +28,7 @@ from scaffolder.models import (
     SecretKind,
     WorkflowFacts,
 )
+from tests.support.builders import repo_facts
 
 
 def server_app(**changes: Any) -> AppFacts:
@@ -79,12 +80,12 @@ def postgres(**changes: Any) -> DatabaseFacts:
 
 def ready_facts(**changes: Any) -> RepoFacts:
     """A repository with every production piece in place: only the cost reminders fire."""
-    base = RepoFacts(
+    base = repo_facts(
+        server_app(),
         root="/repo/ready",
         name="ready",
         is_git=True,
         git_remote="acme/ready",
-        apps=[server_app()],
         databases=[postgres()],
         migrations=[
             MigrationFacts(

@@ -18,6 +18,7 @@ from scaffolder.models import (
     ProductionPieces,
     RepoFacts,
 )
+from tests.support.builders import repo_facts
 
 REAL_TEMPLATE = Path(__file__).resolve().parents[2] / "templates"
 
@@ -94,24 +95,22 @@ def snapshot(path: Path) -> dict[str, bytes]:
 
 
 def express_facts(root: Path, *, dockerfiles: list[DockerfileFacts] | None = None) -> RepoFacts:
-    return RepoFacts(
+    return repo_facts(
+        AppFacts(
+            name="demo-shop",
+            root=".",
+            kind=AppKind.EXPRESS,
+            language=Language.NODE,
+            shape=DeployShape.SERVER,
+            package_manager=PackageManager.NPM,
+            lockfiles=["package-lock.json"],
+            runtime_version="20",
+            port=3000,
+        ),
         root=str(root),
         name="demo-shop",
         is_git=True,
         git_remote="acme/demo-shop",
-        apps=[
-            AppFacts(
-                name="demo-shop",
-                root=".",
-                kind=AppKind.EXPRESS,
-                language=Language.NODE,
-                shape=DeployShape.SERVER,
-                package_manager=PackageManager.NPM,
-                lockfiles=["package-lock.json"],
-                runtime_version="20",
-                port=3000,
-            )
-        ],
         production=ProductionPieces(dockerfiles=dockerfiles or []),
     )
 

@@ -27,6 +27,7 @@ from scaffolder.models import (
     RepoFacts,
     SupabaseFacts,
 )
+from tests.support.builders import repo_facts
 
 ANSWERS = InitAnswers(
     project_name="shop", alarm_email="ops@example.com", github_repository="acme/shop"
@@ -47,9 +48,7 @@ def app(kind: AppKind, **extra: object) -> AppFacts:
 
 
 def facts(*apps: AppFacts, **extra: object) -> RepoFacts:
-    return RepoFacts.model_validate(
-        {"root": "/nonexistent", "name": "shop", "apps": list(apps), **extra}
-    )
+    return repo_facts(*apps, root="/nonexistent", **extra)
 
 
 def nothing(_path: str) -> bool:

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from scaffolder.init.node_plan import dockerignore_secrets
 from scaffolder.models import (
-    AppKind,
-    Language,
     PackageManager,
     RepoFacts,
     SecretFinding,
     SecretKind,
-    TemplateApp,
 )
 from scaffolder.toolchain import declared_version, exec_prefix, is_berry, node_toolchain
+from tests.support.builders import template_app
 
 
 def test_the_version_comes_from_package_manager_then_engines_then_the_pin() -> None:
@@ -77,14 +75,8 @@ def test_dockerignore_secrets_are_secret_files_relative_to_the_build_context() -
         _secret("api/src/config.ts"),  # code the app needs: the audit's finding, not ours
         _secret("api/notes[1].txt", SecretKind.ENV_FILE),
     ]
-    app = TemplateApp(
-        name="api",
+    app = template_app(
         root="api",
-        kind=AppKind.EXPRESS,
-        language=Language.NODE,
-        shape="server",
-        runtime_version="20",
-        install_command="npm ci",
         start_command="npm start",
     )
     # .env is already covered by **/.env; glob characters are escaped.

@@ -10,6 +10,7 @@ from scaffolder.init.engine import InitDeps, InitOptions, run_init
 from scaffolder.init.wire_health import plan_wiring
 from scaffolder.inspect import inspect_repository
 from scaffolder.models import AppKind, Language, TemplateApp
+from tests.support.builders import template_app
 
 from .helpers import REAL_TEMPLATE, commit, make_repo
 
@@ -29,12 +30,10 @@ def _app(
     kind: AppKind, *, entrypoint: str | None = None, module: str = "health.cjs"
 ) -> TemplateApp:
     python = kind in (AppKind.FASTAPI, AppKind.FLASK)
-    return TemplateApp(
+    return template_app(
         name="app",
-        root=".",
         kind=kind,
         language=Language.PYTHON if python else Language.NODE,
-        shape="server",
         runtime_version="3.12" if python else "20",
         install_command="pip install -r requirements.txt" if python else "npm ci",
         start_command="",

@@ -25,6 +25,7 @@ from scaffolder.models import (
     TemplateMigrations,
 )
 from scaffolder.toolchain import from_template_fields
+from tests.support.builders import template_app
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 SCAFFOLD_VERSION = "0.1.0"
@@ -98,16 +99,8 @@ def _context(
 
 
 def express_pg() -> InitContext:
-    app = TemplateApp(
-        name="api",
-        root=".",
-        kind=AppKind.EXPRESS,
-        language=Language.NODE,
-        shape="server",
+    app = template_app(
         package_manager=PackageManager.NPM,
-        runtime_version="20",
-        install_command="npm ci",
-        start_command="node server.js",
         test_command="npm test",
         lint_command="npm run lint",
         port=3000,
@@ -131,12 +124,9 @@ def express_pg() -> InitContext:
 
 
 def nextjs_standalone() -> InitContext:
-    app = TemplateApp(
+    app = template_app(
         name="web",
-        root=".",
         kind=AppKind.NEXTJS,
-        language=Language.NODE,
-        shape="server",
         package_manager=PackageManager.PNPM,
         runtime_version="22.11",
         install_command="pnpm install --frozen-lockfile",
@@ -167,14 +157,11 @@ def nextjs_standalone() -> InitContext:
 
 
 def vite_supabase() -> InitContext:
-    app = TemplateApp(
+    app = template_app(
         name="site",
-        root=".",
         kind=AppKind.VITE_SPA,
-        language=Language.NODE,
         shape="static",
         package_manager=PackageManager.BUN,
-        runtime_version="20",
         install_command="bun install --frozen-lockfile",
         build_command="bun run build",
         start_command="",
@@ -196,12 +183,10 @@ def vite_supabase() -> InitContext:
 
 
 def fastapi_alembic() -> InitContext:
-    app = TemplateApp(
+    app = template_app(
         name="backend",
-        root=".",
         kind=AppKind.FASTAPI,
         language=Language.PYTHON,
-        shape="server",
         package_manager=PackageManager.UV,
         runtime_version="3.11",
         install_command="uv sync --frozen",
@@ -230,12 +215,10 @@ def fastapi_alembic() -> InitContext:
 
 
 def django_app() -> InitContext:
-    app = TemplateApp(
+    app = template_app(
         name="mysite",
-        root=".",
         kind=AppKind.DJANGO,
         language=Language.PYTHON,
-        shape="server",
         package_manager=PackageManager.PIP,
         runtime_version="3.12",
         install_command="pip install -r requirements.txt",
@@ -267,12 +250,10 @@ def django_app() -> InitContext:
 
 
 def streamlit_app() -> InitContext:
-    app = TemplateApp(
+    app = template_app(
         name="dashboard",
-        root=".",
         kind=AppKind.STREAMLIT,
         language=Language.PYTHON,
-        shape="server",
         package_manager=PackageManager.PIP,
         runtime_version="3.12",
         install_command="pip install -r requirements.txt",
@@ -286,12 +267,10 @@ def streamlit_app() -> InitContext:
 
 
 def flask_poetry() -> InitContext:
-    app = TemplateApp(
+    app = template_app(
         name="flaskapp",
-        root=".",
         kind=AppKind.FLASK,
         language=Language.PYTHON,
-        shape="server",
         package_manager=PackageManager.POETRY,
         runtime_version="3.11",
         install_command="poetry install --no-root",
@@ -308,25 +287,20 @@ def flask_poetry() -> InitContext:
 
 
 def monorepo() -> InitContext:
-    client = TemplateApp(
+    client = template_app(
         name="client",
         root="client",
         kind=AppKind.VITE_SPA,
-        language=Language.NODE,
         shape="static",
         package_manager=PackageManager.NPM,
-        runtime_version="20",
-        install_command="npm ci",
         build_command="npm run build",
         start_command="",
         build_output_dir="dist",
     )
-    server = TemplateApp(
+    server = template_app(
         name="server",
         root="server",
         kind=AppKind.FASTIFY,
-        language=Language.NODE,
-        shape="server",
         package_manager=PackageManager.YARN,
         runtime_version="18",
         install_command="yarn install --frozen-lockfile",
@@ -378,12 +352,9 @@ def express_unlocked() -> InitContext:
 
 def remix_berry() -> InitContext:
     """Yarn 2+ (berry): its release and settings live in the repository."""
-    app = TemplateApp(
+    app = template_app(
         name="fieldnotes",
-        root=".",
         kind=AppKind.REMIX,
-        language=Language.NODE,
-        shape="server",
         package_manager=PackageManager.YARN,
         runtime_version="22",
         install_command="yarn install --immutable",
