@@ -1,6 +1,6 @@
 """The environments `scaffold init` would define for these facts, and what they cost.
 
-The audit prices the default dev / staging / prod specs (envspec.default_spec) so a
+The audit prices the default dev / staging / prod specs (environment.spec.default_spec) so a
 founder sees the bill before provisioning anything. Pricing itself lives in
 scaffolder.environment.cost; it is injected here so rules and tests stay pure.
 """
