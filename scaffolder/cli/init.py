@@ -14,7 +14,7 @@ from scaffolder.display import printable
 
 if TYPE_CHECKING:
     from scaffolder.init.answers import Question
-    from scaffolder.init.models import InitResult
+    from scaffolder.init.records import InitResult
     from scaffolder.models import RepoFacts
 
 

@@ -13,7 +13,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from scaffolder.errors import InputError, UsageError
-from scaffolder.init.models import ANSWER_KEYS, InitAnswers
+from scaffolder.init.records import ANSWER_KEYS, InitAnswers
 from scaffolder.models import RepoFacts
 
 

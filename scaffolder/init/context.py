@@ -17,10 +17,10 @@ from typing import Literal
 from scaffolder.environment.spec import default_spec, render_spec_yaml
 from scaffolder.init.apps import runner, template_app
 from scaffolder.init.envnames import owner_supplied
-from scaffolder.init.models import InitAnswers
 from scaffolder.init.node_plan import finish_apps
 from scaffolder.init.one_origin import api_base_vars, same_origin_vars, site_api_spec
 from scaffolder.init.python_apps import python_runtime
+from scaffolder.init.records import InitAnswers
 from scaffolder.init.safe_names import check_safe_for_templates
 from scaffolder.init.template_decisions import with_template_decisions
 from scaffolder.inspect.sqlite_plan import keeps_sqlite

@@ -26,7 +26,6 @@ from scaffolder.init.context import build_context
 from scaffolder.init.git import is_work_tree, status_lines
 from scaffolder.init.gitignore import add_lines
 from scaffolder.init.journal import JOURNAL_DIR, JOURNAL_FILE, pending
-from scaffolder.init.models import InitAnswers, InitResult, StoredContext
 from scaffolder.init.notices import context_warnings, init_warnings
 from scaffolder.init.outputs import (
     CONTEXT_FILE,
@@ -38,6 +37,7 @@ from scaffolder.init.outputs import (
     user_owned,
     write_state,
 )
+from scaffolder.init.records import InitAnswers, InitResult, StoredContext
 from scaffolder.init.template_decisions import with_template_decisions
 from scaffolder.init.template_history import TemplateHistory
 from scaffolder.init.transaction import Checkpoint, apply_changes, recover

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from packaging.version import InvalidVersion, Version
 
-from scaffolder.init.models import InitAnswers
+from scaffolder.init.records import InitAnswers
 from scaffolder.models import InitContext
 
 NO_GITHUB_REMOTE = (

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from scaffolder.errors import InputError
 from scaffolder.init import staging
 from scaffolder.init.git import git
-from scaffolder.init.models import StoredContext
+from scaffolder.init.records import StoredContext
 from scaffolder.models import InitContext
 
 CONTEXT_FILE = ".scaffold/context.json"

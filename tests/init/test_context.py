@@ -8,7 +8,7 @@ import pytest
 
 from scaffolder.environment.spec import parse_spec
 from scaffolder.init.context import GITIGNORE_ADDITIONS, build_context, database_choice
-from scaffolder.init.models import InitAnswers
+from scaffolder.init.records import InitAnswers
 from scaffolder.models import (
     AppFacts,
     AppKind,

@@ -13,8 +13,8 @@ import yaml
 
 from scaffolder.environment.spec import parse_spec
 from scaffolder.init.context import build_context
-from scaffolder.init.models import InitAnswers
 from scaffolder.init.notices import context_warnings
+from scaffolder.init.records import InitAnswers
 from scaffolder.inspect import inspect_repository
 from scaffolder.models import InitContext
 

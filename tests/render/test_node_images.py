@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 from scaffolder.init.context import build_context
-from scaffolder.init.models import InitAnswers
+from scaffolder.init.records import InitAnswers
 from scaffolder.inspect import inspect_repository
 from scaffolder.models import InitContext
 from tests.render import contexts

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from scaffolder.init.context import build_context
-from scaffolder.init.models import InitAnswers
+from scaffolder.init.records import InitAnswers
 from scaffolder.inspect import inspect_repository
 from tests.render import contexts
 from tests.support.prototypes import materialize

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from scaffolder.init.context import build_context
-from scaffolder.init.models import InitAnswers
+from scaffolder.init.records import InitAnswers
 from scaffolder.models import AppFacts, AppKind, DeployShape, Language, RepoFacts
 from tests.render.contexts import render
 

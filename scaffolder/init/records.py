@@ -1,4 +1,4 @@
-"""Typed models of `scaffold init`: the answers, the stored context, the result."""
+"""What `scaffold init` records and returns: the answers, the stored context, the result."""
 
 from __future__ import annotations
 
