@@ -25,14 +25,19 @@ def _only(apps: list[AppFacts], shape: DeployShape) -> AppFacts | None:
     return found[0] if len(found) == 1 else None
 
 
+def _spread(api: AppFacts, api_name: str) -> str:
+    """Why a server without a common prefix keeps its own distribution."""
+    if api.routes.unprefixed_routers:
+        return f"{api_name} mounts routers without a prefix, so its paths are unknown"
+    if not api.routes.paths:
+        return f"no routes of {api_name} were found in its code"
+    return f"{api_name}'s routes are not under one prefix ({', '.join(api.routes.paths)})"
+
+
 def _decide(site: AppFacts, api: AppFacts, api_name: str) -> tuple[str | None, str]:
-    routes, prefix = api.routes, api.routes.prefix
+    prefix = api.routes.prefix
     if prefix is None:
-        if routes.unprefixed_routers:
-            return None, f"{api_name} mounts routers without a prefix, so its paths are unknown"
-        if not routes.paths:
-            return None, f"no routes of {api_name} were found in its code"
-        return None, f"{api_name}'s routes are not under one prefix ({', '.join(routes.paths)})"
+        return None, _spread(api, api_name)
     if not _API_SEGMENT.match(prefix):
         return None, (
             f"{api_name}'s routes share {prefix}, which may also be a page of the site "
@@ -40,6 +45,8 @@ def _decide(site: AppFacts, api: AppFacts, api_name: str) -> tuple[str | None, s
         )
     if prefix not in site.routes.paths:
         return None, f"the site does not request {prefix}/... on its own origin"
+    if api.health_path == "/":
+        return None, f"{api_name}'s health check is at /, which the site serves"
     return prefix, f"every route of {api_name} is under {prefix}, which the site requests"
 
 

@@ -192,6 +192,13 @@ class EnvironmentSpec(Model):
                     f"site_api.{role} is {name!r}, which is not a {shape} service of this "
                     f"environment: name one of {sorted(n for n, s in shapes.items() if s == shape)}"
                 )
+        health = next(s.health_path for s in self.services if s.name == pair.api)
+        if pair.path is not None and health == "/":
+            # "/" is the site's: CloudFront could not send the API's health check there.
+            raise ValueError(
+                f"site_api.path needs {pair.api}'s health check off the site's root: "
+                f"set its health_path under {pair.path} (or another path), or site_api.path: null"
+            )
         return self
 
 

@@ -44,9 +44,8 @@ class ApiRoute:
     load_balancer: aws.lb.LoadBalancer
     origin_secret: pulumi.Output[str]
     path_patterns: list[str]
-    keep_first_secret: bool = (
-        False  # generated at this run (scaffolder_stacks/edge.py, origin_secret)
-    )
+    # The secret was generated at this run: keep its first value (edge.origin_secret).
+    keep_first_secret: bool = False
 
 
 class StaticSite(pulumi.ComponentResource):

@@ -191,6 +191,15 @@ def test_the_api_load_balancer_stays_closed_to_the_internet() -> None:
     assert any("neither HTTPS nor CloudFront" in p for p in check_https_only(graph, spec))
 
 
+def test_an_api_with_its_health_check_at_the_root_cannot_share_the_site() -> None:
+    raw = spa_and_api().model_dump()
+    raw["services"][0]["health_path"] = "/"
+    with pytest.raises(ValueError, match="health check off the site's root"):
+        EnvironmentSpec.model_validate(raw)
+    raw["site_api"]["path"] = None
+    assert EnvironmentSpec.model_validate(raw).site_api is not None
+
+
 @pytest.mark.parametrize(
     ("pair", "words"),
     [
