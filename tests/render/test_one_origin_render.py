@@ -31,7 +31,7 @@ def _one_origin(*, falls_back: bool) -> InitContext:
 
 
 def _build_env(repo: Path) -> dict[str, str]:
-    job = wm.load(repo / ".github/workflows/deploy.yml")["jobs"]["deploy-prod"]
+    job = wm.deploy_job(repo)
     step = wm.steps(job)[wm.index_of(job, "client: build the site")]
     env: dict[str, str] = step["env"]
     return env
