@@ -56,6 +56,10 @@ SCAFFOLD = str(BIN / "scaffold")
 MIRROR = Path("/work/.mirror")
 CACHE = Path.home() / ".cache" / "scaffold-bench" / "real"
 TOOLS = ("gitleaks", "audit", "audit --no-history")
+BASELINE_TOOL = "audit (baseline)"
+# --baseline DIR: an older scaffolder/ and stacks/ (e.g. `git archive REV scaffolder stacks`)
+# timed as a fourth tool, through PYTHONPATH, in the same rounds.
+BASELINE: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -139,11 +143,14 @@ def child_env(pycache: Path) -> dict[str, str]:
 ENV: dict[str, str] = dict(os.environ)
 
 
-def timed(cmd: Sequence[str], ok: Sequence[int]) -> tuple[float, float]:
+def timed(
+    cmd: Sequence[str], ok: Sequence[int], extra_env: dict[str, str] | None = None
+) -> tuple[float, float]:
     """(wall seconds, child CPU seconds) of one run."""
+    env = {**ENV, **(extra_env or {})}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.run(list(cmd), capture_output=True, check=False, env=ENV)
+    proc = subprocess.run(list(cmd), capture_output=True, check=False, env=env)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode not in ok:
@@ -164,6 +171,7 @@ def commands(
         "gitleaks": (gl, (0, 1)),
         "audit": (audit, (0, 1)),
         "audit --no-history": ([*audit, "--no-history"], (0, 1)),
+        BASELINE_TOOL: (audit, (0, 1)),
     }
 
 
@@ -199,17 +207,18 @@ def gitleaks_version(gitleaks: str) -> str:
 def run(
     repos: dict[str, Path], gitleaks: str, runs: int, tmp: Path
 ) -> tuple[dict[str, dict[str, Timing]], Timing]:
-    results = {name: {tool: Timing() for tool in TOOLS} for name in repos}
+    tools = TOOLS + ((BASELINE_TOOL,) if BASELINE else ())
+    results = {name: {tool: Timing() for tool in tools} for name in repos}
     startup = Timing()
     version = [SCAFFOLD, "--version"]
     for round_ in range(runs + 1):  # round 0 is the warm-up, not recorded
         timed(version, (0,)) if round_ == 0 else startup.add(*timed(version, (0,)))
         for name, path in repos.items():
             cmds = commands(path, gitleaks, tmp / "gitleaks.json")
-            order = TOOLS[round_ % 3 :] + TOOLS[: round_ % 3]
-            for tool in order:
+            turn = round_ % len(tools)
+            for tool in tools[turn:] + tools[:turn]:
                 cmd, ok = cmds[tool]
-                wall, cpu = timed(cmd, ok)
+                wall, cpu = timed(cmd, ok, BASELINE if tool == BASELINE_TOOL else None)
                 if round_:
                     results[name][tool].add(wall, cpu)
         print(f"  round {round_}/{runs} done", file=sys.stderr) if round_ else None
@@ -252,6 +261,8 @@ def table(results: dict[str, dict[str, Timing]], startup: Timing, info: dict[str
         f"median of the per-repository ratios: wall {statistics.median(ratios):.2f}, "
         f"CPU {statistics.median(cpu_ratios):.2f} (at most 0.5 is issue 12's goal)"
     )
+    if any(BASELINE_TOOL in tools for tools in results.values()):
+        lines.append(baseline_line(results))
     lines.append(
         f"`scaffold --version` start-up: median {startup.wall_median * 1000:.0f} ms wall, "
         f"{startup.cpu_median * 1000:.0f} ms CPU "
@@ -259,6 +270,18 @@ def table(results: dict[str, dict[str, Timing]], startup: Timing, info: dict[str
         f"{len(results) * startup.wall_median:.2f} s of the audit sum)"
     )
     return "\n".join(lines)
+
+
+def baseline_line(results: dict[str, dict[str, Timing]]) -> str:
+    """The baseline's ratios beside the current audit's, and the change per repository."""
+    base = [t[BASELINE_TOOL].wall_median / t["gitleaks"].wall_median for t in results.values()]
+    gain = [t["audit"].wall_median / t[BASELINE_TOOL].wall_median for t in results.values()]
+    summed = sum(t[BASELINE_TOOL].wall_median for t in results.values())
+    gl = sum(t["gitleaks"].wall_median for t in results.values())
+    return (
+        f"baseline audit / gitleaks: sum {summed / gl:.2f}, median {statistics.median(base):.2f}; "
+        f"audit / baseline, median per repository {statistics.median(gain):.2f}"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -270,7 +293,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--only", action="append", default=[], help="repositories containing")
     parser.add_argument("--counts", action="store_true", help="also count each tool's findings")
     parser.add_argument("--json", type=Path, help="write the numbers to this file")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="also time the audit of an older scaffolder/ + stacks/ in this folder "
+        "(git archive REV scaffolder stacks | tar -x -C DIR), through PYTHONPATH",
+    )
     args = parser.parse_args(argv)
+    if args.baseline:
+        base = args.baseline.resolve()
+        # stacks/ too: since a9dd586 the components are the package stacks/scaffolder_stacks.
+        BASELINE["PYTHONPATH"] = os.pathsep.join([str(base), str(base / "stacks")])
 
     gitleaks = gitleaks_binary()
     ENV.clear()
