@@ -8,6 +8,7 @@ check the init issue asks for, one test per prototype so xdist spreads them.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -92,3 +93,26 @@ def test_init_output_is_valid_and_a_rerun_is_a_no_op(name: str, tmp_path: Path) 
     second = _scaffold(repo, *INIT)
     assert second.returncode == 0, second.stderr
     assert _git(repo, "status", "--porcelain") == "", "a second run changed files"
+
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "notes-express-pg"
+
+
+def test_the_example_initializes_to_valid_workflows(tmp_path: Path) -> None:
+    """The README's example: its deploy (build job + reusable per-environment workflow)
+    passes the same validators as every fixture's."""
+    repo = tmp_path / "notes"
+    shutil.copytree(EXAMPLE, repo)
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "prototype")
+    done = _scaffold(repo, *INIT)
+    assert done.returncode == 0, done.stderr
+    workflows = _written_by_scaffold(repo, ".github/workflows/*.yml")
+    assert {"deploy.yml", "deploy-environment.yml"} <= {p.name for p in workflows}
+    assert validators.check_jsonschema(workflows) == []
+    assert validators.zizmor(workflows) == []
+    assert validators.yamllint(workflows) == []
+    if validators.actionlint_available() is None:
+        assert validators.actionlint(workflows) == []
+    assert validators.hadolint(_written_by_scaffold(repo, "Dockerfile")) == []
