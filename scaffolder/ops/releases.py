@@ -1,6 +1,9 @@
 """The release ledger: one ReleaseRecord JSON per release and service at
-s3://<artifacts bucket>/releases/<env>/<release_id>.json, written by deploy.yml
-(`write_release`) and by `scaffold rollback` when it marks a release.
+s3://<artifacts bucket>/releases/<env>/<release_id>.json, written by the deploy job
+(`write_release` in deploy-environment.yml, which deploy.yml calls per environment) and
+by `scaffold rollback` when it marks a release. A server's record holds the image digest
+and the task definition that runs `<repository>@<digest>`: rolling back reuses it, and
+never rebuilds (docs/architecture.md).
 """
 
 from __future__ import annotations
