@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import subprocess
 import tempfile
@@ -139,7 +140,7 @@ def markdown(records: list[dict[str, Any]]) -> str:
             cells = phase_cells(app)
             line = " | ".join(cells[p].replace("|", "/") for p in _PHASES)
             rows.append(f"| {record['repo']} | {app.app} | {app.shape} | {line} |")
-    return "\n".join(rows)
+    return re.sub(r"/tmp/scaffold-rc-real-\w+/", "<tmp>/", "\n".join(rows))
 
 
 def from_json(path: Path) -> list[dict[str, Any]]:
