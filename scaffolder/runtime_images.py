@@ -34,6 +34,8 @@ PYTHON_IMAGES = {
     "@sha256:026dd417a88d0be8ed5542a05cff5979d17625151be8a1e25a994f85c87962a5",
 }
 PYTHON_DEFAULT = "3.12"
+# The restore-check image (infra/restore-check/Dockerfile of an RDS project): scaffold runs in it.
+RESTORE_CHECK_IMAGE = PYTHON_IMAGES["3.12"]
 
 
 def _bare(version: str, *, drop_v: bool) -> str:

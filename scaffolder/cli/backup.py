@@ -22,6 +22,14 @@ from scaffolder.cli.options import (
 
 if TYPE_CHECKING:
     from scaffolder.ops.backup import BackupContext, VerificationReport
+    from scaffolder.ops.backup.task import TaskOutcome
+
+IN_TASK_OPT = typer.Option(
+    False,
+    "--in-task",
+    help="RDS: run inside the environment's VPC as the restore-check ECS task and wait "
+    "for it (what backup-verify.yml does; no runner in the VPC needed).",
+)
 
 
 def _context(env: str, project: Path | None, outputs_file: Path | None) -> BackupContext:
@@ -72,7 +80,8 @@ def register(app: typer.Typer) -> None:
     app.add_typer(group, name="backup")
 
 
-def backup_run(
+def backup_run(  # Typer passes every option by keyword.
+    *,
     env: EnvArgument,
     project: ProjectOption = None,
     outputs_file: OutputsOption = None,
@@ -84,12 +93,16 @@ def backup_run(
         help="External Postgres URL (default: the app secret's URL). Prefer the env var: "
         "a flag is visible to other local users.",
     ),
+    in_task: bool = IN_TASK_OPT,
     json_out: JsonOption = False,
 ) -> None:
     """Take a backup now: an RDS snapshot, or a pg_dump of an external Postgres."""
     from scaffolder.ops.backup import run_backup
 
     ctx = _context(env, project, outputs_file)
+    if in_task:
+        _run_in_task(ctx)
+        return
     console.info(f"Backing up {env} ({'RDS snapshot' if ctx.is_rds else 'logical dump'})...")
     result = run_backup(ctx, database_url=database_url)
     if json_out:
@@ -131,31 +144,80 @@ def backup_verify(  # Typer passes every option by keyword.
     sweep_only: bool = typer.Option(
         False, "--sweep-only", help="Only delete expired restore-test instances."
     ),
+    in_task: bool = IN_TASK_OPT,
+    instance_class: str | None = typer.Option(
+        None,
+        "--instance-class",
+        help="RDS: the temporary instance's class (default: the database's).",
+    ),
+    # Set by --in-task on the task's command line: where to publish the report.
+    report_key: str | None = typer.Option(None, "--report-key", hidden=True),
     json_out: JsonOption = False,
 ) -> None:
     """Restore the newest backup somewhere temporary and check it; exit 1 if it fails."""
-    from scaffolder.ops.backup import raise_if_failed, sweep, verify_backup
+    from scaffolder.ops.backup import verify_backup
 
     ctx = _context(env, project, outputs_file)
     if sweep_only:
-        swept = sweep(ctx)
-        if json_out:
-            console.stdout.print_json(swept.model_dump_json())
-        for name in swept.deleted:
-            console.info(f"deleted leftover restore-test instance {name}")
-        console.success(
-            f"Sweep of {env}: {len(swept.deleted)} deleted, {len(swept.kept)} not yet expired."
-        )
+        _sweep(ctx, json_out)
         return
-    console.info(f"Verifying the newest backup of {env}...")
-    report = verify_backup(
-        ctx,
-        probe_sql=probe,
-        target_url=target_url,
-        snapshot_id=snapshot,
-        growth_pct=growth_pct,
-        timeout_s=timeout_minutes * 60,
+    outcome = None
+    if in_task:
+        outcome, report = _verify_in_task(ctx, probe, snapshot, growth_pct, timeout_minutes)
+    else:
+        console.info(f"Verifying the newest backup of {env}...")
+        report = verify_backup(
+            ctx,
+            probe_sql=probe,
+            target_url=target_url,
+            snapshot_id=snapshot,
+            growth_pct=growth_pct,
+            timeout_s=timeout_minutes * 60,
+            instance_class=instance_class,
+            report_key=report_key,
+        )
+    _finish_verify(report, json_out, outcome)
+
+
+def render_task(outcome: TaskOutcome) -> None:
+    """Where the task ran, and the tail of its log when it failed."""
+    verdict = "finished" if outcome.succeeded else f"stopped (exit code {outcome.exit_code})"
+    console.info(f"restore-check task {outcome.task_id} {verdict}")
+    console.info(f"log: {outcome.log_group} {outcome.log_stream}")
+    for line in outcome.log_tail:
+        console.stderr.print(Text(f"  {line}"), highlight=False)
+
+
+def _run_in_task(ctx: BackupContext) -> None:
+    from scaffolder.ops.backup.api import backup_in_task
+    from scaffolder.ops.backup.task import raise_if_task_failed
+
+    console.info(f"Backing up {ctx.env} in the restore-check task (inside the VPC)...")
+    outcome = backup_in_task(ctx)
+    render_task(outcome)
+    raise_if_task_failed(outcome)
+    console.success(f"Backup of {ctx.env} taken by task {outcome.task_id}.")
+
+
+def _sweep(ctx: BackupContext, json_out: bool) -> None:
+    from scaffolder.ops.backup import sweep
+
+    swept = sweep(ctx)
+    if json_out:
+        console.stdout.print_json(swept.model_dump_json())
+    for name in swept.deleted:
+        console.info(f"deleted leftover restore-test instance {name}")
+    console.success(
+        f"Sweep of {ctx.env}: {len(swept.deleted)} deleted, {len(swept.kept)} not yet expired."
     )
+
+
+def _finish_verify(
+    report: VerificationReport, json_out: bool, outcome: TaskOutcome | None
+) -> None:
+    """Show the report; exit 1 when it failed (or when its task did not end well)."""
+    from scaffolder.ops.backup import raise_if_failed
+
     if json_out:
         console.stdout.print_json(json.dumps(report.model_dump(mode="json")))
     else:
@@ -165,3 +227,37 @@ def backup_verify(  # Typer passes every option by keyword.
     for warning in report.warnings:
         console.warn(warning)
     raise_if_failed(report)
+    if outcome is not None:
+        from scaffolder.ops.backup.task import raise_if_task_failed
+
+        raise_if_task_failed(outcome)
+
+
+def _verify_in_task(
+    ctx: BackupContext,
+    probe: str | None,
+    snapshot: str | None,
+    growth_pct: float,
+    timeout_minutes: float,
+) -> tuple[TaskOutcome, VerificationReport]:
+    """Start the restore-check task, wait; its outcome, with the report it published."""
+    from scaffolder.errors import CloudError
+    from scaffolder.ops.backup.api import verify_in_task
+    from scaffolder.ops.backup.task import raise_if_task_failed
+
+    console.info(f"Verifying the newest backup of {ctx.env} in the restore-check task...")
+    outcome = verify_in_task(
+        ctx,
+        probe_sql=probe,
+        snapshot_id=snapshot,
+        growth_pct=growth_pct,
+        timeout_s=timeout_minutes * 60,
+    )
+    render_task(outcome)
+    if outcome.report is None:
+        raise_if_task_failed(outcome)
+        raise CloudError(
+            f"The restore-check task {outcome.task_id} finished but published no report.",
+            hint=f"Read its log ({outcome.log_group}, {outcome.log_stream}).",
+        )
+    return outcome, outcome.report

@@ -238,6 +238,8 @@ def estimate_spec_cost(spec: EnvironmentSpec, prices: PriceTable | None = None) 
             db_storage(p, label, db.allocated_storage_gb, db.multi_az),
             db_backup_storage(p, label, db.allocated_storage_gb),
         ]
+        # The restore-check task's image (stacks/restore_task.py); its runs bill by the minute.
+        lines.append(ecr_repository(p, f"{base}-restore-check"))
         copy_region = catalog.backup_copy_region(spec)
         if copy_region is not None:
             lines.append(kms_key(p, f"{base}-copy-key"))

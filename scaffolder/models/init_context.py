@@ -17,7 +17,7 @@ from scaffolder.models.repo import (
     MigrationTool,
     PackageManager,
 )
-from scaffolder.runtime_images import NODE_DEFAULT_EXACT
+from scaffolder.runtime_images import NODE_DEFAULT_EXACT, RESTORE_CHECK_IMAGE
 
 
 class NodeToolchain(Model):
@@ -127,6 +127,8 @@ class InitContext(Model):
     sqlite_kept: bool = False
     # The Node version CI sets up for tools alone (the Supabase CLI): the default image's.
     tool_node_version: str = NODE_DEFAULT_EXACT
+    # The base of the restore-check image backup-verify.yml builds (RDS only).
+    restore_check_image: str = RESTORE_CHECK_IMAGE
     # An SPA and its API on one origin (scaffolder/init/one_origin.py), written into every
     # environment's spec; None: not one static app and one server.
     site_api: SiteApiSpec | None = None

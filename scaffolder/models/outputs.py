@@ -23,6 +23,11 @@ RELEASES_PREFIX = "releases"
 # `scaffold up` publishes the StackOutputs JSON here (an SSM SecureString under the
 # environment's key), so CI reads them with the deploy role, without Pulumi state.
 OUTPUTS_PARAMETER_PREFIX = "/scaffold"
+# Where a reader finds the outputs (ops/published_outputs.py): "ssm" or "pulumi"; and
+# the project whose published outputs to read when there is no checkout to take it
+# from (the restore-check task, stacks/restore_task.py; AWS_REGION gives the region).
+OUTPUTS_SOURCE_ENV = "SCAFFOLD_OUTPUTS_SOURCE"
+PROJECT_NAME_ENV = "SCAFFOLD_PROJECT_NAME"
 
 
 def outputs_parameter_name(project: str, environment: str) -> str:
@@ -59,6 +64,18 @@ class ServiceOutputs(Model):
     certificate_records: list[DnsRecord] = Field(default_factory=list)
 
 
+class RestoreTaskOutputs(Model):
+    """The one-off ECS task `backup run|verify --in-task` starts (stacks/restore_task.py)."""
+
+    cluster_name: str
+    task_family: str
+    container_name: str
+    subnet_ids: list[str]
+    security_group_ids: list[str]
+    image: str  # <repository url>:<tag>; backup-verify.yml builds it when the tag is missing
+    log_group_name: str
+
+
 class StackOutputs(Model):
     project: str
     environment: EnvName
@@ -77,6 +94,7 @@ class StackOutputs(Model):
     alarm_topic_arn: str
     deploy_role_arn: str | None = None
     verify_role_arn: str | None = None  # backup-verify.yml's role (with a database)
+    restore_task: RestoreTaskOutputs | None = None  # with an RDS database
 
 
 class ReleaseRecord(Model):

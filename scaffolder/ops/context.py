@@ -19,7 +19,11 @@ from scaffolder.environment.spec import check_env_name, load_spec, spec_path
 from scaffolder.errors import InputError, UsageError
 from scaffolder.models import EnvironmentSpec, EnvName, StackOutputs
 from scaffolder.ops.clients import ClientProvider
-from scaffolder.ops.published_outputs import outputs_source, read_published_outputs
+from scaffolder.ops.published_outputs import (
+    PROJECT_ENV,
+    outputs_source,
+    read_published_outputs,
+)
 from scaffolder.ops.retry import Retry
 
 
@@ -142,9 +146,12 @@ def resolve_context(
     """
     name = check_env_name(env)
     root = (project or Path.cwd()).resolve()
+    environ = os.environ if environ is None else environ
+    source = outputs_source(None, environ)
+    if outputs_file is None and source == "ssm" and _in_task(root, name, environ):
+        return _task_context(root, name, environ, clients)
     spec = load_spec(root / "infra", name) if spec_required else None
     provider: ClientProvider | None = None
-    source = outputs_source(None, os.environ if environ is None else environ)
     if outputs_file is None and source == "ssm":
         outputs, provider = read_ssm_outputs(root, name, clients)
         outputs = _check_environment(outputs, name)
@@ -155,3 +162,34 @@ def resolve_context(
     if provider is None or provider.region != outputs.region:
         provider = _provider(clients, outputs.region)
     return OpsContext(outputs=outputs, clients=provider, spec=spec, project_dir=root)
+
+
+def _in_task(root: Path, env: EnvName, environ: Mapping[str, str]) -> bool:
+    """Inside the restore-check task: its project name is set and there is no checkout."""
+    if not environ.get(PROJECT_ENV, "").strip():
+        return False
+    try:
+        return not spec_path(root / "infra", env).is_file()
+    except OSError:
+        return False
+
+
+def _task_context(
+    root: Path,
+    env: EnvName,
+    environ: Mapping[str, str],
+    clients: Callable[[str], ClientProvider] | None,
+) -> OpsContext:
+    """The restore-check task's context: the published outputs, no spec (the command line
+    carries what the spec would say: ops/backup/api.verify_in_task)."""
+    region = environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION")
+    if not region:
+        raise UsageError(
+            f"{PROJECT_ENV} is set but AWS_REGION is not.",
+            hint="Set AWS_REGION to the environment's region.",
+        )
+    provider = _provider(clients, region)
+    outputs = read_published_outputs(provider, environ[PROJECT_ENV].strip(), env)
+    return OpsContext(
+        outputs=_check_environment(outputs, env), clients=provider, spec=None, project_dir=root
+    )

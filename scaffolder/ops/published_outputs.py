@@ -12,12 +12,21 @@ from collections.abc import Mapping
 from typing import Literal, cast, get_args
 
 from scaffolder.errors import CloudError, UsageError
-from scaffolder.models import EnvName, StackOutputs, outputs_parameter_name
+from scaffolder.models import (
+    OUTPUTS_SOURCE_ENV,
+    PROJECT_NAME_ENV,
+    EnvName,
+    StackOutputs,
+    outputs_parameter_name,
+)
 from scaffolder.ops.clients import ClientProvider, aws_errors
 
 OutputsSource = Literal["pulumi", "ssm"]
 SOURCES: tuple[str, ...] = get_args(OutputsSource)
-SOURCE_ENV = "SCAFFOLD_OUTPUTS_SOURCE"
+SOURCE_ENV = OUTPUTS_SOURCE_ENV
+# Set in the restore-check task (stacks/restore_task.py), which has no checkout and so
+# no infra/Pulumi.<env>.yaml to take the project name from; AWS_REGION gives the region.
+PROJECT_ENV = PROJECT_NAME_ENV
 
 
 def outputs_source(choice: str | None, environ: Mapping[str, str]) -> OutputsSource:

@@ -65,7 +65,9 @@ def _fake_state(type_: str, name: str, inputs: dict[str, Any], region: str) -> d
         "bucketRegionalDomainName": f"{name}.s3.{region}.amazonaws.com",
         "dnsName": f"{name}.{region}.elb.amazonaws.com",
         "domainName": f"{name}.cloudfront.net",
-        "repositoryUrl": f"{ACCOUNT_ID}.dkr.ecr.{region}.amazonaws.com/{name}",
+        # The physical name, as ECR answers (the URL names the repository AWS created).
+        "repositoryUrl": f"{ACCOUNT_ID}.dkr.ecr.{region}.amazonaws.com/"
+        + str(inputs.get("name") or name),
         "address": f"{name}.rds.amazonaws.com",
         "identifier": name,
         "primaryNetworkInterfaceId": f"eni-{name}",

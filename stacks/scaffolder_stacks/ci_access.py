@@ -23,6 +23,8 @@ from scaffolder.aws_rules import naming
 from scaffolder.models import outputs_parameter_name
 from scaffolder_stacks._common import child
 from scaffolder_stacks.ci_policies import (
+    ECR_PUSH,
+    RestoreTaskRefs,
     common_statements,
     document,
     predeploy_snapshot_statements,
@@ -43,6 +45,16 @@ GITHUB_AUDIENCE = "sts.amazonaws.com"
 # which pushes with the deploy role of the first environment a ref deploys.
 DEPLOY_WORKFLOWS = ("deploy.yml", "deploy-environment.yml", "rollback.yml")
 VERIFY_WORKFLOWS = ("backup-verify.yml",)
+# backup-verify.yml's jobs run in a GitHub environment of their own, `<env>-backup`,
+# without required reviewers: the weekly prod check must not wait for prod's approvers
+# (the "no verified restore" alarm would fire for want of a click). The role still
+# trusts only backup-verify.yml on the default branch, and cannot deploy.
+VERIFY_ENVIRONMENT_SUFFIX = "-backup"
+
+
+def verify_environment(github_environment: str) -> str:
+    """The GitHub environment backup-verify.yml's jobs run in."""
+    return f"{github_environment}{VERIFY_ENVIRONMENT_SUFFIX}"
 
 
 def workflow_refs(repository: str, workflows: Sequence[str], branch: str) -> list[str]:
@@ -93,14 +105,13 @@ class CiAccessArgs:
     ecs_service_arns: list[pulumi.Input[str]] = field(default_factory=list)
     ecs_cluster_arn: pulumi.Input[str] | None = None
     task_family_prefix: str = ""
-    restore_instance_prefix: str = ""  # naming.restore_instance_prefix(<project>-<env>)
     pass_role_arns: list[pulumi.Input[str]] = field(default_factory=list)
     distribution_arns: list[pulumi.Input[str]] = field(default_factory=list)
-    # The deploy role snapshots the database before prod migrations; the verify role
-    # also restores it into `<prefix>-restore-*` instances.
+    # The deploy role snapshots the database before prod migrations (the restore-check
+    # task role restores it, stacks/restore_task.py).
     db_instance_arn: pulumi.Input[str] | None = None
     # The app secret: the deploy role lists it and reads an external DATABASE_URL for
-    # the pre-migration dump; the verify role reads it too.
+    # the pre-migration dump; the verify role reads it with an external database.
     secret_arns: list[pulumi.Input[str]] = field(default_factory=list)
     # Every job first reads the stack outputs `scaffold up` published in SSM.
     outputs_parameter_name: str | None = None
@@ -109,12 +120,13 @@ class CiAccessArgs:
     # refers to the first one's by its fixed ARN instead of creating it.
     create_provider: bool = True
     default_branch: str = "main"  # the only ref whose workflows may assume either role
-    # The backup-verify role (`verify`: with a database). Only it reads the RDS
-    # master secret (db_secret_arn) and writes no bucket but the backup bucket.
+    # The backup-verify role (`verify`: with a database). It writes no bucket but the
+    # backup bucket; with RDS it starts the restore-check task instead of restoring.
     verify: bool = False
     verify_role_name: str = ""
     backup_bucket_arn: pulumi.Input[str] | None = None
-    db_secret_arn: pulumi.Input[str] | None = None
+    # With RDS: the restore-check task the verify role starts (it reads no secret itself).
+    restore_task: RestoreTaskRefs | None = None
 
 
 class CiAccess(pulumi.ComponentResource):
@@ -146,19 +158,22 @@ class CiAccess(pulumi.ComponentResource):
             args,
             provider_arn,
             role_name=args.role_name,
+            environment=args.environment,
             workflows=DEPLOY_WORKFLOWS,
             purpose="deploys",
             policy_name="deploy",
             permissions=self._permissions(args, identity),
         )
         if args.verify and args.backup_bucket_arn is not None:
-            secrets = [*args.secret_arns, *([args.db_secret_arn] if args.db_secret_arn else [])]
+            # An external database's URL is in the app secret; RDS's secret only the task reads.
+            secrets = list(args.secret_arns) if args.db_instance_arn is None else []
             verify = common_statements(args, identity, [args.backup_bucket_arn], secrets)
             self.verify_role = self._role(
                 f"{name}-verify",
                 args,
                 provider_arn,
                 role_name=args.verify_role_name,
+                environment=verify_environment(args.environment),
                 workflows=VERIFY_WORKFLOWS,
                 purpose="backup verification",
                 policy_name="verify",
@@ -178,21 +193,20 @@ class CiAccess(pulumi.ComponentResource):
         provider_arn: pulumi.Output[str],
         *,
         role_name: str,
+        environment: str,
         workflows: Sequence[str],
         purpose: str,
         policy_name: str,
         permissions: dict[str, Any],
     ) -> aws.iam.Role:
         def trust(arn: str) -> dict[str, Any]:
-            return trust_policy(
-                arn, args.repository, args.environment, workflows, args.default_branch
-            )
+            return trust_policy(arn, args.repository, environment, workflows, args.default_branch)
 
         role = aws.iam.Role(
             name,
             name=role_name,
             max_session_duration=3600,
-            description=f"GitHub Actions {purpose} of {args.repository} to {args.environment}",
+            description=f"GitHub Actions {purpose} of {args.repository} to {environment}",
             assume_role_policy=pulumi.Output.json_dumps(provider_arn.apply(trust)),
             tags=args.tags,
             opts=child(self),
@@ -240,15 +254,7 @@ class CiAccess(pulumi.ComponentResource):
                     "Sid": "EcrPush",
                     "Effect": "Allow",
                     "Resource": args.ecr_repository_arns,
-                    "Action": [
-                        "ecr:BatchCheckLayerAvailability",
-                        "ecr:BatchGetImage",
-                        "ecr:CompleteLayerUpload",
-                        "ecr:DescribeImages",
-                        "ecr:InitiateLayerUpload",
-                        "ecr:PutImage",
-                        "ecr:UploadLayerPart",
-                    ],
+                    "Action": ECR_PUSH,
                 },
                 # Task definitions cannot be scoped by ARN on register/describe.
                 {
@@ -334,7 +340,6 @@ def environment_ci_access(
             ecs_cluster_arn=stack.cluster.arn if servers else None,
             # Every service's family starts with it (naming keeps the hash per prefix).
             task_family_prefix=naming.physical_name(naming.ECS_FAMILY, prefix),
-            restore_instance_prefix=naming.restore_instance_prefix(prefix),
             pass_role_arns=[r.arn for s in servers for r in (s.task_role, s.execution_role)],
             distribution_arns=[site.distribution.arn for site in stack.statics],
             db_instance_arn=database.instance.arn if database else None,
@@ -343,7 +348,7 @@ def environment_ci_access(
             verify=bool(spec.database or spec.external_database),
             verify_role_name=naming.physical_name(naming.IAM_ROLE, prefix, "verify"),
             backup_bucket_arn=stack.backups.bucket.bucket.arn,
-            db_secret_arn=database.master_secret_arn if database else None,
+            restore_task=stack.restore_task.refs() if stack.restore_task else None,
             create_provider=create_provider,
             outputs_parameter_name=outputs_parameter_name(spec.project, spec.environment),
             region=spec.region,

@@ -42,6 +42,7 @@ from scaffolder_stacks.ci_access import environment_ci_access
 from scaffolder_stacks.database import Database, DatabaseArgs
 from scaffolder_stacks.edge import EnvironmentHttps
 from scaffolder_stacks.network import POSTGRES_PORT, Network, NetworkArgs
+from scaffolder_stacks.restore_task import environment_restore_task
 from scaffolder_stacks.rotation import RotationRedeploy, RotationRedeployArgs
 from scaffolder_stacks.secrets import AppSecret, AppSecretArgs
 from scaffolder_stacks.service import ServerService, ServerServiceArgs
@@ -89,6 +90,7 @@ class EnvironmentStack(pulumi.ComponentResource):
         self.statics = self._static_sites()
         self._serve_api_behind_its_site()
         self.backups = self._backups()
+        self.restore_task = environment_restore_task(self)  # scaffolder_stacks/restore_task.py
         self.ci = environment_ci_access(self, self.prefix, self.tags, args.create_oidc_provider)
         self.outputs_parameter = publish_outputs(self)
         self.register_outputs(self.outputs())
@@ -272,14 +274,7 @@ class EnvironmentStack(pulumi.ComponentResource):
         services = catalog.server_services(spec)
         if not services or self.network is None:
             return []
-        net = self.network
-        self.cluster = aws.ecs.Cluster(
-            f"{prefix}-cluster",
-            name=naming.physical_name(naming.ECS_CLUSTER, prefix),
-            tags=tags,
-            settings=[aws.ecs.ClusterSettingArgs(name="containerInsights", value="enabled")],
-            opts=child(self),
-        )
+        net, _ = self.network, self.ensure_cluster()
         logs = AccessLogBucket(
             f"{prefix}-alb-logs",
             AccessLogBucketArgs(prefix, spec.region, tags, force_destroy=spec.environment == "dev"),
@@ -334,6 +329,17 @@ class EnvironmentStack(pulumi.ComponentResource):
             )
             result.append(server)
         return result
+
+    def ensure_cluster(self) -> aws.ecs.Cluster:  # the services' and the restore task's
+        if getattr(self, "cluster", None) is None:
+            self.cluster = aws.ecs.Cluster(
+                f"{self.prefix}-cluster",
+                name=naming.physical_name(naming.ECS_CLUSTER, self.prefix),
+                tags=self.tags,
+                settings=[aws.ecs.ClusterSettingArgs(name="containerInsights", value="enabled")],
+                opts=child(self),
+            )
+        return self.cluster
 
     def _api_route(self, site: ServiceSpec) -> ApiRoute | None:
         """The API sharing `site`'s distribution (catalog.one_origin), if any."""

@@ -13,7 +13,7 @@ from scaffolder.environment.catalog import DB_SECRET_KEYS
 from scaffolder.models import ServiceSpec
 from scaffolder_stacks import edge
 from scaffolder_stacks._common import child
-from scaffolder_stacks.service_parts import assume, cpu_autoscaling, lifecycle_policy
+from scaffolder_stacks.service_parts import assume, cpu_autoscaling, image_repository
 
 # The first `scaffold up` runs before any image exists; deploy.yml pushes the
 # real image and registers the task definitions that follow.
@@ -71,26 +71,12 @@ class ServerService(pulumi.ComponentResource):
         super().__init__("scaffold:service:ServerService", name, None, opts)
         spec = self.args_spec = args.spec
         self.family = naming.physical_name(naming.ECS_FAMILY, args.prefix, spec.name)
-        self.repository = aws.ecr.Repository(
+        self.repository = image_repository(
             name,
-            name=naming.physical_name(naming.ECR_REPOSITORY, args.prefix, spec.name),
-            image_tag_mutability="IMMUTABLE",
-            image_scanning_configuration=aws.ecr.RepositoryImageScanningConfigurationArgs(
-                scan_on_push=True
-            ),
-            encryption_configurations=[
-                aws.ecr.RepositoryEncryptionConfigurationArgs(
-                    encryption_type="KMS", kms_key=args.kms_key_arn
-                )
-            ],
+            self,
+            repository_name=naming.physical_name(naming.ECR_REPOSITORY, args.prefix, spec.name),
+            kms_key_arn=args.kms_key_arn,
             tags=args.tags,
-            opts=child(self),
-        )
-        aws.ecr.LifecyclePolicy(
-            f"{name}-lifecycle",
-            repository=self.repository.name,
-            policy=lifecycle_policy(),
-            opts=child(self),
         )
         logs = aws.cloudwatch.LogGroup(
             f"{name}-logs",

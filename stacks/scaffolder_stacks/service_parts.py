@@ -44,6 +44,42 @@ def lifecycle_policy() -> str:
     )
 
 
+def image_repository(
+    name: str,
+    parent: pulumi.Resource,
+    *,
+    repository_name: str,
+    kms_key_arn: pulumi.Input[str],
+    tags: dict[str, str],
+    force_delete: bool = False,
+) -> aws.ecr.Repository:
+    """An ECR repository: immutable tags, scanned on push, the environment key, pruned."""
+    repository = aws.ecr.Repository(
+        name,
+        name=repository_name,
+        image_tag_mutability="IMMUTABLE",
+        image_scanning_configuration=aws.ecr.RepositoryImageScanningConfigurationArgs(
+            scan_on_push=True
+        ),
+        encryption_configurations=[
+            aws.ecr.RepositoryEncryptionConfigurationArgs(
+                encryption_type="KMS", kms_key=kms_key_arn
+            )
+        ],
+        # Left unset (not False) when off: the service repositories' inputs stay as they were.
+        force_delete=True if force_delete else None,
+        tags=tags,
+        opts=child(parent),
+    )
+    aws.ecr.LifecyclePolicy(
+        f"{name}-lifecycle",
+        repository=repository.name,
+        policy=lifecycle_policy(),
+        opts=child(parent),
+    )
+    return repository
+
+
 def assume(service: str) -> str:
     return json.dumps(
         {

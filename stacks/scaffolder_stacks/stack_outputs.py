@@ -76,6 +76,8 @@ def stack_outputs(stack: EnvironmentStack) -> dict[str, Any]:
         }
     if stack.backups.vault is not None:
         values["backup_vault_name"] = stack.backups.vault.name
+    if stack.restore_task is not None:
+        values["restore_task"] = stack.restore_task.stack_output()
     if stack.ci is not None:
         values["deploy_role_arn"] = stack.ci.role.arn
         if stack.ci.verify_role is not None:

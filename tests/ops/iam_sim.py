@@ -80,6 +80,8 @@ class Account:
     secret_arns: dict[str, str] = field(default_factory=dict)  # name or ARN -> ARN
     # task definition ARN -> the roles it passes (task and execution role)
     task_roles: dict[str, list[str]] = field(default_factory=dict)
+    # task definition family -> its latest revision's ARN (RunTask given a family)
+    task_families: dict[str, str] = field(default_factory=dict)
     cluster_arns: dict[str, str] = field(default_factory=dict)  # name or ARN -> ARN
     # ARN -> tags, for aws:ResourceTag/<key> conditions (ECR repositories).
     resource_tags: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -164,11 +166,27 @@ def _ecs_services(action: str) -> Rule:
 
 
 def _run_task(a: Account, p: Params) -> list[Request]:
-    definition = p["taskDefinition"]
+    definition = a.task_families.get(p["taskDefinition"], p["taskDefinition"])
     cluster = a.cluster_arns.get(p["cluster"], p["cluster"])
     requests = [Request("ecs:RunTask", definition, (("ecs:cluster", cluster),))]
     passed = (("iam:PassedToService", "ecs-tasks.amazonaws.com"),)
     return requests + [Request("iam:PassRole", r, passed) for r in a.task_roles[definition]]
+
+
+def _tasks(action: str) -> Rule:
+    """DescribeTasks and StopTask: each task's ARN, with the cluster as `ecs:cluster`."""
+
+    def rule(a: Account, p: Params) -> list[Request]:
+        cluster = a.cluster_arns.get(p["cluster"], p["cluster"])
+        tasks = p["tasks"] if "tasks" in p else [p["task"]]
+        return [Request(action, t, (("ecs:cluster", cluster),)) for t in tasks]
+
+    return rule
+
+
+def _log_events(a: Account, p: Params) -> list[Request]:
+    stream = f"log-group:{p['logGroupName']}:log-stream:{p['logStreamName']}"
+    return [Request("logs:GetLogEvents", a.arn("logs", stream))]
 
 
 def _ssm_parameter(a: Account, p: Params) -> list[Request]:
@@ -219,7 +237,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("ecs", "DescribeServices"): _ecs_services("ecs:DescribeServices"),
     ("ecs", "UpdateService"): _ecs_services("ecs:UpdateService"),
     ("ecs", "RunTask"): _run_task,
-    ("ecs", "DescribeTasks"): _anywhere("ecs:DescribeTasks"),
+    ("ecs", "DescribeTasks"): _tasks("ecs:DescribeTasks"),
+    ("ecs", "StopTask"): _tasks("ecs:StopTask"),
+    ("logs", "GetLogEvents"): _log_events,
     ("ecs", "RegisterTaskDefinition"): _anywhere("ecs:RegisterTaskDefinition"),
     ("ecs", "DescribeTaskDefinition"): _anywhere("ecs:DescribeTaskDefinition"),
     ("elasticloadbalancing", "DescribeTargetHealth"): _anywhere(

@@ -43,14 +43,23 @@ import pytest
 from scaffolder.environment.spec import render_spec_yaml
 from scaffolder.errors import CredentialsError
 from scaffolder.models import EnvironmentSpec, StackOutputs, outputs_parameter_name
-from scaffolder.ops.backup.api import BackupContext, run_backup, verify_backup
+from scaffolder.ops.backup.api import (
+    BackupContext,
+    backup_in_task,
+    run_backup,
+    verify_backup,
+    verify_in_task,
+)
+from scaffolder.ops.backup.task import raise_if_task_failed
 from scaffolder.ops.context import OpsContext, resolve_context
+from scaffolder.ops.published_outputs import PROJECT_ENV, SOURCE_ENV
 from scaffolder.ops.releases import write_record
 from scaffolder.ops.retry import Retry
 from scaffolder.ops.rollback import apply_rollback, plan_rollback
 from scaffolder.ops.secrets import list_names
 from scaffolder.provision.mockrun import ResourceGraph, fake_arn
 from tests.ops.conftest import REGION, Clock, MotoProvider
+from tests.ops.ecs_seam import Container, ScriptedEcs, TaskProvider
 from tests.ops.iam_sim import RULES, Account, EnforcingProvider, allowed
 from tests.ops.ops_world import START, record
 from tests.ops.test_backup_rds import LocalConnector, connector, restored_db  # noqa: F401
@@ -70,6 +79,7 @@ class Env:
     outputs: StackOutputs
     real: dict[str, str]  # mocked ARN or id -> the moto resource's
     task_definition: str = ""
+    restore_definition: str = ""  # the restore-check task's (stacks/restore_task.py)
 
     def substitute(self, document: str) -> dict[str, Any]:
         for fake in sorted(self.real, key=len, reverse=True):
@@ -140,6 +150,8 @@ def _provision(aws: MotoProvider, spec: EnvironmentSpec, pg_user: str, pg_passwo
     real[str(fake.db_secret_arn)] = db_secret
     ec2 = aws.client("ec2")
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    # As the stack's VPC (stacks/network.py); moto's awsvpc tasks need it too.
+    ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})
     subnets = [
         ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"{REGION}{z}")[
             "Subnet"
@@ -178,8 +190,8 @@ def _provision(aws: MotoProvider, spec: EnvironmentSpec, pg_user: str, pg_passwo
     real[arn_of(cluster.type, cluster.name)] = cluster_arn
     (service_outputs,) = fake.services
     task_role, execution_role = (
-        next(arn for name, arn in roles.items() if name.endswith(suffix))
-        for suffix in ("-task", "-execution")
+        next(arn for name, arn in roles.items() if name.endswith(f"-{service_outputs.name}{s}"))
+        for s in ("-task", "-execution")
     )
     definition = ecs.register_task_definition(
         family=str(service_outputs.task_family),
@@ -189,6 +201,11 @@ def _provision(aws: MotoProvider, spec: EnvironmentSpec, pg_user: str, pg_passwo
             {"name": "api", "image": "repo/api@sha256:" + "1" * 64, "memory": 512}
         ],
     )["taskDefinition"]["taskDefinitionArn"]
+    restore_definition, restore_task = _restore_check_task(aws, fake, roles, vpc)
+    (logs,) = [g for g in graph.of_type("aws:cloudwatch/logGroup:LogGroup") if "restore" in g.name]
+    real[arn_of(logs.type, logs.name)] = (
+        f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{_physical(logs, 'name')}"
+    )
     (service,) = graph.of_type("aws:ecs/service:Service")
     created = ecs.create_service(
         cluster=cluster_arn,
@@ -217,6 +234,7 @@ def _provision(aws: MotoProvider, spec: EnvironmentSpec, pg_user: str, pg_passwo
             "app_secret_arn": app_secret,
             "db_secret_arn": db_secret,
             "db_security_group_id": group,
+            "restore_task": restore_task,
         }
     )
     aws.client("ssm").put_parameter(
@@ -225,11 +243,41 @@ def _provision(aws: MotoProvider, spec: EnvironmentSpec, pg_user: str, pg_passwo
         KeyId=key_arn,
         Value=outputs.model_dump_json(exclude_none=True),
     )
-    return Env(spec, graph, outputs, real, definition)
+    return Env(spec, graph, outputs, real, definition, restore_definition)
+
+
+def _restore_check_task(
+    aws: MotoProvider, fake: StackOutputs, roles: dict[str, str], vpc: str
+) -> tuple[str, dict[str, Any]]:
+    """The restore-check task definition in moto, and its outputs with moto's network."""
+    assert fake.restore_task is not None
+    ec2 = aws.client("ec2")
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.9.0/24")["Subnet"]["SubnetId"]
+    group = ec2.create_security_group(
+        GroupName=f"{fake.environment}-restore-check", Description="task", VpcId=vpc
+    )["GroupId"]
+    task = fake.restore_task
+    definition = aws.client("ecs").register_task_definition(
+        family=task.task_family,
+        networkMode="awsvpc",
+        requiresCompatibilities=["FARGATE"],
+        cpu="256",
+        memory="512",
+        taskRoleArn=next(a for n, a in roles.items() if n.endswith("restore-check-task")),
+        executionRoleArn=next(a for n, a in roles.items() if n.endswith("restore-check-execution")),
+        containerDefinitions=[{"name": task.container_name, "image": task.image, "memory": 512}],
+    )["taskDefinition"]["taskDefinitionArn"]
+    aws.client("logs").create_log_group(logGroupName=task.log_group_name)
+    outputs = task.model_dump() | {"subnet_ids": [subnet], "security_group_ids": [group]}
+    return definition, outputs
 
 
 # The RolePolicy of each CI role, by the end of its Pulumi name.
-POLICY_SUFFIX = {"deploy": "-deploy", "verify": "-verify-policy"}
+POLICY_SUFFIX = {
+    "deploy": "-deploy",
+    "verify": "-verify-policy",
+    "restore-check": "-restore-check-task",  # the restore-check task's role
+}
 
 
 def _role_policy(env: Env, kind: str = "deploy") -> dict[str, Any]:
@@ -290,6 +338,28 @@ def _assume_role(aws: MotoProvider, env: Env, kind: str) -> dict[str, str]:
     }
 
 
+def _assume_task_role(aws: MotoProvider, env: Env) -> dict[str, str]:
+    """The restore-check task's credentials, as ECS hands them to the container."""
+    (role,) = [
+        r
+        for r in env.of("aws:iam/role:Role")
+        if _physical(r, "name").endswith("-restore-check-task")
+    ]
+    name = _physical(role, "name")
+    aws.client("iam").put_role_policy(
+        RoleName=name,
+        PolicyName="restore-check",
+        PolicyDocument=json.dumps(_moto_view(_role_policy(env, "restore-check"))),
+    )
+    arn = aws.client("iam").get_role(RoleName=name)["Role"]["Arn"]
+    assumed = aws.client("sts").assume_role(RoleArn=arn, RoleSessionName="ecs-task")["Credentials"]
+    return {
+        "aws_access_key_id": assumed["AccessKeyId"],
+        "aws_secret_access_key": assumed["SecretAccessKey"],
+        "aws_session_token": assumed["SessionToken"],
+    }
+
+
 @dataclass
 class Ci:
     staging: Env
@@ -298,6 +368,7 @@ class Ci:
     verify: EnforcingProvider  # the verify role (backup-verify.yml)
     project: Path
     connector: LocalConnector
+    task_role: EnforcingProvider  # the restore-check task's role (backup-verify.yml, RDS)
 
 
 @pytest.fixture
@@ -333,11 +404,14 @@ def ci(
         account.cluster_arns[str(out.services[0].cluster_name)] = next(
             v for k, v in env.real.items() if k.endswith("-cluster")
         )
-        definition = aws.client("ecs").describe_task_definition(taskDefinition=env.task_definition)
-        account.task_roles[env.task_definition] = [
-            definition["taskDefinition"]["taskRoleArn"],
-            definition["taskDefinition"]["executionRoleArn"],
-        ]
+        for arn in (env.task_definition, env.restore_definition):
+            definition = aws.client("ecs").describe_task_definition(taskDefinition=arn)
+            account.task_roles[arn] = [
+                definition["taskDefinition"]["taskRoleArn"],
+                definition["taskDefinition"]["executionRoleArn"],
+            ]
+        assert out.restore_task is not None
+        account.task_families[out.restore_task.task_family] = env.restore_definition
     for repository in aws.client("ecr").describe_repositories()["repositories"]:
         arn = repository["repositoryArn"]
         tags = aws.client("ecr").list_tags_for_resource(resourceArn=arn)["tags"]
@@ -350,8 +424,14 @@ def ci(
     role = EnforcingProvider(REGION, credentials, _role_policy(staging), account)
     verify_credentials = _assume_role(aws, staging, "verify")
     verify = EnforcingProvider(REGION, verify_credentials, _role_policy(staging, "verify"), account)
+    task_role = EnforcingProvider(
+        REGION,
+        _assume_task_role(aws, staging),
+        _role_policy(staging, "restore-check"),
+        account,
+    )
     with enable_iam_authentication():
-        yield Ci(staging, prod, role, verify, tmp_path, connector)
+        yield Ci(staging, prod, role, verify, tmp_path, connector, task_role)
 
 
 def _context(ci: Ci, outputs: StackOutputs, role: EnforcingProvider | None = None) -> OpsContext:
@@ -473,18 +553,82 @@ def test_the_deploy_role_reads_the_projects_promoted_images_only(ci: Ci) -> None
         assert not any(allowed(ci.role.policy, r) for r in requests), action
 
 
+def _restore_check_container(ci: Ci) -> Container:
+    """What the restore-check task runs, as its task role: the command ECS was given, with
+    the context the container builds (published outputs, no checkout, no spec)."""
+
+    def container(command: list[str]) -> int:
+        environ = {PROJECT_ENV: "notes", "AWS_REGION": REGION, SOURCE_ENV: "ssm"}
+        inside = ci.project / "container"  # no infra/ here
+        inside.mkdir(exist_ok=True)
+        ctx = resolve_context(
+            command[2], project=inside, clients=lambda region: ci.task_role, environ=environ
+        )
+        assert ctx.spec is None and ctx.outputs == ci.staging.outputs
+        backup = BackupContext.of(_context(ci, ctx.outputs, ci.task_role))
+        backup.connect = ci.connector
+        if command[1] == "run":
+            run_backup(backup)
+            return 0
+        flags = dict(zip(command[3::2], command[4::2], strict=True))
+        report = verify_backup(
+            backup,
+            probe_sql=flags["--probe"],
+            instance_class=flags["--instance-class"],
+            growth_pct=float(flags["--growth-pct"]),
+            timeout_s=float(flags["--timeout-minutes"]) * 60,
+            report_key=flags["--report-key"],
+        )
+        return 0 if report.passed else 1
+
+    return container
+
+
+def _push_restore_check_image(ci: Ci, outputs: StackOutputs) -> None:
+    """backup-verify.yml's image step: look for the tag, log in, push (AWS CLI + docker)."""
+    assert outputs.restore_task is not None
+    repository, tag = outputs.restore_task.image.split("/", 1)[1].rsplit(":", 1)
+    ecr = ci.verify.client("ecr")
+    with pytest.raises(ecr.exceptions.ImageNotFoundException):
+        ecr.describe_images(repositoryName=repository, imageIds=[{"imageTag": tag}])
+    ecr.get_authorization_token()
+    ecr.batch_check_layer_availability(
+        repositoryName=repository, layerDigests=["sha256:" + "b" * 64]
+    )
+    ecr.initiate_layer_upload(repositoryName=repository)
+    manifest = {
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+        "config": {"digest": "sha256:" + "d" * 64, "size": 4, "mediaType": "x"},
+        "layers": [],
+    }
+    ecr.put_image(repositoryName=repository, imageManifest=json.dumps(manifest), imageTag=tag)
+
+
 def test_the_verify_role_runs_backup_verify(ci: Ci) -> None:
-    """backup-verify.yml: outputs, `backup run` and `backup verify` (RDS snapshot path)."""
+    """backup-verify.yml on RDS: outputs, the image, then `backup run --in-task` and
+    `backup verify --in-task` as the verify role, the work itself as the task role."""
     ctx = resolve_context(
         "staging", project=ci.project, clients=lambda region: ci.verify, environ=SSM_SOURCE
     )
-    backup = BackupContext.of(_context(ci, ctx.outputs, ci.verify))
-    backup.connect = ci.connector
-    run = run_backup(backup)
-    report = verify_backup(backup, probe_sql="SELECT 1")
-    assert report.passed, report.checks
-    assert report.source == run.location
+    _push_restore_check_image(ci, ctx.outputs)
+    ecs = ScriptedEcs(ci.verify.client("ecs"), _restore_check_container(ci))
+    backup = BackupContext.of(_context(ci, ctx.outputs, TaskProvider(ci.verify, ecs)))
+    run = backup_in_task(backup)
+    raise_if_task_failed(run)
+    outcome = verify_in_task(backup, probe_sql="SELECT 1")
+    raise_if_task_failed(outcome)
+    assert outcome.report is not None and outcome.report.passed, outcome.report
+    # A task that fails: the verify role reads its log's tail (and may stop tasks).
+    ecs.container = lambda command: 7
+    failed = backup_in_task(backup)
+    assert failed.exit_code == 7
+    ci.verify.client("ecs").stop_task(
+        cluster=ctx.outputs.restore_task.cluster_name,  # type: ignore[union-attr]
+        task=failed.task_arn,
+    )
     assert ci.verify.denied() == []
+    assert ci.task_role.denied() == []
 
 
 def test_the_roles_are_split(ci: Ci) -> None:
@@ -509,7 +653,43 @@ def test_the_roles_are_split(ci: Ci) -> None:
             taskDefinition=ci.staging.task_definition,
         )
     )
-    _refused(lambda: ci.verify.client("ecr").get_authorization_token())
+    _refused(  # the app's image repository: only the restore-check image is its to push
+        lambda: ci.verify.client("ecr").put_image(
+            repositoryName=str(service.ecr_repository_url).split("/", 1)[1],
+            imageManifest="{}",
+            imageTag="x",
+        )
+    )
+    _refused(  # the app's task, and so its roles
+        lambda: ci.verify.client("ecs").run_task(
+            cluster=str(service.cluster_name), taskDefinition=ci.staging.task_definition
+        )
+    )
+    # With RDS the verify role reads no database secret and restores nothing itself.
+    _refused(
+        lambda: ci.verify.client("secretsmanager").get_secret_value(
+            SecretId=str(outputs.db_secret_arn)
+        )
+    )
+    _refused(
+        lambda: ci.verify.client("rds").restore_db_instance_from_db_snapshot(
+            DBInstanceIdentifier="notes-staging-restore-x",
+            DBSnapshotIdentifier=f"{outputs.db_instance_identifier}-scaffold-old",
+        )
+    )
+    # The task role cannot deploy either, nor read the app's settings.
+    _refused(
+        lambda: ci.task_role.client("ecs").update_service(
+            cluster=str(service.cluster_name),
+            service=str(service.service_name),
+            taskDefinition=ci.staging.task_definition,
+        )
+    )
+    _refused(
+        lambda: ci.task_role.client("secretsmanager").get_secret_value(
+            SecretId=outputs.app_secret_arn
+        )
+    )
     _refused(lambda: plan_rollback(_context(ci, outputs, ci.verify)))  # the artifacts bucket
     _refused(
         lambda: ci.verify.client("secretsmanager").get_secret_value(

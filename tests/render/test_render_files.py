@@ -251,9 +251,11 @@ def test_runbook_is_tailored(rendered: dict[str, Path]) -> None:
     assert "Required reviewers" in rds
     assert "restore-db-instance" in rds
     _assert_rds_restore_procedure(rds)
-    assert "SCAFFOLD_VPC_RUNNER_PROD" in rds and "authorize-security-group-ingress" in rds
+    # The restore check runs as a task inside the VPC, in a reviewer-free GitHub environment.
+    assert "--in-task" in rds and "`prod-backup`" in rds and "USD 0.012 an hour" in rds
+    assert "self-hosted" not in rds and "SCAFFOLD_VPC_RUNNER" not in rds
     supabase = (rendered["vite_supabase"] / "docs/RUNBOOK.md").read_text()
-    assert "SCAFFOLD_VPC_RUNNER" not in supabase  # dumps restore on GitHub's runner
+    assert "restore-check" not in supabase  # dumps restore on GitHub's runner
     assert "SUPABASE_ACCESS_TOKEN" in supabase
     assert "supabase db push" in supabase
     assert "RDS CPU" not in supabase
@@ -285,3 +287,20 @@ def _assert_rds_restore_procedure(runbook: str) -> None:
     assert "does **not** switch the app" in procedure
     assert "then redeploy" not in procedure.split("does **not**")[1]
     assert "PGPASSWORD=$(" in procedure and "echo" not in procedure  # never printed
+
+
+def test_the_restore_check_image_is_scaffold_and_a_pinned_postgres_client(
+    rendered: dict[str, Path],
+) -> None:
+    """RDS only: backup-verify.yml builds infra/restore-check/Dockerfile for the task."""
+    from scaffolder.runtime_images import RESTORE_CHECK_IMAGE
+    from tests.render.contexts import SCAFFOLD_VERSION
+
+    lines = _instructions(rendered["express_pg"] / "infra/restore-check/Dockerfile")
+    assert lines[0] == f"FROM {RESTORE_CHECK_IMAGE}"
+    text = "\n".join(lines)
+    assert f'"scaffold-prod=={SCAFFOLD_VERSION}"' in text  # the stack's image tag
+    assert '"psycopg[binary]==3.' in text  # exact, not a range
+    assert "USER 10001" in text and 'ENTRYPOINT ["scaffold"]' in text
+    for name in ("vite_supabase", "streamlit"):
+        assert not (rendered[name] / "infra/restore-check").exists(), name

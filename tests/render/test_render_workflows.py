@@ -220,11 +220,20 @@ def test_backup_verify_restores_external_dumps_into_a_service_container(
     assert job["runs-on"].startswith("ubuntu-")  # the dump is fetched from S3, not the VPC
     rds = wm.load(rendered["express_pg"] / ".github/workflows/backup-verify.yml")
     assert "services" not in rds["jobs"]["verify-prod"]
-    # RDS is private: backup run and verify both run on a runner inside the env's VPC.
+    # RDS is private: GitHub's runner starts the restore-check task inside the VPC and
+    # waits; each job runs in <env>-backup, which needs no reviewer's approval.
     for env in ("dev", "staging", "prod"):
-        label = f"${{{{ vars.SCAFFOLD_VPC_RUNNER_{env.upper()} || 'scaffold-vpc-{env}' }}}}"
-        assert rds["jobs"][f"verify-{env}"]["runs-on"] == ["self-hosted", label]
+        job = rds["jobs"][f"verify-{env}"]
+        assert job["runs-on"].startswith("ubuntu-")
+        assert job["environment"] == f"{env}-backup"
+        runs = [str(step.get("run", "")) for step in wm.steps(job)]
+        assert any("backup run" in r and "--in-task" in r for r in runs)
+        assert any("backup verify" in r and "--in-task" in r for r in runs)
+        build = next(r for r in runs if "docker build" in r)
+        assert "infra/restore-check" in build and "ImageNotFoundException" in build
+    assert external["jobs"]["verify-prod"]["environment"] == "prod-backup"
     assert "--target-url" not in "\n".join(wm.run_blocks(rds))
+    assert "--in-task" not in "\n".join(wm.run_blocks(external))
     assert "dev" in rds["jobs"]["verify-dev"]["if"]  # dev verifies on demand only
     assert "workflow_dispatch" in rds["jobs"]["verify-dev"]["if"]
 

@@ -23,6 +23,7 @@ from scaffolder.models import (
 from scaffolder.provision.mockrun import ACCOUNT_ID, GraphResource, ResourceGraph, fake_arn
 from tests.stacks.https_checks import check_https_only
 from tests.stacks.log_checks import check_alb_access_logs, check_database_logs
+from tests.stacks.restore_task_checks import check_restore_task, check_verify_role_runs_the_task
 from tests.stacks.site_checks import check_static_sites
 
 Check = Callable[[ResourceGraph, EnvironmentSpec], list[str]]
@@ -100,6 +101,8 @@ def check_database_reachable_only_from_service(
         for svc in graph.of_type(ECS_SERVICE)
         for g in svc.inputs["networkConfiguration"].get("securityGroups", [])
     }
+    # The restore-check task (stacks/restore_task.py) runs in a group of its own.
+    service_groups |= set((graph.outputs.get("restore_task") or {}).get("security_group_ids", []))
     for db in graph.of_type(RDS):
         for group_id in db.inputs.get("vpcSecurityGroupIds", []):
             group = _security_group_of(graph, group_id)
@@ -499,9 +502,11 @@ def check_task_environment(graph: ResourceGraph, spec: EnvironmentSpec) -> list[
     """The container contract of docs/provision.md ("How the app reaches its database")."""
     app_secret = graph.outputs.get("app_secret_arn")
     db_secret = graph.outputs.get("db_secret_arn")
+    restore_family = (graph.outputs.get("restore_task") or {}).get("task_family")
     return [
         problem
         for task in graph.of_type("aws:ecs/taskDefinition:TaskDefinition")
+        if task.inputs.get("family") != restore_family  # not an app: restore_task_checks
         for problem in _container_problems(task, spec, str(app_secret), db_secret)
     ]
 
@@ -533,11 +538,13 @@ def _github_roles(graph: ResourceGraph) -> list[GraphResource]:
     ]
 
 
-def _trust_problems(role: GraphResource, spec: EnvironmentSpec, workflows: set[str]) -> list[str]:
-    """Only `workflows` of the spec's repository, from its default branch and environment."""
+def _trust_problems(
+    role: GraphResource, spec: EnvironmentSpec, workflows: set[str], environment: str
+) -> list[str]:
+    """Only `workflows` of the spec's repository, from its default branch and `environment`."""
     assert spec.ci is not None
     repo, branch = spec.ci.github_repository, spec.ci.default_branch
-    expected = f"repo:{repo}:environment:{spec.environment}"
+    expected = f"repo:{repo}:environment:{environment}"
     wanted = {f"{repo}/.github/workflows/{w}@refs/heads/{branch}" for w in workflows}
     problems = []
     for statement in _policy(role, "assumeRolePolicy")["Statement"]:
@@ -572,7 +579,13 @@ def check_ci_trust(graph: ResourceGraph, spec: EnvironmentSpec) -> list[str]:
     found = {str(r.inputs.get("name", r.name)).rsplit("-", 1)[-1]: r for r in roles}
     if set(found) != set(by_role) or len(roles) != len(by_role):
         return [f"expected the roles {sorted(by_role)}, found {sorted(found)}"]
-    return [p for kind, role in found.items() for p in _trust_problems(role, spec, by_role[kind])]
+    # backup-verify.yml runs in its own GitHub environment, without prod's reviewers.
+    environments = {"deploy": spec.environment, "verify": f"{spec.environment}-backup"}
+    return [
+        p
+        for kind, role in found.items()
+        for p in _trust_problems(role, spec, by_role[kind], environments[kind])
+    ]
 
 
 # Actions AWS cannot scope to a resource ARN; anything else on "*" is too broad.
@@ -657,7 +670,8 @@ def _actions(statement: dict[str, Any]) -> list[str]:
 
 def check_ci_can_verify_backups(graph: ResourceGraph, spec: EnvironmentSpec) -> list[str]:
     """backup-verify.yml runs as the verify role: it must be able to do its job, and no
-    more; the deploy role neither reads the RDS master secret nor restores anything."""
+    more. With RDS the restore-check task's role reads the master secret and restores
+    (tests/stacks/restore_task_checks.py); neither CI role does."""
     if spec.ci is None or not (spec.database or spec.external_database):
         return []
     statements = _verify_statements(graph)
@@ -667,26 +681,34 @@ def check_ci_can_verify_backups(graph: ResourceGraph, spec: EnvironmentSpec) -> 
     namespace = {
         s.get("Condition", {}).get("StringEquals", {}).get("cloudwatch:namespace") for s in metric
     }
-    if namespace != {RESTORE_METRIC_NAMESPACE}:
+    # RDS: the task publishes the metric; external: the verify role, on the runner.
+    if spec.database is None and namespace != {RESTORE_METRIC_NAMESPACE}:
         problems.append("verify role cannot publish the restore metric, or beyond its namespace")
+    if spec.database is not None and metric:
+        problems.append("verify role publishes the metric the restore-check task publishes")
     if any("cloudwatch:PutMetricData" in _actions(s) for s in deploy):
         problems.append("deploy role may publish the restore metric")
-    # Releases: the verify role may run a restore task one day (issue 10, item 3), not ship.
-    writes = {"ecs:UpdateService", "ecr:PutImage", "cloudfront:UpdateDistribution"}
+    # Releases: the verify role runs the restore task and pushes its image, never ships.
+    writes = {"ecs:UpdateService", "cloudfront:UpdateDistribution", "ecs:RegisterTaskDefinition"}
     if granted := writes & {a for s in statements for a in _actions(s)}:
         problems.append(f"verify role may deploy: {sorted(granted)}")
+    # The restore-check image's repository (by the name in its URL) is the only one to push to.
+    image = str((graph.outputs.get("restore_task") or {}).get("image", ""))
+    pushable = {
+        _arn(graph, r)
+        for r in graph.of_type("aws:ecr/repository:Repository")
+        if image and image.rsplit(":", 1)[0].endswith("/" + str(r.inputs.get("name")))
+    }
+    for statement in statements:
+        if "ecr:PutImage" in _actions(statement) and not set(_resources(statement)) <= pushable:
+            problems.append(f"verify role may push images to {_resources(statement)}")
     if spec.database is None:
         return problems
     db_secret = str(graph.outputs.get("db_secret_arn"))
     for role, found in (("deploy", deploy), ("verify", statements)):
         readers = [s for s in found if "secretsmanager:GetSecretValue" in _actions(s)]
-        reads = any(db_secret in _resources(s) for s in readers)
-        if reads != (role == "verify"):
-            problems.append(f"{role} role {'may' if reads else 'cannot'} read the RDS secret")
-    needed = {"rds:CreateDBSnapshot", "rds:RestoreDBInstanceFromDBSnapshot", "rds:DeleteDBInstance"}
-    granted = {a for s in statements for a in _actions(s)}
-    if missing := needed - granted:
-        problems.append(f"verify role cannot {sorted(missing)}")
+        if any(db_secret in _resources(s) for s in readers):
+            problems.append(f"{role} role may read the RDS secret")
     if "rds:CreateDBSnapshot" not in {a for s in deploy for a in _actions(s)}:
         problems.append("deploy role cannot take the pre-migration snapshot")
     for name, found in (("deploy", deploy), ("verify", statements)):
@@ -694,9 +716,7 @@ def check_ci_can_verify_backups(graph: ResourceGraph, spec: EnvironmentSpec) -> 
             if {"rds:DeleteDBInstance", "rds:RestoreDBInstanceFromDBSnapshot"} & set(
                 _actions(statement)
             ):
-                instances = [r for r in _resources(statement) if ":db:" in str(r)]
-                if name == "deploy" or any(not str(r).endswith("-restore-*") for r in instances):
-                    problems.append(f"{name} role may restore or delete instances {instances}")
+                problems.append(f"{name} role may restore or delete instances")
     return problems
 
 
@@ -786,6 +806,8 @@ ALL_CHECKS: list[Check] = [
     check_outputs_published,
     check_static_sites,
     check_https_only,
+    check_restore_task,
+    check_verify_role_runs_the_task,
 ]
 
 

@@ -1,8 +1,9 @@
 """The CI trust and role-split checks are not vacuous: each weakening fails them.
 
 Every GitHub-trusting role must pin its workflow files on the default branch
-(`job_workflow_ref`) besides the repository's environment (`sub`); only the verify
-role reads the RDS master secret and restores, and it cannot deploy.
+(`job_workflow_ref`) besides the repository's environment (`sub`; the verify role's
+is `<env>-backup`); neither reads the RDS master secret nor restores (the
+restore-check task's role does), and the verify role cannot deploy.
 """
 
 from __future__ import annotations
@@ -98,10 +99,40 @@ def _deploy_role_restores(g: ResourceGraph) -> None:
     restore: list[Any] = []
     _edit_policy(
         g,
-        "-verify-policy",
+        "-restore-check-task",
         lambda s: restore.extend(x for x in s if x.get("Sid") == "RestoreTests"),
     )
     _edit_policy(g, "-deploy", lambda s: s.extend(restore))
+
+
+def _verify_role_reads_the_db_secret(g: ResourceGraph) -> None:
+    secret = str(g.outputs["db_secret_arn"])
+    _edit_policy(
+        g,
+        "-verify-policy",
+        lambda s: s.append(
+            {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": [secret]}
+        ),
+    )
+
+
+def _verify_role_restores(g: ResourceGraph) -> None:
+    restore: list[Any] = []
+    _edit_policy(
+        g,
+        "-restore-check-task",
+        lambda s: restore.extend(x for x in s if x.get("Sid") == "RestoreTests"),
+    )
+    _edit_policy(g, "-verify-policy", lambda s: s.extend(restore))
+
+
+def _verify_workflow_needs_prod_reviewers(g: ResourceGraph) -> None:
+    sub = "token.actions.githubusercontent.com:sub"
+
+    def edit(condition: dict[str, Any]) -> None:
+        condition["StringEquals"][sub] = condition["StringEquals"][sub].removesuffix("-backup")
+
+    _edit_trust(g, "-verify", edit)
 
 
 def _verify_role_deploys(g: ResourceGraph) -> None:
@@ -153,6 +184,9 @@ REGRESSIONS: dict[str, Callable[[ResourceGraph], None]] = {
     "reusable-workflow-untrusted": _reusable_workflow_untrusted,
     "promotion-reads-every-project": _promotion_reads_every_project,
     "promotion-writes-the-source": _promotion_writes_the_source,
+    "verify-role-reads-the-db-secret": _verify_role_reads_the_db_secret,
+    "verify-role-restores": _verify_role_restores,
+    "verify-role-in-the-deploy-environment": _verify_workflow_needs_prod_reviewers,
 }
 
 

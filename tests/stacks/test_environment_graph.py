@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scaffolder.models import ENV_NAMES, EnvName, StackOutputs
+from scaffolder.provision.mockrun import GraphResource, ResourceGraph
 from tests.stacks import graph_checks
 from tests.stacks.graphs import graph_for
 from tests.stacks.specs import server_spec, static_spec
@@ -47,7 +48,7 @@ def test_task_definition_injects_secrets_by_reference_only() -> None:
 
     spec = server_spec("staging")
     graph = graph_for(spec)
-    (task,) = graph.of_type("aws:ecs/taskDefinition:TaskDefinition")
+    (task,) = app_tasks(graph)
     (container,) = json.loads(task.inputs["containerDefinitions"])
     injected = {s["name"]: s["valueFrom"] for s in container["secrets"]}
     assert set(spec.secret_names) <= set(injected)
@@ -55,6 +56,15 @@ def test_task_definition_injects_secrets_by_reference_only() -> None:
     assert {e["name"] for e in container["environment"]}.isdisjoint(spec.secret_names)
     (tg,) = graph.of_type("aws:lb/targetGroup:TargetGroup")
     assert tg.inputs["healthCheck"]["path"] == "/health"
+
+
+def app_tasks(graph: ResourceGraph) -> list[GraphResource]:
+    """The services' task definitions (not the restore-check task's)."""
+    return [
+        t
+        for t in graph.of_type("aws:ecs/taskDefinition:TaskDefinition")
+        if not t.name.endswith("-restore-check-task")
+    ]
 
 
 def test_secret_names_are_recorded_on_the_secret() -> None:
@@ -90,7 +100,7 @@ def test_platform_names_in_secret_names_are_not_read_from_the_app_secret() -> No
     spec = server_spec("prod").model_copy(update={"secret_names": names})
     graph = graph_for(spec)
     assert graph_checks.problems(graph, spec) == []
-    (task,) = graph.of_type("aws:ecs/taskDefinition:TaskDefinition")
+    (task,) = app_tasks(graph)
     (container,) = json.loads(task.inputs["containerDefinitions"])
     from_app = sorted(
         s["name"]

@@ -15,7 +15,7 @@ from tests.stacks.graphs import graph_for
 from tests.stacks.specs import server_spec, static_spec
 from tests.stacks.test_https_only import CLOUDFRONT_REGRESSIONS
 
-VERIFY = "-verify-policy"  # the verify role's policy
+RESTORE_CHECK = "-restore-check-task"  # the restore-check task role's policy (RDS)
 
 
 def _one(graph: ResourceGraph, type_: str) -> GraphResource:
@@ -142,7 +142,8 @@ TASK = "aws:ecs/taskDefinition:TaskDefinition"
 
 
 def _edit_container(g: ResourceGraph, edit: Callable[[dict[str, Any]], None]) -> None:
-    task = _one(g, TASK)
+    # The app's task, not the restore-check task (tests/stacks/restore_task_checks.py).
+    task = next(t for t in g.of_type(TASK) if not t.name.endswith("restore-check-task"))
     (container,) = json.loads(task.inputs["containerDefinitions"])
     edit(container)
     task.inputs["containerDefinitions"] = json.dumps([container])
@@ -189,7 +190,7 @@ def _drop_deploy_statement(g: ResourceGraph, sid: str, suffix: str = "-deploy") 
 
 
 def _ci_cannot_restore(g: ResourceGraph) -> None:
-    _drop_deploy_statement(g, "RestoreTests", VERIFY)
+    _drop_deploy_statement(g, "RestoreTests", RESTORE_CHECK)
 
 
 def _ci_may_delete_the_database(g: ResourceGraph) -> None:
@@ -197,14 +198,14 @@ def _ci_may_delete_the_database(g: ResourceGraph) -> None:
         restore = next(s for s in statements if s.get("Sid") == "RestoreTests")
         restore["Resource"][0] = restore["Resource"][0].replace("-restore-*", "*")
 
-    _edit_deploy_policy(g, edit, VERIFY)
+    _edit_deploy_policy(g, edit, RESTORE_CHECK)
 
 
 def _ci_metric_unbounded(g: ResourceGraph) -> None:
     def edit(statements: list[dict[str, Any]]) -> None:
         next(s for s in statements if s.get("Sid") == "RestoreVerifiedMetric").pop("Condition")
 
-    _edit_deploy_policy(g, edit, VERIFY)
+    _edit_deploy_policy(g, edit, RESTORE_CHECK)
 
 
 RESTORE_SELECTION = "aws:backup/restoreTestingSelection:RestoreTestingSelection"

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING
 
-from scaffolder.errors import CheckFailed, InputError
+from scaffolder.errors import CheckFailed, InputError, UsageError
 from scaffolder.local_postgres import Runner, run_command
 from scaffolder.ops.backup.checks import CONNECT_CHECK, RUN_INSIDE_VPC
 from scaffolder.ops.backup.models import BackupRunResult, SweepResult, VerificationReport
@@ -18,6 +19,12 @@ from scaffolder.ops.backup.report import summary
 from scaffolder.ops.backup.scratch import Connect, connect_postgres, parse_url
 from scaffolder.ops.clients import aws_errors
 from scaffolder.ops.context import OpsContext
+
+if TYPE_CHECKING:
+    from scaffolder.ops.backup.task import TaskOutcome
+
+# Starting a Fargate task (image pull included) and its cleanup on top of the work.
+TASK_OVERHEAD_S = 900.0
 
 
 @dataclass
@@ -45,6 +52,11 @@ class BackupContext(OpsContext):
             interval_s=interval_s,
             retry=self.retry,
         )
+
+    def task_waiting(self, work_s: float) -> Waiting:
+        """How long to wait for a restore-check task doing `work_s` of RDS waits:
+        plus time for Fargate to pull and start it, and for it to clean up."""
+        return self.waiting(timeout_s=work_s + TASK_OVERHEAD_S, interval_s=15.0)
 
 
 def external_database(ctx: BackupContext, database_url: str | None) -> dict[str, str]:
@@ -106,15 +118,14 @@ def verify_backup(
     snapshot_id: str | None = None,
     growth_pct: float = 10.0,
     timeout_s: float = 3600.0,
+    instance_class: str | None = None,
+    report_key: str | None = None,
 ) -> VerificationReport:
     """Restore the newest backup somewhere temporary, check it, publish the result."""
-    probe = probe_sql or (ctx.spec.backups.probe_sql if ctx.spec else "SELECT 1")
+    probe = probe_sql or default_probe(ctx)
     if ctx.is_rds:
         from scaffolder.ops.backup.snapshot import verify_snapshot
 
-        instance_class = "db.t4g.micro"
-        if ctx.spec and ctx.spec.database:
-            instance_class = ctx.spec.database.instance_class
         return verify_snapshot(
             outputs=ctx.outputs,
             clients=ctx.clients,
@@ -122,8 +133,9 @@ def verify_backup(
             probe_sql=probe,
             connect=ctx.connect,
             snapshot_id=snapshot_id,
-            instance_class=instance_class,
+            instance_class=instance_class or restore_instance_class(ctx),
             growth_pct=growth_pct,
+            report_key=checked_report_key(report_key, ctx.env),
         )
     from scaffolder.ops.backup.external import verify_dump
 
@@ -136,6 +148,77 @@ def verify_backup(
         runner=ctx.runner,
         connect=ctx.connect,
     )
+
+
+def default_probe(ctx: BackupContext) -> str:
+    return ctx.spec.backups.probe_sql if ctx.spec else "SELECT 1"
+
+
+def restore_instance_class(ctx: BackupContext) -> str:
+    """The temporary instance's class: the database's own, so a restore is as fast."""
+    if ctx.spec and ctx.spec.database:
+        return ctx.spec.database.instance_class
+    return "db.t4g.micro"
+
+
+def checked_report_key(key: str | None, env: str) -> str | None:
+    """`--report-key` (set by `--in-task`) stays among this environment's reports."""
+    if key is None:
+        return None
+    prefix = f"verifications/{env}/"
+    if not key.startswith(prefix) or not key.endswith(".json") or ".." in key:
+        raise UsageError(f"--report-key must be a {prefix}<name>.json key.")
+    return key
+
+
+def backup_in_task(ctx: BackupContext, *, timeout_s: float = 3600.0) -> TaskOutcome:
+    """`backup run --in-task`: the snapshot backup, run by the restore-check task."""
+    from scaffolder.ops.backup.task import require_task, run_in_task
+
+    require_task(ctx.outputs)
+    command = ["backup", "run", ctx.env]
+    # The task waits up to timeout_s for the snapshot; this waits for the task.
+    return run_in_task(ctx.clients, ctx.outputs, command, ctx.task_waiting(timeout_s))
+
+
+def verify_in_task(
+    ctx: BackupContext,
+    *,
+    probe_sql: str | None = None,
+    snapshot_id: str | None = None,
+    growth_pct: float = 10.0,
+    timeout_s: float = 3600.0,
+) -> TaskOutcome:
+    """`backup verify --in-task`: the restore check, run by the restore-check task.
+
+    The task has no checkout: what the spec would say (probe, instance class) is
+    passed on its command line, with the key it must publish its report under.
+    """
+    from scaffolder.ops.backup.store import stamp
+    from scaffolder.ops.backup.task import report_key, require_task, run_in_task
+
+    require_task(ctx.outputs)
+    key = report_key(ctx.env, stamp(ctx.clock()))
+    command = [
+        "backup",
+        "verify",
+        ctx.env,
+        "--probe",
+        probe_sql or default_probe(ctx),
+        "--instance-class",
+        restore_instance_class(ctx),
+        "--growth-pct",
+        f"{growth_pct:g}",
+        "--timeout-minutes",
+        f"{timeout_s / 60:g}",
+        "--report-key",
+        key,
+    ]
+    if snapshot_id:
+        command += ["--snapshot", snapshot_id]
+    # Inside: a restore wait, a password wait, the checks; then the cleanup.
+    waiting = ctx.task_waiting(3 * timeout_s)
+    return run_in_task(ctx.clients, ctx.outputs, command, waiting, report_key=key)
 
 
 def sweep(ctx: BackupContext) -> SweepResult:

@@ -41,10 +41,18 @@ def nothing_to_protect(manifest: BackupManifest) -> list[str]:
 
 
 def publish(
-    report: VerificationReport, *, outputs: StackOutputs, clients: ClientProvider, now: datetime
+    report: VerificationReport,
+    *,
+    outputs: StackOutputs,
+    clients: ClientProvider,
+    now: datetime,
+    key: str | None = None,
 ) -> VerificationReport:
-    """Write the report to S3 and the metric (1 passed, 0 failed) to CloudWatch."""
-    key = f"verifications/{report.environment}/{stamp(now)}.json"
+    """Write the report to S3 and the metric (1 passed, 0 failed) to CloudWatch.
+
+    `key`: where `--in-task` waits for it (ops/backup/task.py); else by time.
+    """
+    key = key or f"verifications/{report.environment}/{stamp(now)}.json"
     report.report_uri = f"s3://{outputs.backup_bucket_name}/{key}"
     put_json(clients, outputs, key, report.model_dump_json(indent=2))
     with aws_errors(f"publish the {RESTORE_METRIC_NAME} metric"):

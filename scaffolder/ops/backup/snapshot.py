@@ -144,6 +144,7 @@ def verify_snapshot(
     growth_pct: float = 10.0,
     keep_hours: float = 6.0,
     publish_result: bool = True,
+    report_key: str | None = None,
 ) -> VerificationReport:
     instance_id = require_rds(outputs)
     rds = clients.client("rds")
@@ -201,7 +202,7 @@ def verify_snapshot(
         report.notes.append(remove_restore_instance(rds, temp_id))
     finish(report, waiting.clock(), manifest)
     if publish_result:
-        publish(report, outputs=outputs, clients=clients, now=waiting.clock())
+        publish(report, outputs=outputs, clients=clients, now=waiting.clock(), key=report_key)
     return report
 
 
