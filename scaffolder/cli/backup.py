@@ -212,9 +212,7 @@ def _sweep(ctx: BackupContext, json_out: bool) -> None:
     )
 
 
-def _finish_verify(
-    report: VerificationReport, json_out: bool, outcome: TaskOutcome | None
-) -> None:
+def _finish_verify(report: VerificationReport, json_out: bool, outcome: TaskOutcome | None) -> None:
     """Show the report; exit 1 when it failed (or when its task did not end well)."""
     from scaffolder.ops.backup import raise_if_failed
 

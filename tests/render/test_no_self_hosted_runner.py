@@ -12,7 +12,7 @@ import copier
 import pytest
 
 from scaffolder.init.context import build_context
-from scaffolder.init.models import InitAnswers
+from scaffolder.init.records import InitAnswers
 from scaffolder.init.template_decisions import with_template_decisions
 from scaffolder.inspect import inspect_repository
 from tests.render import workflow_model as wm
