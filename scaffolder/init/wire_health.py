@@ -5,10 +5,11 @@ health table). Until the app includes it, the route 404s and the load balancer's
 fails. When exactly one line of the app's code creates the app in a recognisable way
 (`const app = express();`, `const app = Fastify({ logger: true });`, `app = FastAPI(...)`,
 `app = Flask(__name__)`), init adds the wiring right after it (and, in an ES module, one
-import line before the first import). Anything less certain (the app built in several
-places, a TypeScript entry whose compiler would want types for the module, a name already
-taken) leaves the user's code alone, and the audit keeps reporting the module as planned,
-not wired (OPS005, scaffolder/inspect/health_wiring.py).
+import line before the first import; in a TypeScript entry that tsx or ts-node runs as
+CommonJS, a `require`). Anything less certain (the app built in several places, other
+TypeScript, whose compiler would want types for the module, a name already taken)
+leaves the user's code alone, and the audit keeps reporting the module as planned, not
+wired (OPS005, scaffolder/inspect/health_wiring.py).
 
 A user's code is only ever added to, never rewritten, and only once: the context records
 the file wired (TemplateApp.health_wired_in), so a later run that finds the line gone
@@ -111,11 +112,34 @@ def _is_esm(source: SourceFile, package_type: str) -> bool:
     return package_type == "module" or _ESM_STATEMENT.search(source.text) is not None
 
 
+def _runs_typescript_as_commonjs(stage: Path, app: TemplateApp, package: dict[str, object]) -> bool:
+    """A TypeScript server that can take `require("./health.cjs")` as it is: the start
+    command runs the .ts entry itself (tsx, ts-node: no compile step moving files, so the
+    relative path holds), tsconfig emits CommonJS (require exists at run time), and
+    @types/node declares `require` (no type error for a build or an editor)."""
+    if not app.entrypoint or not app.entrypoint.endswith(".ts") or package.get("type") == "module":
+        return False
+    if not re.search(r"\b(?:tsx|ts-node)\b", app.start_command):
+        return False
+    deps = {**_dict(package.get("dependencies")), **_dict(package.get("devDependencies"))}
+    try:
+        tsconfig = (stage / app.root / "tsconfig.json").read_text(encoding="utf-8")
+    except OSError:
+        return False
+    commonjs = re.search(r'^\s*"module"\s*:\s*"commonjs"', tsconfig, re.MULTILINE | re.IGNORECASE)
+    return "@types/node" in deps and commonjs is not None
+
+
+def _dict(value: object) -> dict[str, object]:
+    return value if isinstance(value, dict) else {}
+
+
 def _wire_js(
     app: TemplateApp, module: str, sources: list[SourceFile], package_type: str
 ) -> Wiring | None:
     create = re.compile(
-        r"^(?P<indent>[ \t]*)(?:export\s+)?(?:const|let|var)\s+(?P<name>[A-Za-z_$][\w$]*)\s*=\s*"
+        r"^(?P<indent>[ \t]*)(?:export\s+)?(?:const|let|var)\s+(?P<name>[A-Za-z_$][\w$]*)"
+        r"(?:\s*:\s*[\w.$<>]+)?\s*=\s*"  # TypeScript: `const app: Express = express();`
         + _JS_CREATE[app.kind],
         re.MULTILINE,
     )
@@ -131,7 +155,9 @@ def _wire_js(
         return None
     path = _relative(module, source.path)
     method = _JS_METHOD[app.kind]
-    if _is_esm(source, package_type):
+    if source.path.endswith(".ts"):
+        pass  # CommonJS TypeScript (plan_wiring admits no other): the require form below
+    elif _is_esm(source, package_type):
         wire = f"\n{match['indent']}{match['name']}.{method}({_JS_NAME}); // {_MARK}"
         first_import = re.search(r"^import[\s{*'\"]", text, re.MULTILINE)
         head = f'import {_JS_NAME} from "{path}"; // {_MARK}\n'
@@ -207,13 +233,12 @@ def _walk(folder: Path) -> Iterator[Path]:
             yield entry
 
 
-def _package_type(stage: Path, root: str) -> str:
+def _package(stage: Path, root: str) -> dict[str, object]:
     try:
         data = json.loads((stage / root / "package.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return ""
-    value = data.get("type") if isinstance(data, dict) else None
-    return value if isinstance(value, str) else ""
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def plan_wiring(stage: Path, app: TemplateApp) -> Wiring | None:
@@ -222,14 +247,17 @@ def plan_wiring(stage: Path, app: TemplateApp) -> Wiring | None:
     if not (app.write_health_file and module) or app.kind not in (*_JS_CREATE, *_PY_CREATE):
         return None
     python = app.kind in _PY_CREATE
-    sources = [
-        s for s in _code(stage, app.root, (".py",) if python else _JS_SUFFIXES) if s.path != module
-    ]
+    package = {} if python else _package(stage, app.root)
+    suffixes: tuple[str, ...] = (".py",) if python else _JS_SUFFIXES
+    if not python and _runs_typescript_as_commonjs(stage, app, package):
+        suffixes = (*_JS_SUFFIXES, ".ts")
+    sources = [s for s in _code(stage, app.root, suffixes) if s.path != module]
     if not sources or is_wired(module, sources):
         return None
     if python:
         return _wire_python(app, module, sources)
-    return _wire_js(app, module, sources, _package_type(stage, app.root))
+    package_type = package.get("type")
+    return _wire_js(app, module, sources, package_type if isinstance(package_type, str) else "")
 
 
 def _wired_before(previous: list[TemplateApp]) -> dict[tuple[str, str], str | None]:

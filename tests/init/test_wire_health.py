@@ -125,3 +125,31 @@ def test_wiring_is_left_to_the_user_when_not_plain(tmp_path: Path, files: dict[s
     _write(tmp_path, files)
 
     assert plan_wiring(tmp_path, _app(AppKind.EXPRESS)) is None
+
+
+@pytest.mark.parametrize(
+    ("module", "wired"), [("commonjs", True), ("esnext", False)]
+)  # fmt: skip
+def test_a_typescript_entry_run_by_ts_node_as_commonjs_gets_a_require(
+    tmp_path: Path, module: str, wired: bool
+) -> None:
+    deps = '"express": "^4", "ts-node": "^10", "@types/node": "^20"'
+    _write(tmp_path, {
+        "package.json": f'{{"dependencies": {{{deps}}}}}',
+        "tsconfig.json": f'{{"compilerOptions": {{\n  "module": "{module}" /* emitted */\n}}}}\n',
+        "src/server.ts": 'import express from "express";\nconst app: Express = express();\n',
+    })  # fmt: skip
+    app = _app(AppKind.EXPRESS).model_copy(
+        update={
+            "entrypoint": "src/server.ts",
+            "start_command": "npx ts-node --transpile-only src/server.ts",
+        }
+    )
+
+    wiring = plan_wiring(tmp_path, app)
+
+    if not wired:
+        assert wiring is None  # ES module output: no `require` at run time
+        return
+    assert wiring is not None and wiring.path == "src/server.ts"
+    assert 'const app: Express = express();\napp.use(require("../health.cjs"));' in wiring.text
