@@ -21,8 +21,8 @@ CONNECT_CHECK = "connect"
 # A restored RDS copy is private (no public address); where verify runs decides
 # whether it can be reached at all, so the failure says where to run it instead.
 RUN_INSIDE_VPC = (
-    "Run `scaffold backup verify {env}` from inside the VPC: a self-hosted runner or a "
-    "one-off task in the environment's VPC; a GitHub-hosted runner or a laptop cannot reach "
+    "Run `scaffold backup verify {env} --in-task`: it runs the check as the environment's "
+    "restore-check task inside the VPC; a GitHub-hosted runner or a laptop cannot reach "
     "the private restored instance."
 )
 
