@@ -123,7 +123,7 @@ def test_an_unreachable_restore_says_to_run_verify_inside_the_vpc() -> None:
 
     assert "1 of 2 checks failed (connect)" in failed.value.message
     hint = failed.value.hint
-    assert "`scaffold backup verify prod` from inside the VPC" in hint
+    assert "`scaffold backup verify prod --in-task`" in hint and "inside the VPC" in hint
     assert "GitHub-hosted runner" in hint
     assert hint.endswith("The report is at s3://demo-prod-backups/verifications/prod/1.json.")
     assert "private subnets" in connect.detail
