@@ -108,7 +108,11 @@ def default_spec(
         # 'Environments').
         alarms=AlarmSpec(email=None if env == "dev" else alarm_email),
         ci=(
-            CiAccessSpec(github_repository=github_repository, github_environment=env)
+            CiAccessSpec(
+                github_repository=github_repository,
+                github_environment=env,
+                branch_deploys=env == "dev",
+            )
             if github_repository
             else None
         ),

@@ -116,6 +116,9 @@ class CiAccessSpec(Model):
     github_environment: str  # the GitHub environment whose OIDC claim may assume the role
     # Only workflows run from this branch may assume the CI roles (job_workflow_ref).
     default_branch: str = "main"
+    # Every other branch deploys here (dev, deploy.yml): the deploy role admits its
+    # workflow files from any branch. The verify role still trusts default_branch only.
+    branch_deploys: bool = False
 
 
 class EnvironmentSpec(Model):

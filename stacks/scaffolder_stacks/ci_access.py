@@ -8,6 +8,11 @@ reusable workflow, the called file, at the caller's ref when called locally), a 
 AWS STS has validated for GitHub's provider since January 2026. A branch whose
 workflow says `environment: staging` gets no credentials, nor does another workflow
 file on the default branch; no change to the repository's OIDC settings is needed.
+
+The one exception is by design: dev is where every branch but the default one deploys
+(deploy.yml), so dev's deploy role (`ci.branch_deploys`) admits its deploy workflows
+from any branch (`@refs/heads/*`, still only those files and only the `dev` GitHub
+environment). Its verify role, like every other, trusts the default branch only.
 """
 
 from __future__ import annotations
@@ -57,8 +62,12 @@ def verify_environment(github_environment: str) -> str:
     return f"{github_environment}{VERIFY_ENVIRONMENT_SUFFIX}"
 
 
+# The branch pattern of an environment every branch deploys to (IAM's StringLike `*`).
+ANY_BRANCH = "*"
+
+
 def workflow_refs(repository: str, workflows: Sequence[str], branch: str) -> list[str]:
-    """The `job_workflow_ref` claims of `workflows` run from `branch`."""
+    """The `job_workflow_ref` claims of `workflows` run from `branch` (or ANY_BRANCH)."""
     return [f"{repository}/.github/workflows/{w}@refs/heads/{branch}" for w in workflows]
 
 
@@ -69,7 +78,22 @@ def trust_policy(
     workflows: Sequence[str] = DEPLOY_WORKFLOWS,
     branch: str = "main",
 ) -> dict[str, Any]:
-    """Only jobs of `workflows` on `branch`, bound to the GitHub environment `environment`."""
+    """Only jobs of `workflows` on `branch`, bound to the GitHub environment `environment`.
+
+    With `branch` ANY_BRANCH the workflow files are still pinned, from any branch: that
+    one claim is matched with StringLike, the subject and audience stay exact.
+    """
+    refs = {f"{GITHUB_OIDC_HOST}:job_workflow_ref": workflow_refs(repository, workflows, branch)}
+    exact = {
+        f"{GITHUB_OIDC_HOST}:aud": GITHUB_AUDIENCE,
+        f"{GITHUB_OIDC_HOST}:sub": f"repo:{repository}:environment:{environment}",
+    }
+    # Several values in one key: any one of them.
+    condition = (
+        {"StringEquals": exact, "StringLike": refs}
+        if branch == ANY_BRANCH
+        else {"StringEquals": exact | refs}
+    )
     return {
         "Version": "2012-10-17",
         "Statement": [
@@ -77,16 +101,7 @@ def trust_policy(
                 "Effect": "Allow",
                 "Principal": {"Federated": provider_arn},
                 "Action": "sts:AssumeRoleWithWebIdentity",
-                "Condition": {
-                    "StringEquals": {
-                        f"{GITHUB_OIDC_HOST}:aud": GITHUB_AUDIENCE,
-                        f"{GITHUB_OIDC_HOST}:sub": f"repo:{repository}:environment:{environment}",
-                        # Several values: any one of them (exact match, no wildcard).
-                        f"{GITHUB_OIDC_HOST}:job_workflow_ref": workflow_refs(
-                            repository, workflows, branch
-                        ),
-                    }
-                },
+                "Condition": condition,
             }
         ],
     }
@@ -120,6 +135,9 @@ class CiAccessArgs:
     # refers to the first one's by its fixed ARN instead of creating it.
     create_provider: bool = True
     default_branch: str = "main"  # the only ref whose workflows may assume either role
+    # dev: the deploy role admits its workflows from any branch (deploy.yml sends every
+    # branch but the default one to dev); the verify role never does.
+    branch_deploys: bool = False
     # The backup-verify role (`verify`: with a database). It writes no bucket but the
     # backup bucket; with RDS it starts the restore-check task instead of restoring.
     verify: bool = False
@@ -160,6 +178,7 @@ class CiAccess(pulumi.ComponentResource):
             role_name=args.role_name,
             environment=args.environment,
             workflows=DEPLOY_WORKFLOWS,
+            branch=ANY_BRANCH if args.branch_deploys else args.default_branch,
             purpose="deploys",
             policy_name="deploy",
             permissions=self._permissions(args, identity),
@@ -175,6 +194,7 @@ class CiAccess(pulumi.ComponentResource):
                 role_name=args.verify_role_name,
                 environment=verify_environment(args.environment),
                 workflows=VERIFY_WORKFLOWS,
+                branch=args.default_branch,
                 purpose="backup verification",
                 policy_name="verify",
                 permissions=document(verify + verify_statements(args, identity)),
@@ -195,12 +215,13 @@ class CiAccess(pulumi.ComponentResource):
         role_name: str,
         environment: str,
         workflows: Sequence[str],
+        branch: str,
         purpose: str,
         policy_name: str,
         permissions: dict[str, Any],
     ) -> aws.iam.Role:
         def trust(arn: str) -> dict[str, Any]:
-            return trust_policy(arn, args.repository, environment, workflows, args.default_branch)
+            return trust_policy(arn, args.repository, environment, workflows, branch)
 
         role = aws.iam.Role(
             name,
@@ -345,6 +366,7 @@ def environment_ci_access(
             db_instance_arn=database.instance.arn if database else None,
             secret_arns=[stack.secret.secret.arn],
             default_branch=ci.default_branch,
+            branch_deploys=ci.branch_deploys,
             verify=bool(spec.database or spec.external_database),
             verify_role_name=naming.physical_name(naming.IAM_ROLE, prefix, "verify"),
             backup_bucket_arn=stack.backups.bucket.bucket.arn,

@@ -539,13 +539,20 @@ def _github_roles(graph: ResourceGraph) -> list[GraphResource]:
 
 
 def _trust_problems(
-    role: GraphResource, spec: EnvironmentSpec, workflows: set[str], environment: str
+    role: GraphResource,
+    spec: EnvironmentSpec,
+    workflows: set[str],
+    environment: str,
+    any_branch: bool = False,
 ) -> list[str]:
-    """Only `workflows` of the spec's repository, from its default branch and `environment`."""
+    """Only `workflows` of the spec's repository, from its default branch (from any branch,
+    by a StringLike on that one claim, for `any_branch`) and `environment`."""
     assert spec.ci is not None
-    repo, branch = spec.ci.github_repository, spec.ci.default_branch
+    repo = spec.ci.github_repository
+    branch = "*" if any_branch else spec.ci.default_branch
     expected = f"repo:{repo}:environment:{environment}"
     wanted = {f"{repo}/.github/workflows/{w}@refs/heads/{branch}" for w in workflows}
+    ref_operator = "StringLike" if any_branch else "StringEquals"
     problems = []
     for statement in _policy(role, "assumeRolePolicy")["Statement"]:
         condition = statement.get("Condition", {})
@@ -554,19 +561,25 @@ def _trust_problems(
             problems.append(f"{role.name}: trust not limited to {expected}")
         if equals.get("token.actions.githubusercontent.com:aud") != "sts.amazonaws.com":
             problems.append(f"{role.name}: audience not sts.amazonaws.com")
-        refs = equals.get("token.actions.githubusercontent.com:job_workflow_ref")
+        refs = condition.get(ref_operator, {}).get(
+            "token.actions.githubusercontent.com:job_workflow_ref"
+        )
         refs = {refs} if isinstance(refs, str) else set(refs or [])
         if refs != wanted:
             problems.append(f"{role.name}: workflow refs {sorted(refs)}, not {sorted(wanted)}")
-        if set(condition) != {"StringEquals"}:
-            problems.append(f"{role.name}: conditions beyond exact matches (wildcards?)")
+        if set(condition) != {"StringEquals", ref_operator}:
+            problems.append(f"{role.name}: conditions beyond the pinned claims (wildcards?)")
+        like = condition.get("StringLike", {})
+        if set(like) - {"token.actions.githubusercontent.com:job_workflow_ref"}:
+            problems.append(f"{role.name}: a wildcard on a claim other than the workflow ref")
     return problems
 
 
 def check_ci_trust(graph: ResourceGraph, spec: EnvironmentSpec) -> list[str]:
     """Every GitHub-trusting role pins its workflows on the default branch: deploy.yml (the
     build job), deploy-environment.yml (the deploy jobs it calls: job_workflow_ref names the
-    called file) and rollback.yml the deploy role, backup-verify.yml the verify role."""
+    called file) and rollback.yml the deploy role, backup-verify.yml the verify role. dev's
+    deploy role (`ci.branch_deploys`) pins the same files from any branch."""
     roles = _github_roles(graph)
     if spec.ci is None:
         return [f"{r.name}: trusts GitHub without ci in the spec" for r in roles]
@@ -581,10 +594,13 @@ def check_ci_trust(graph: ResourceGraph, spec: EnvironmentSpec) -> list[str]:
         return [f"expected the roles {sorted(by_role)}, found {sorted(found)}"]
     # backup-verify.yml runs in its own GitHub environment, without prod's reviewers.
     environments = {"deploy": spec.environment, "verify": f"{spec.environment}-backup"}
+    any_branch = {"deploy": spec.ci.branch_deploys, "verify": False}
+    if spec.ci.branch_deploys and spec.environment != "dev":
+        return [f"{spec.environment}: trusts deploys from any branch (only dev may)"]
     return [
         p
         for kind, role in found.items()
-        for p in _trust_problems(role, spec, by_role[kind], environments[kind])
+        for p in _trust_problems(role, spec, by_role[kind], environments[kind], any_branch[kind])
     ]
 
 

@@ -9,11 +9,13 @@ restore-check task's role does), and the verify role cannot deploy.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
+from scaffolder.models import EnvName
 from scaffolder.provision.mockrun import GraphResource, ResourceGraph
 from scaffolder_stacks.ci_access import trust_policy
 from tests.stacks import graph_checks
@@ -224,3 +226,70 @@ def test_the_trust_policy_requires_environment_workflow_and_branch() -> None:
             REF: ["o/r/.github/workflows/deploy.yml@refs/heads/main"],
         }
     }
+
+
+# IAM's string conditions over one claim set: every key of every operator must match,
+# a list of values is any one of them; StringLike's `*` and `?` are its only wildcards.
+def _iam_like(pattern: str, value: str) -> bool:
+    regex = re.escape(pattern).replace(r"\*", ".*").replace(r"\?", ".")
+    return re.fullmatch(regex, value) is not None
+
+
+def _admits(role: GraphResource, claims: dict[str, str]) -> bool:
+    statement = json.loads(role.inputs["assumeRolePolicy"])["Statement"][0]
+    matchers = {"StringEquals": str.__eq__, "StringLike": _iam_like}
+    for operator, keys in statement["Condition"].items():
+        for key, wanted in keys.items():
+            values = [wanted] if isinstance(wanted, str) else wanted
+            claim = claims.get(key.removeprefix("token.actions.githubusercontent.com:"))
+            if claim is None or not any(matchers[operator](v, claim) for v in values):
+                return False
+    return True
+
+
+def _claims(environment: str, workflow: str, ref: str) -> dict[str, str]:
+    """The claims of a job bound to `environment`, of `workflow` run from `ref`."""
+    return {
+        "aud": "sts.amazonaws.com",
+        "sub": f"repo:acme/notes:environment:{environment}",
+        "job_workflow_ref": f"acme/notes/.github/workflows/{workflow}@{ref}",
+    }
+
+
+@pytest.mark.parametrize("workflow", ["deploy.yml", "deploy-environment.yml"])
+def test_a_feature_branch_deploys_to_dev_as_deploy_yml_says(workflow: str) -> None:
+    """deploy.yml sends every branch but main to dev (its build job in the GitHub
+    environment dev, then deploy-environment.yml): dev's deploy role must admit that
+    branch's jobs. Pinned to refs/heads/main, as every role was, it refused them, so the
+    RUNBOOK's "a push to any branch other than main deploys to dev" never worked."""
+    spec = server_spec("dev")
+    graph = graph_for(spec)
+    assert graph_checks.problems(graph, spec) == []
+    deploy = _role(graph, "-deploy")
+    assert _admits(deploy, _claims("dev", workflow, "refs/heads/feature/login"))
+    assert _admits(deploy, _claims("dev", workflow, "refs/heads/main"))
+    # Still only its own workflow files, only the dev environment, only branches.
+    assert not _admits(deploy, _claims("dev", "evil.yml", "refs/heads/feature/login"))
+    assert not _admits(deploy, _claims("staging", workflow, "refs/heads/feature/login"))
+    assert not _admits(deploy, _claims("dev", workflow, "refs/tags/v1"))
+    assert not _admits(deploy, _claims("dev", workflow, "refs/pull/7/merge"))
+    # dev's verify role still trusts backup-verify.yml on main only.
+    verify = _role(graph, "-verify")
+    assert _admits(verify, _claims("dev-backup", "backup-verify.yml", "refs/heads/main"))
+    assert not _admits(verify, _claims("dev-backup", "backup-verify.yml", "refs/heads/x"))
+
+
+@pytest.mark.parametrize("env", ["staging", "prod"])
+def test_a_feature_branch_gets_no_staging_or_prod_credentials(env: EnvName) -> None:
+    graph = graph_for(server_spec(env))
+    deploy = _role(graph, "-deploy")
+    assert _admits(deploy, _claims(env, "deploy.yml", "refs/heads/main"))
+    assert not _admits(deploy, _claims(env, "deploy.yml", "refs/heads/feature/login"))
+    assert not _admits(deploy, _claims(env, "deploy-environment.yml", "refs/heads/main-x"))
+
+
+def test_only_dev_may_trust_every_branch() -> None:
+    spec = server_spec("staging")
+    assert spec.ci is not None
+    spec = spec.model_copy(update={"ci": spec.ci.model_copy(update={"branch_deploys": True})})
+    assert graph_checks.problems(graph_for(spec), spec) != []
