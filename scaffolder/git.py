@@ -2,9 +2,12 @@
 
 - `users_repository(...)`: the user's own repository, read only. Their git config
   (excludes, safe.directory) decides what git sees, but our own environment never
-  points git at another repository, no read refreshes or locks their index, and git
-  never prompts. `trust_any_owner` lets the audit read a folder another user owns
-  (it only reads); `scaffold init`, which then writes there, leaves that to git.
+  points git at another repository, no read refreshes or locks their index, git
+  never prompts, and no command the repository's own config names runs: the audit
+  reads repositories a founder downloaded, and `core.fsmonitor` in their
+  `.git/config` would otherwise run as a program on the first `ls-files`.
+  `trust_any_owner` lets the audit read a folder another user owns (it only reads);
+  `scaffold init`, which then writes there, leaves that to git.
 - `ISOLATED`: a repository scaffold owns (the template history, a staging copy):
   the user's global and system config switched off and a fixed identity, so hooks,
   `commit.gpgsign`, `core.autocrlf` or a missing `user.email` on a CI machine cannot
@@ -54,10 +57,15 @@ class GitPolicy:
         return env
 
 
+# Settings on reads of the user's repository: programs its config could name, off.
+# (The commands scaffold runs there use no diff driver, filter, pager or hook.)
+_NO_REPOSITORY_PROGRAMS = ("core.fsmonitor=false",)
+
+
 def users_repository(*, trust_any_owner: bool) -> GitPolicy:
     """The user's own repository, read only (see the module docstring)."""
     extra = ("safe.directory=*",) if trust_any_owner else ()
-    return GitPolicy(isolated=False, config=(*extra, *_COMMON_CONFIG))
+    return GitPolicy(isolated=False, config=(*extra, *_NO_REPOSITORY_PROGRAMS, *_COMMON_CONFIG))
 
 
 ISOLATED = GitPolicy(isolated=True)

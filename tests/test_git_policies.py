@@ -61,3 +61,29 @@ def test_an_isolated_repository_uses_scaffolds_identity_not_the_users(tmp_path: 
     (line,) = _run(IDENTITY, repo, GIT_AUTHOR_NAME="Someone Else", GIT_AUTHOR_EMAIL="se@x.io")
 
     assert line == "scaffold <scaffold@localhost>"
+
+
+def test_the_audit_runs_no_program_the_repositorys_own_config_names(tmp_path: Path) -> None:
+    """A downloaded repository's .git/config may name programs git runs by itself:
+    core.fsmonitor runs on the first command that loads the index (ls-files, status).
+    The audit reads such repositories, even another user's (safe.directory=*), so it
+    must not run them: before scaffolder/git.py switched fsmonitor off, it did."""
+    repo = make_repo(tmp_path / "app", {"server.js": "listen()\n"})
+    marker = tmp_path / "ran"
+    subprocess.run(
+        ["git", "config", "core.fsmonitor", f"touch {marker}; false"], cwd=repo, check=True
+    )
+    (repo / "server.js").write_text("listen(3000)\n")  # a change in the work tree
+
+    audit = subprocess.run(
+        [str(Path(sys.executable).with_name("scaffold")), "audit", str(repo), "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert audit.returncode == 0, audit.stderr
+    assert not marker.exists()
+    # git itself would have run it: the test's setup is what the audit is protected from.
+    subprocess.run(["git", "status", "--porcelain"], cwd=repo, capture_output=True, check=False)
+    assert marker.exists()
