@@ -60,7 +60,7 @@ _PY_PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = (
 _DESTRUCTURE = re.compile(r"\{([^{}]{1,800})\}\s*=\s*process\.env\b")
 # import { DATABASE_URL } from '$env/static/private' (SvelteKit)
 _SVELTE_STATIC = re.compile(
-    r"import\s*\{([^{}]{1,800})\}\s*from\s*['\"]\$env/static/(?:private|public)['\"]"
+    r"import\s*\{([^{}]{1,800})\}\s*from\s*['\"]\$env/static/(private|public)['\"]"
 )
 _SVELTE_DYNAMIC = re.compile(r"\benv\.([A-Z][A-Z0-9_]*)")
 # NestJS: config.get<string>('JWT_SECRET'), configService.getOrThrow('X')
@@ -88,6 +88,8 @@ class _Read:
     offset: int
     has_default: bool
     lines: _Lines  # the line number is worked out only for reads kept as evidence
+    # SvelteKit's $env/static/private: the build inlines the value, so it must exist then.
+    at_build: bool = False
 
 
 @dataclass
@@ -141,10 +143,11 @@ def _framework_reads(source: SourceFile, lines: _Lines) -> list[_Read]:
     text, out = source.text, []
     if "$env/" in text:
         for match in _SVELTE_STATIC.finditer(text):
+            private = match.group(2) == "private"
             for raw in match.group(1).split(","):
                 name = raw.strip().split(" as ")[0].strip()
                 if name:
-                    out.append(_Read(name, source.path, match.start(), False, lines))
+                    out.append(_Read(name, source.path, match.start(), False, lines, private))
         if "$env/dynamic" in text:
             for match in _SVELTE_DYNAMIC.finditer(text):
                 default = _DEFAULT_AFTER.match(text, match.end()) is not None
@@ -193,6 +196,7 @@ def detect_env_vars(index: RepoIndex, apps: list[AppFacts]) -> list[EnvVarFacts]
     public: dict[str, bool] = {}
     default: dict[str, bool] = {}
     proof: dict[str, list[Evidence]] = {}
+    at_build: dict[str, list[Evidence]] = {}
     client: dict[str, bool] = {}  # per file: does it ship to the browser?
     prefixed: dict[str, bool] = {}  # per file: does a public prefix publish what it reads?
     for read in reads:
@@ -212,9 +216,17 @@ def detect_env_vars(index: RepoIndex, apps: list[AppFacts]) -> list[EnvVarFacts]
         default[name] = default.get(name, False) or read.has_default
         found = proof.setdefault(name, [])
         if len(found) < _MAX_EVIDENCE:
+            found.append(Evidence(path=read.path, line=read.lines.line(read.offset), snippet=name))
+        if read.at_build:
             line = read.lines.line(read.offset)
-            found.append(Evidence(path=read.path, line=line, snippet=name))
+            at_build.setdefault(name, []).append(Evidence(path=read.path, line=line, snippet=name))
     return [
-        EnvVarFacts(name=n, public=public[n], has_default_in_code=default[n], evidence=proof[n])
+        EnvVarFacts(
+            name=n,
+            public=public[n],
+            has_default_in_code=default[n],
+            evidence=proof[n],
+            read_at_build=at_build.get(n, [])[:_MAX_EVIDENCE],
+        )
         for n in sorted(proof)
     ]

@@ -175,6 +175,9 @@ class EnvVarFacts(Model):
     public: bool = False  # reaches the browser (VITE_*, NEXT_PUBLIC_*, PUBLIC_*, NUXT_PUBLIC_*)
     has_default_in_code: bool = False
     evidence: list[Evidence] = Field(default_factory=list)
+    # Where a server value is imported from SvelteKit's $env/static/private: the build
+    # inlines it, so the image build needs it (and would bake a secret into the image).
+    read_at_build: list[Evidence] = Field(default_factory=list)
 
 
 class DockerfileFacts(Model):

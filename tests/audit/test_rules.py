@@ -198,6 +198,14 @@ FIRES: dict[str, Callable[[], RepoFacts]] = {
         warnings=[ScanWarning(kind=WarningKind.NOT_UTF8, path="data.csv", message="not UTF-8")]
     ),
     "CODE007": lambda: ready_facts(lockfile_drift=[_drift()]),
+    "CODE008": lambda: ready_facts(
+        env_vars=[
+            EnvVarFacts(
+                name="DATABASE_URL",
+                read_at_build=[Evidence(path="src/lib/server/db.ts", line=2)],
+            )
+        ]
+    ),
     "SEC030": lambda: ready_facts(workflow_weaknesses=[_weakness("high")]),
     "SEC031": lambda: ready_facts(workflow_weaknesses=[_weakness("medium")]),
     "SEC032": lambda: ready_facts(workflow_weaknesses=[_weakness("informational")]),

@@ -95,3 +95,27 @@ def test_informational_and_low_findings_share_the_low_rule() -> None:
         ("SEC032", Severity.LOW),
         ("SEC032", Severity.LOW),
     ]
+
+
+def test_sveltekit_static_private_is_a_build_time_finding_naming_each_import(
+    fixture_facts: Callable[[str], RepoFacts],
+) -> None:
+    """SvelteKit inlines $env/static/private at build: the image build (no secrets) fails
+    on `DATABASE_URL is not exported` (the run contract's sveltekit-postgres); the audit
+    says so, at the import, with the dynamic import as the fix."""
+    (finding,) = _findings(fixture_facts("sveltekit-postgres"), "CODE008")
+    assert finding.severity is Severity.HIGH
+    assert finding.title == "Server values read at build time ($env/static/private): DATABASE_URL"
+    (where,) = finding.evidence
+    assert (where.path, where.line) == ("src/lib/server/db.ts", 2)
+    assert "$env/dynamic/private" in finding.fix
+    # $env/static/public (PUBLIC_*) is meant to be inlined: not a finding.
+    facts = fixture_facts("sveltekit-postgres")
+    public = [v for v in facts.env_vars if v.name.startswith("PUBLIC_")]
+    assert public and not any(v.read_at_build for v in public)
+
+
+def test_no_build_time_finding_without_static_private(
+    fixture_facts: Callable[[str], RepoFacts],
+) -> None:
+    assert _findings(fixture_facts("bolt-vite-express"), "CODE008") == []

@@ -75,9 +75,9 @@ CI_FAILS: dict[str, dict[str, tuple[str, str]]] = {
 # harness does not regenerate uv lockfiles (the image's Python must match requires-python).
 _UV = "the fixture's abbreviated uv.lock cannot install: "
 XFAIL: dict[str, str] = {
-    # scaffold's image: SvelteKit inlines $env/static/private at build time, and the
-    # generated build stage has no DATABASE_URL (nor should it bake one in); the app has
-    # to move to $env/dynamic/private, which init neither does nor reports yet
+    # the prototype's own code: SvelteKit inlines $env/static/private at build time, and
+    # the generated build stage has no DATABASE_URL (nor should it bake one in); the app
+    # has to move to $env/dynamic/private, which the audit reports (CODE008)
     "sveltekit-postgres": "image build: `yarn build` -> x Build failed: src/lib/server/db.ts "
     '(2:9): "DATABASE_URL" is not exported by "virtual:env/static/private"',
     "fastapi-sqlalchemy-alembic": _UV + "error: Failed to parse `uv.lock`",

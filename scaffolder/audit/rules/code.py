@@ -209,3 +209,33 @@ def lockfile_out_of_sync(ctx: AuditContext) -> Iterator[Hit]:
                 f"`{drift.frozen_install}` fails; run `{drift.fix_command}` and commit it"
             ),
         )
+
+
+@rule(
+    id="CODE008",
+    dimension=CODE,
+    severity=Severity.HIGH,
+    title="Server values read at build time",
+    why=(
+        "SvelteKit inlines what `$env/static/private` exports into the server bundle when it "
+        "builds: the image build has no secrets, so the build fails and nothing deploys, and "
+        "a build that had them would bake each secret into the image and need a rebuild to "
+        "change it."
+    ),
+    fix=(
+        "Read them when the server runs: `import { env } from '$env/dynamic/private'` and use "
+        "`env.NAME` (add `?? ''` or a check where the type must be a string)."
+    ),
+    action="Read server values from $env/dynamic/private, not $env/static/private",
+    stage=Stage.MANUAL,
+)
+def read_at_build(ctx: AuditContext) -> Iterator[Hit]:
+    names = [v for v in ctx.facts.env_vars if v.read_at_build]
+    if names:
+        yield Hit(
+            evidence=tuple(e for v in names for e in v.read_at_build),
+            title=(
+                "Server values read at build time ($env/static/private): "
+                + ", ".join(v.name for v in names)
+            ),
+        )
