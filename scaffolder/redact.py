@@ -18,7 +18,9 @@ import functools
 import hashlib
 import hmac
 import os
+import re
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 
 FINGERPRINT_KEY_ENV = "SCAFFOLD_FINGERPRINT_KEY"
@@ -74,3 +76,26 @@ def fingerprint(value: str, key: bytes | None = None) -> str:
     """HMAC-SHA256 of the value: equal values, equal fingerprints; irreversible without the key."""
     mac = hmac.new(key or fingerprint_key(), value.encode("utf-8", "surrogatepass"), hashlib.sha256)
     return mac.hexdigest()
+
+
+# postgresql://user:PASSWORD@host, https://user:TOKEN@github.com
+_URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^/\s:@]*:)([^@\s/]+)(@)", re.IGNORECASE)
+# password=..., "token": "...", api_key: ...
+_SECRET_FIELD = re.compile(
+    r"""((?:password|passwd|pwd|secret|token|api[_-]?key|credential)s?["']?\s*[=:]\s*["']?)"""
+    r"""([^\s"',;&]+)""",
+    re.IGNORECASE,
+)
+_SECRET_ENV_NAME = re.compile(r"PASS|SECRET|TOKEN|KEY|CREDENTIAL|DATABASE_URL|_DSN", re.IGNORECASE)
+_MIN_ENV_SECRET = 6  # shorter values would mask ordinary words
+
+
+def redact_text(text: str, environ: Mapping[str, str] | None = None) -> str:
+    """`text` (a log, a command's output) with passwords in URLs, secret-looking fields
+    and the values of secret-named environment variables masked."""
+    env = os.environ if environ is None else environ
+    for name, value in env.items():
+        if _SECRET_ENV_NAME.search(name) and len(value) >= _MIN_ENV_SECRET:
+            text = text.replace(value, redact(value))
+    text = _URL_PASSWORD.sub(lambda m: f"{m[1]}{redact(m[2])}{m[3]}", text)
+    return _SECRET_FIELD.sub(lambda m: f"{m[1]}{redact(m[2])}", text)

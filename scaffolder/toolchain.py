@@ -159,3 +159,40 @@ def from_template_fields(pm: PackageManager | None, install_command: str) -> Nod
         locked=not install_command.startswith("npm install"),
         berry=manager is PackageManager.YARN and "--immutable" in install_command,
     )
+
+
+# The Python package managers the image and CI install when an app uses one (update here
+# only; the Dockerfile and the CI setup step read TemplateApp.python_tool_version).
+PYTHON_TOOL_PINS: dict[PackageManager, str] = {
+    PackageManager.UV: "0.5.11",
+    PackageManager.POETRY: "1.8.5",
+    PackageManager.PIPENV: "2024.4.0",
+}
+# CI installs development dependencies too: the tests and linters live there.
+_PYTHON_CI_INSTALL: dict[PackageManager, str] = {
+    PackageManager.UV: "uv sync --frozen",
+    PackageManager.POETRY: "poetry install --no-interaction --no-root",
+    PackageManager.PIPENV: "pipenv install --deploy --dev",
+}
+
+
+@dataclass(frozen=True)
+class CiToolchain:
+    """What the app's CI job runs before its lint, test and build steps."""
+
+    setup_command: str | None  # installs the package manager (after setup-node/python)
+    install_command: str  # every dependency, development ones included
+    python_tool_version: str | None = None  # uv, poetry or pipenv: the pinned version
+
+
+def ci_toolchain(
+    pm: PackageManager | None, install_command: str, toolchain: NodeToolchain | None
+) -> CiToolchain:
+    """The CI job's setup and install commands for an app (ci.yml, `scaffold smoke --ci`)."""
+    if toolchain is not None:
+        return CiToolchain(toolchain.setup_command, install_command)
+    if pm in PYTHON_TOOL_PINS:
+        version = PYTHON_TOOL_PINS[pm]
+        setup = f'pipx install "{pm.value}=={version}"'
+        return CiToolchain(setup, _PYTHON_CI_INSTALL[pm], version)
+    return CiToolchain(None, install_command)

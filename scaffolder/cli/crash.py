@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import platform
-import re
 import tempfile
 import traceback
 from collections.abc import Callable, Mapping
@@ -19,18 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from scaffolder.errors import InternalError
-from scaffolder.redact import redact, state_dir
-
-# postgresql://user:PASSWORD@host, https://user:TOKEN@github.com
-_URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^/\s:@]*:)([^@\s/]+)(@)", re.IGNORECASE)
-# password=..., "token": "...", api_key: ...
-_SECRET_FIELD = re.compile(
-    r"""((?:password|passwd|pwd|secret|token|api[_-]?key|credential)s?["']?\s*[=:]\s*["']?)"""
-    r"""([^\s"',;&]+)""",
-    re.IGNORECASE,
-)
-_SECRET_ENV_NAME = re.compile(r"PASS|SECRET|TOKEN|KEY|CREDENTIAL|DATABASE_URL|_DSN", re.IGNORECASE)
-_MIN_ENV_SECRET = 6  # shorter values would mask ordinary words
+from scaffolder.redact import redact_text, state_dir
 
 REPORT_HINT = (
     "Please report it to the scaffold maintainers with that file (secret values in it are "
@@ -40,12 +28,7 @@ REPORT_HINT = (
 
 def scrub(text: str, environ: Mapping[str, str] | None = None) -> str:
     """`text` with passwords in URLs, secret-looking fields and secret env values masked."""
-    env = os.environ if environ is None else environ
-    for name, value in env.items():
-        if _SECRET_ENV_NAME.search(name) and len(value) >= _MIN_ENV_SECRET:
-            text = text.replace(value, redact(value))
-    text = _URL_PASSWORD.sub(lambda m: f"{m[1]}{redact(m[2])}{m[3]}", text)
-    return _SECRET_FIELD.sub(lambda m: f"{m[1]}{redact(m[2])}", text)
+    return redact_text(text, environ)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -17,15 +17,26 @@ from scaffolder.cli.project import project_dir
 from scaffolder.errors import CheckFailed
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from scaffolder.models import CiRunRecord
     from scaffolder.smoke import SmokeResult
+
+CI_STEP_TIMEOUT = 600.0
+HEALTH_TIMEOUT = 120.0
 
 HELP = (
     "Build the image `scaffold init` wrote and run it the way ECS will: beside a scratch "
     "Postgres, with the task's environment, the migration task, then the health path.\n\n"
     "Needs docker or podman (exit 5 without). Exits 1 when a step fails.\n\n"
+    "With --ci, run each app's generated CI steps (install, lint, test, build) on this "
+    "machine instead, in throw-away copies, and record their outcome in "
+    ".scaffold/ci-run.json for `scaffold audit` and `scaffold init` (no container engine "
+    "needed).\n\n"
     "Examples:\n\n"
     "  scaffold smoke\n\n"
     "  scaffold smoke ../my-app --json\n\n"
+    "  scaffold smoke --ci\n\n"
     "  DATABASE_URL=postgresql://... scaffold smoke --use-database-url"
 )
 
@@ -59,10 +70,32 @@ def smoke_command(
         ),
     ] = False,
     timeout: Annotated[
-        float, typer.Option("--timeout", min=1, help="Seconds each app has to answer health.")
-    ] = 120.0,
+        float | None,
+        typer.Option(
+            "--timeout",
+            min=1,
+            help="Seconds each app has to answer health (120); with --ci, each step (600).",
+        ),
+    ] = None,
+    ci: Annotated[
+        bool,
+        typer.Option(
+            "--ci",
+            help="Run the generated CI steps on this machine and record them (no engine).",
+        ),
+    ] = False,
     json_out: JsonOption = False,
 ) -> None:
+    if ci:
+        if engine_name or use_database_url:
+            from scaffolder.errors import UsageError
+
+            raise UsageError(
+                "--ci runs no container: --engine and --use-database-url do not apply."
+            )
+        _ci(project_dir(path, project), timeout or CI_STEP_TIMEOUT, json_out=json_out)
+        return
+    timeout = timeout or HEALTH_TIMEOUT
     from scaffolder.errors import UsageError
     from scaffolder.smoke import SmokeDeps, SmokeOptions, find_engine, plan_smoke, run_smoke
 
@@ -96,3 +129,53 @@ def smoke_command(
             hint="The failed step's detail and the container's last lines are above.",
         )
     console.success("Every app built, migrated, started and answered its health path.")
+
+
+def _render_ci(record: CiRunRecord) -> None:
+    for app in record.apps:
+        for step in app.steps:
+            mark = "ok  " if step.passed else ("fail" if step.name == "lint" else "FAIL")
+            code = "timed out" if step.exit_code is None else f"exit {step.exit_code}"
+            took = f"{code}, {step.seconds:.0f} s"
+            plain(f"{mark} {app.app:<20} {step.name:<8} {step.command}  ({took})")
+            if not step.passed:
+                plain(f"       | {step.first_error}")
+        for name in app.skipped:
+            plain(f"skip {app.app:<20} {name:<8} (an earlier step failed)")
+
+
+def _ci(root: Path, step_timeout: float, *, json_out: bool) -> None:
+    import scaffolder
+    from scaffolder.smoke.ci_replay import CiDeps, CiOptions, plan_ci, run_ci, write_record
+
+    plans = plan_ci(root)
+    console.info(f"Running the CI steps of {len(plans)} app(s) on this machine …")
+    record = run_ci(
+        root.resolve(),
+        plans,
+        CiOptions(step_timeout_s=step_timeout),
+        CiDeps(progress=console.info),
+        scaffolder.__version__,
+    )
+    path = write_record(root.resolve(), record)
+    if json_out:
+        console.stdout.print_json(record.to_json())
+    else:
+        _render_ci(record)
+    console.info(
+        f"Recorded in {path.relative_to(root.resolve())}: commit it, then re-run "
+        "`scaffold init` (a failing test step stops blocking deploys) and `scaffold audit`."
+    )
+    failed = [
+        f"{app.app} {step.name}"
+        for app in record.apps
+        for step in app.steps
+        if not step.passed and step.name != "lint"
+    ]
+    if failed:
+        raise CheckFailed(
+            f"CI steps failed: {', '.join(failed)}.",
+            hint="Each failed step's command and first error line are above; "
+            "`scaffold audit` reports them too.",
+        )
+    console.success("Every app's CI steps passed (lint aside: it never blocks).")

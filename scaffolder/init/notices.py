@@ -45,6 +45,13 @@ NO_COLLECTSTATIC = (
     "says how, without scaffold editing your settings."
 )
 
+NO_DEPENDENCIES = (
+    "{app}: no requirements.txt, pyproject.toml or Pipfile, so the image and CI have nothing "
+    "to install (a bare `pip install` fails) and the app cannot be built or start; add a "
+    "requirements.txt naming what its code imports (`scaffold audit` lists them: CODE009) "
+    "and run `scaffold init` again."
+)
+
 
 def context_warnings(context: InitContext) -> list[str]:
     """What the generated files deliberately leave undone for this repository."""
@@ -54,6 +61,8 @@ def context_warnings(context: InitContext) -> list[str]:
     for app in context.apps:
         if app.kind == "django" and app.shape == "server" and not app.collect_static:
             warnings.append(NO_COLLECTSTATIC.format(app=app.name))
+        if app.language == "python" and app.install_command == "pip install":
+            warnings.append(NO_DEPENDENCIES.format(app=app.name))
     return warnings
 
 

@@ -1,4 +1,5 @@
-"""Decisions the templates only lay out: each app's base image and CI runtime, who migrates.
+"""Decisions the templates only lay out: each app's base image, CI runtime and CI setup and
+install commands, who migrates.
 
 Computed here from the pins (scaffolder/runtime_images.py) and the apps, so no template
 parses a version or picks an app. Applied by build_context and again at the render seam
@@ -10,11 +11,21 @@ from __future__ import annotations
 from scaffolder.init.node_plan import migration_app
 from scaffolder.models import InitContext, TemplateApp, TemplateMigrations
 from scaffolder.runtime_images import base_image, runtime_exact
+from scaffolder.toolchain import ci_toolchain
 
 
 def _with_image(app: TemplateApp) -> TemplateApp:
     image = base_image(app.language.value, app.runtime_version)
-    return app.model_copy(update={"base_image": image, "runtime_exact": runtime_exact(image)})
+    ci = ci_toolchain(app.package_manager, app.install_command, app.toolchain)
+    return app.model_copy(
+        update={
+            "base_image": image,
+            "runtime_exact": runtime_exact(image),
+            "ci_setup_command": ci.setup_command,
+            "ci_install_command": ci.install_command,
+            "python_tool_version": ci.python_tool_version,
+        }
+    )
 
 
 def _with_app(migration: TemplateMigrations, apps: list[TemplateApp]) -> TemplateMigrations:

@@ -17,6 +17,7 @@ from scaffolder.errors import InputError, ScaffoldError
 from scaffolder.inspect.apps import detect_apps, slug
 from scaffolder.inspect.auth import detect_auth
 from scaffolder.inspect.background import Background
+from scaffolder.inspect.ci_record import apply_ci_record, read_ci_record
 from scaffolder.inspect.database import committed_database_files, detect_databases
 from scaffolder.inspect.envvars import detect_env_vars
 from scaffolder.inspect.extras import attach_app_facts, debug_modes, environments
@@ -166,6 +167,16 @@ def _detect(facts: RepoFacts, index: RepoIndex) -> None:
     facts.production.environments = _guarded(w, "environment", lambda: environments(index), [])
 
 
+def _ci_record(facts: RepoFacts, index: RepoIndex, git_runner: GitRunner) -> None:
+    """What `scaffold smoke --ci` recorded: after the static test prediction, which it
+    overrides for the steps it ran."""
+    recorded, problems = read_ci_record(index, facts.head_commit, Path(facts.root), git_runner)
+    facts.warnings.extend(problems)
+    if recorded is not None:
+        facts.ci_run = recorded
+        apply_ci_record(facts.apps, recorded)
+
+
 def inspect_repository(
     root: Path,
     *,
@@ -179,14 +190,19 @@ def inspect_repository(
     git = read_git_info(root, git_runner)
     history = _start_history(root) if scan_history and git.is_git else None
     try:
-        return _inspect(root, git, history, max_file_bytes, reader)
+        return _inspect(root, git, history, max_file_bytes, reader, git_runner)
     finally:
         if history is not None:
             history.cancel()  # a no-op once its result was read
 
 
-def _inspect(
-    root: Path, git: GitInfo, history: History | None, max_file_bytes: int, reader: Reader | None
+def _inspect(  # noqa: PLR0917
+    root: Path,
+    git: GitInfo,
+    history: History | None,
+    max_file_bytes: int,
+    reader: Reader | None,
+    git_runner: GitRunner = run_git,
 ) -> RepoFacts:
     walked = (
         walk_repository(root, max_file_bytes=max_file_bytes, tracked=git.tracked, reader=reader)
@@ -214,6 +230,7 @@ def _inspect(
     facts.warnings.extend(manifests.warnings)
     index = RepoIndex(walked.files, walked.paths, manifests, git.tracked, git.is_git)
     _detect(facts, index)
+    _guarded(facts.warnings, "CI record", lambda: _ci_record(facts, index, git_runner), None)
     _guarded(facts.warnings, "secret", lambda: _secrets(facts, index), None)
     if walked.large_files:
         large = walked.large_files

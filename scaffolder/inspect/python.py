@@ -18,6 +18,7 @@ from scaffolder.inspect.index import (
 )
 from scaffolder.inspect.manifests import join
 from scaffolder.inspect.nesting import nesting_guard
+from scaffolder.inspect.python_imports import third_party_imports
 from scaffolder.models import AppFacts, AppKind, PackageManager
 
 # requirements.txt pins nothing transitive: it sets the manager, it is not a lockfile.
@@ -248,6 +249,8 @@ def fill_python_app(app: AppFacts, index: RepoIndex) -> None:
     pm = _package_manager(folder, app.lockfiles, index)
     app.package_manager = pm
     app.install_command = _install(pm, app.lockfiles, folder, index)
+    if app.install_command == "pip install":  # no requirements.txt, pyproject.toml, Pipfile
+        app.undeclared_dependencies = third_party_imports(code, folder)
     app.runtime_version, app.runtime_version_source = _runtime(folder, index)
     app.entrypoint = _entrypoint(app, code)
     procfile = _procfile_web(folder, index)

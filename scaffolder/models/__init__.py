@@ -15,6 +15,14 @@ from scaffolder.models.base import (
     Evidence,
     Model,
 )
+from scaffolder.models.ci_run import (
+    CI_RUN_FILE,
+    CiAppOutcome,
+    CiRunRecord,
+    CiStepOutcome,
+    RecordedCiRun,
+    parse_ci_run,
+)
 from scaffolder.models.environment import (
     API_PATH_PATTERN,
     ENV_NAMES,
@@ -97,6 +105,7 @@ from scaffolder.models.report import (
 
 __all__ = [
     "API_PATH_PATTERN",
+    "CI_RUN_FILE",
     "ENV_NAMES",
     "OUTPUTS_PARAMETER_PREFIX",
     "OUTPUTS_SOURCE_ENV",
@@ -112,6 +121,9 @@ __all__ = [
     "AuthKind",
     "BackupSpec",
     "CiAccessSpec",
+    "CiAppOutcome",
+    "CiRunRecord",
+    "CiStepOutcome",
     "CostLine",
     "DatabaseFacts",
     "DatabaseHost",
@@ -141,6 +153,7 @@ __all__ = [
     "PackageManager",
     "ProductionPieces",
     "ReadinessReport",
+    "RecordedCiRun",
     "RecordedVerification",
     "ReleaseRecord",
     "RepoFacts",
@@ -167,4 +180,5 @@ __all__ = [
     "WorkflowFacts",
     "WorkflowWeakness",
     "outputs_parameter_name",
+    "parse_ci_run",
 ]

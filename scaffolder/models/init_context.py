@@ -91,6 +91,12 @@ class TemplateApp(Model):
     # scaffolder/runtime_images.py: the image's FROM, and the exact version CI installs.
     base_image: str = ""
     runtime_exact: str = ""
+    # Set by init/template_decisions.py from scaffolder/toolchain.py (ci_toolchain): what the
+    # CI job runs to set up the package manager and install every dependency; ci.yml and
+    # `scaffold smoke --ci` both read these.
+    ci_setup_command: str | None = None
+    ci_install_command: str = ""
+    python_tool_version: str | None = None  # uv, poetry, pipenv: the image and CI install it
 
 
 class TemplateMigrations(Model):

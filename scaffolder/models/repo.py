@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from scaffolder.models.base import Evidence, Model
+from scaffolder.models.ci_run import RecordedCiRun
 
 
 class AppKind(StrEnum):
@@ -102,6 +103,9 @@ class AppFacts(Model):
     dev_only_dependencies: list[str] = Field(default_factory=list)
     runtime_dev_imports: list[str] = Field(default_factory=list)
     has_tests: bool = False
+    # A Python app with no requirements.txt, pyproject.toml or Pipfile: the third-party
+    # packages its code imports (inspect/python_imports.py), which nothing would install.
+    undeclared_dependencies: list[str] = Field(default_factory=list)
     # Framework debug mode switched on unconditionally (Flask debug=True, Django DEBUG = True).
     debug_mode: list[Evidence] = Field(default_factory=list)
     routes: RouteFacts = Field(default_factory=RouteFacts)
@@ -333,6 +337,8 @@ class RepoFacts(Model):
     node_modules_committed: list[str] = Field(default_factory=list)
     supabase: SupabaseFacts = Field(default_factory=SupabaseFacts)
     lockfile_drift: list[LockfileDrift] = Field(default_factory=list)
+    # `.scaffold/ci-run.json`: the CI steps `scaffold smoke --ci` ran, and their outcomes.
+    ci_run: RecordedCiRun | None = None
     # zizmor's findings in the repository's own workflows (not the ones scaffold wrote).
     workflow_weaknesses: list[WorkflowWeakness] = Field(default_factory=list)
     warnings: list[ScanWarning] = Field(default_factory=list)

@@ -21,24 +21,28 @@ _ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=", re.MUL
 _DATABASES = ("rds", "supabase", "neon", "external", "none")
 
 
-def _not_initialised(root: Path, why: str) -> InputError:
+def _not_initialised(root: Path, why: str, so: str) -> InputError:
     return InputError(
-        f"{root} has no usable {CONTEXT_FILE} ({why}), so there is no generated image to test.",
+        f"{root} has no usable {CONTEXT_FILE} ({why}), {so}.",
         hint=f"Run `scaffold init {root}` first (or pass the project's folder).",
     )
 
 
-def _read_context(root: Path) -> dict[str, Any]:
+def read_context(root: Path, so: str = "so there is no generated image to test") -> dict[str, Any]:
+    """The context the generated files were last rendered from (InputError when none)."""
+    root = root.resolve()
+    if not root.is_dir():
+        raise InputError(f"{root} is not a folder.", hint="Pass the project's folder.")
     path = root / CONTEXT_FILE
     try:
         stored = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise _not_initialised(root, "missing") from None
+        raise _not_initialised(root, "missing", so) from None
     except (OSError, ValueError, RecursionError) as exc:
-        raise _not_initialised(root, "unreadable") from exc
+        raise _not_initialised(root, "unreadable", so) from exc
     ctx = stored.get("ctx") if isinstance(stored, dict) else None
     if not isinstance(ctx, dict) or not isinstance(ctx.get("apps"), list):
-        raise _not_initialised(root, "no apps in it")
+        raise _not_initialised(root, "no apps in it", so)
     return ctx
 
 
@@ -83,9 +87,7 @@ def _app(app: dict[str, Any], migrate: str | None) -> SmokeApp:
 def plan_smoke(root: Path) -> SmokePlan:
     """The apps to build and run, from the project at `root` (InputError when not initialised)."""
     root = root.resolve()
-    if not root.is_dir():
-        raise InputError(f"{root} is not a folder.", hint="Pass the project's folder.")
-    ctx = _read_context(root)
+    ctx = read_context(root)
     servers = [a for a in ctx["apps"] if isinstance(a, dict) and a.get("shape") == "server"]
     servers = [a for a in servers if isinstance(a.get("name"), str)]
     migrations = _migrator(ctx, servers)

@@ -12,6 +12,9 @@ from scaffolder.audit.rules.leaked_secrets import looks_secret_public_name
 from scaffolder.models import (
     AuthFacts,
     AuthKind,
+    CiAppOutcome,
+    CiRunRecord,
+    CiStepOutcome,
     DatabaseHost,
     DatabaseKind,
     DockerfileFacts,
@@ -22,6 +25,7 @@ from scaffolder.models import (
     MigrationFacts,
     MigrationTool,
     PackageManager,
+    RecordedCiRun,
     RecordedVerification,
     RepoFacts,
     ScanWarning,
@@ -50,6 +54,21 @@ def findings(facts: RepoFacts, rule_id: str) -> list[Finding]:
     report = evaluate(facts, cost_estimator=flat_estimator)
     assert not [w for w in report.warnings if "rule" in w.message], report.warnings
     return [f for f in report.findings if f.rule_id == rule_id]
+
+
+def _ci_run(
+    *, build_error: str | None = None, test_error: str | None = None, stale: bool = False
+) -> RecordedCiRun:
+    """A `scaffold smoke --ci` record for server_app()'s default app ("api" at the root)."""
+    steps = [CiStepOutcome("install", "npm ci", 0, True)]
+    if test_error is not None:
+        steps.append(CiStepOutcome("test", "npm test", 1, False, test_error))
+    if build_error is not None:
+        steps.append(CiStepOutcome("build", "npm run build", 2, False, build_error))
+    started, finished = "2026-12-06T17:00:00+00:00", "2026-12-06T17:01:00+00:00"
+    apps = [CiAppOutcome("api", ".", steps)]
+    record = CiRunRecord("0.1.0", "a" * 40, False, started, finished, 600, apps)
+    return RecordedCiRun(".scaffold/ci-run.json", record, stale=stale, head="b" * 40)
 
 
 def _sqlite() -> RepoFacts:
@@ -185,6 +204,7 @@ FIRES: dict[str, Callable[[], RepoFacts]] = {
             server_app(test_command="npm test", test_failure="No tests found, exiting with code 1")
         ]
     ),
+    "OPS010": lambda: ready_facts(ci_run=_ci_run(build_error="error TS7006: Parameter 'x'")),
     "CODE001": lambda: with_production(
         ready_facts(apps=[server_app(has_tests=False)]), test_files=0
     ),
@@ -206,6 +226,7 @@ FIRES: dict[str, Callable[[], RepoFacts]] = {
             )
         ]
     ),
+    "CODE009": lambda: ready_facts(apps=[server_app(undeclared_dependencies=["flask"])]),
     "SEC030": lambda: ready_facts(workflow_weaknesses=[_weakness("high")]),
     "SEC031": lambda: ready_facts(workflow_weaknesses=[_weakness("medium")]),
     "SEC032": lambda: ready_facts(workflow_weaknesses=[_weakness("informational")]),
@@ -534,3 +555,28 @@ def test_a_failing_test_command_is_reported_with_its_first_error_line() -> None:
 
     assert finding.evidence[0].path == "api/package.json"
     assert finding.evidence[0].snippet == "`npm test`: No tests found"
+
+
+def test_a_recorded_failing_build_names_the_command_its_error_and_a_stale_record() -> None:
+    facts = ready_facts(ci_run=_ci_run(build_error="error TS7006: Parameter 'x'", stale=True))
+
+    (finding,) = findings(facts, "OPS010")
+
+    assert finding.title == "The app's build step fails: api"
+    snippet = finding.evidence[0].snippet or ""
+    assert snippet.startswith("`npm run build` failed (exit 2): error TS7006: Parameter 'x'")
+    assert "aaaaaaa" in snippet and "stale" in snippet and "HEAD is bbbbbbb" in snippet
+
+
+def test_a_recorded_failing_test_names_where_it_ran() -> None:
+    facts = ready_facts(
+        apps=[server_app(test_command="npm test", test_failure="● cart > total: expected 5")],
+        ci_run=_ci_run(test_error="● cart > total: expected 5"),
+    )
+
+    (finding,) = findings(facts, "OPS009")
+
+    snippet = finding.evidence[0].snippet or ""
+    assert snippet.startswith("`npm test` failed (exit 1): ● cart > total: expected 5")
+    assert "`scaffold smoke --ci` ran it at aaaaaaa" in snippet and "stale" not in snippet
+    assert not findings(facts, "OPS010")

@@ -1,11 +1,16 @@
 """The run contract on the public prototypes of benchmarks/real-prototypes.txt.
 
     bash scripts/run-contract.sh --real [--only NAME[,NAME...]] [--json OUT] [--markdown OUT]
+        [--record-ci]
 
 Each snapshot (/work/.mirror/<owner>+<name>/repo, fetched beforehand, never committed)
 is cloned into a temp folder at its pinned commit, then run as tests/run_contract does.
 One block per prototype (every step, its exit code, first error line, seconds), then a
 table of outcomes. Exit 0 always: the outcomes are the record (benchmarks/README.md).
+
+--record-ci does what a user does before: `scaffold init`, commit, `scaffold smoke --ci`
+(its record, `.scaffold/ci-run.json`), commit; the run's own init is then an update that
+reads the record, so a test step that fails today is replayed as non-blocking.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from tests.run_contract.engine import run_contract
+from tests.run_contract.engine import SCAFFOLD, run_contract
 from tests.run_contract.models import AppRun, ContractResult, Step
 
 REPO = Path(__file__).resolve().parents[2]
@@ -68,6 +73,31 @@ def _drop_missing_blobs(dest: Path) -> str:
     subprocess.run(commit, check=True, capture_output=True)
     print(f"   (snapshot lacks {len(missing)} large file(s): {', '.join(missing)[:200]})")
     return ""
+
+
+_WHO = ["-c", "user.name=run-contract", "-c", "user.email=run-contract@localhost"]
+
+
+def record_ci(repo: Path) -> str:
+    """init, commit, `scaffold smoke --ci`, commit: what smoke --ci printed ("" on success),
+    or why it could not run."""
+
+    def run(*argv: str, timeout: float = 3600) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(argv, cwd=repo, capture_output=True, text=True, check=False,
+                              timeout=timeout)  # fmt: skip
+
+    init = run(str(SCAFFOLD), "init", ".", "--defaults", timeout=300)
+    if init.returncode != 0:
+        return f"init exit {init.returncode}: {init.stderr.strip()[-300:]}"
+    run("git", "add", "-A")
+    run("git", *_WHO, "commit", "-qm", "scaffold init")
+    smoke = run(str(SCAFFOLD), "smoke", "--ci", ".")
+    run("git", "add", "-A")
+    run("git", *_WHO, "commit", "-qm", "scaffold smoke --ci")
+    audit = run(str(SCAFFOLD), "audit", ".", "--no-history", timeout=300)
+    findings = [line.strip() for line in audit.stdout.splitlines() if "at:" in line and
+                ("smoke --ci" in line)]  # fmt: skip
+    return "\n".join([f"smoke --ci exit {smoke.returncode}", smoke.stdout.rstrip(), *findings])
 
 
 def outcome(result: ContractResult) -> str:
@@ -156,6 +186,7 @@ def from_json(path: Path) -> list[dict[str, Any]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", default="")
+    parser.add_argument("--record-ci", action="store_true", help="scaffold smoke --ci first")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--markdown", type=Path, help="write the per-phase table here")
     parser.add_argument(
@@ -174,6 +205,8 @@ def main() -> int:
         started = time.monotonic()
         try:
             why = checkout(repo, commit, work / "repo")
+            if not why and args.record_ci:
+                print(f"== {repo}: scaffold smoke --ci\n{record_ci(work / 'repo')}\n", flush=True)
             result = (
                 ContractResult(repo, -1, why) if why else run_contract(work / "repo", work / "run")
             )

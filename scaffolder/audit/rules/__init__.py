@@ -6,6 +6,7 @@ Importing this package registers the rules; `all_rules()` returns them in id ord
 from __future__ import annotations
 
 from scaffolder.audit.rules import (
+    ci_outcomes,
     code,
     cost,
     data,
@@ -20,7 +21,17 @@ from scaffolder.audit.rules.base import AuditContext, Hit, Rule, Stage, register
 __all__ = ["AuditContext", "Hit", "Rule", "Stage", "all_rules", "get_rule"]
 
 # imported for their registrations
-_MODULES = (security, leaked_secrets, rls_probe, workflows, data, operations, code, cost)
+_MODULES = (
+    security,
+    leaked_secrets,
+    rls_probe,
+    workflows,
+    data,
+    operations,
+    ci_outcomes,
+    code,
+    cost,
+)
 
 
 def all_rules() -> list[Rule]:

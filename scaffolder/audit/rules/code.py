@@ -239,3 +239,33 @@ def read_at_build(ctx: AuditContext) -> Iterator[Hit]:
                 + ", ".join(v.name for v in names)
             ),
         )
+
+
+@rule(
+    id="CODE009",
+    dimension=CODE,
+    severity=Severity.HIGH,
+    title="Python app declares no dependencies",
+    why=(
+        "With no requirements.txt, pyproject.toml or Pipfile, the image and CI have nothing to "
+        "install (a bare `pip install` fails), so the app cannot be built, and would crash at "
+        "its first third-party import if it were."
+    ),
+    fix=(
+        "Add a requirements.txt next to the app naming the packages its code imports, with the "
+        "versions you run (`pip freeze` where it works, trimmed to those), commit it and re-run "
+        "`scaffold init`."
+    ),
+    action="Add a requirements.txt listing what the code imports",
+    stage=Stage.MANUAL,
+)
+def undeclared_dependencies(ctx: AuditContext) -> Iterator[Hit]:
+    for app in ctx.facts.apps:
+        if not app.undeclared_dependencies:
+            continue
+        names = ", ".join(app.undeclared_dependencies[:20])
+        path = "requirements.txt" if app.root in (".", "") else f"{app.root}/requirements.txt"
+        yield Hit(
+            evidence=(Evidence(path=app.root or ".", snippet=f"imports {names}"),),
+            title=f"{app_label(app)} declares no dependencies: add {path} ({names})",
+        )

@@ -245,37 +245,3 @@ def single_environment(ctx: AuditContext) -> Iterator[Hit]:
                 "`scaffold outputs staging --json > .scaffold/outputs/staging.json`"
             ),
         )
-
-
-@rule(
-    id="OPS009",
-    dimension=OPS,
-    severity=Severity.MEDIUM,
-    title="The test command cannot pass today",
-    why=(
-        "CI runs the app's tests before every deploy; a test command that fails on the first "
-        "push keeps CI red and nothing ever deploys, or teaches everyone to ignore red."
-    ),
-    fix=(
-        "Add a test the runner finds (or fix the failing ones), then set the repository "
-        "variable TESTS_BLOCKING to true. Until then init's CI runs the step without blocking "
-        "deploys (docs/RUNBOOK.md, 'CI')."
-    ),
-    action="Make the tests pass",
-    stage=Stage.MANUAL,
-    fix_command=None,
-)
-def failing_tests(ctx: AuditContext) -> Iterator[Hit]:
-    for app in ctx.facts.apps:
-        if app.test_command and app.test_failure:
-            manifest = "package.json" if app.language.value == "node" else "."
-            path = manifest if app.root in (".", "") else f"{app.root}/{manifest}"
-            yield Hit(
-                evidence=(
-                    Evidence(
-                        path=path.removesuffix("/."),
-                        snippet=f"`{app.test_command}`: {app.test_failure}",
-                    ),
-                ),
-                title=f"The test command cannot pass today: {app_label(app)}",
-            )
