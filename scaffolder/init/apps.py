@@ -34,6 +34,7 @@ DEFAULT_PORT = {
     AppKind.ASTRO: 4321,
     AppKind.EXPRESS: 3000,
     AppKind.FASTIFY: 3000,
+    AppKind.HONO: 3000,
     AppKind.NESTJS: 3000,
     AppKind.FASTAPI: 8000,
     AppKind.FLASK: 8000,
@@ -146,7 +147,11 @@ def start_command(app: AppFacts, port: int) -> str:
 def build_command(app: AppFacts) -> str | None:
     if app.build_command:
         return app.build_command
-    if app.language is Language.NODE and app.kind not in (AppKind.EXPRESS, AppKind.FASTIFY):
+    if app.language is Language.NODE and app.kind not in (
+        AppKind.EXPRESS,
+        AppKind.FASTIFY,
+        AppKind.HONO,
+    ):
         return _script(app, "build")
     return None
 

@@ -25,13 +25,14 @@ _NODE_KINDS: tuple[tuple[str, AppKind], ...] = (
     ("@nestjs/core", AppKind.NESTJS),
     ("fastify", AppKind.FASTIFY),
     ("express", AppKind.EXPRESS),
+    ("hono", AppKind.HONO),
     # Create React App (react-scripts, or craco / react-app-rewired over it) builds into
     # build/ and exposes REACT_APP_* to the browser; ahead of vite unless the build uses vite.
     ("react-scripts", AppKind.CREATE_REACT_APP),
     ("vite", AppKind.VITE_SPA),
 )
 _SERVER_KINDS = frozenset(
-    {AppKind.EXPRESS, AppKind.FASTIFY, AppKind.NESTJS, AppKind.REMIX, AppKind.NUXT}
+    {AppKind.EXPRESS, AppKind.FASTIFY, AppKind.HONO, AppKind.NESTJS, AppKind.REMIX, AppKind.NUXT}
 )
 _ASTRO_SERVER = re.compile(r"output\s*:\s*['\"](?:server|hybrid)['\"]")
 _NEXT_EXPORT = re.compile(r"output\s*:\s*['\"]export['\"]")
@@ -54,8 +55,19 @@ def _node_kind(pkg: PackageJson, index: RepoIndex) -> AppKind | None:
         # A library package that builds with vite is not an app: apps have an index.html.
         if dep == "vite" and not _has_index_html(pkg.folder, index):
             continue
+        if kind is AppKind.HONO and not _serves_hono(pkg):
+            continue
         return kind
     return None
+
+
+def _serves_hono(pkg: PackageJson) -> bool:
+    """Hono is a server when the package starts one: on Node through @hono/node-server
+    (`serve({ fetch: app.fetch, port })`), or a start script (Bun and Deno serve the
+    default export). On Cloudflare Workers (wrangler) it is not a container's server."""
+    if "wrangler" in pkg.deps:
+        return False
+    return "@hono/node-server" in pkg.deps or bool(pkg.scripts.get("start"))
 
 
 def _builds_with_vite(pkg: PackageJson) -> bool:

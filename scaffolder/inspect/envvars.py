@@ -27,6 +27,7 @@ _SERVER_ONLY_KINDS = frozenset(
     {
         AppKind.EXPRESS,
         AppKind.FASTIFY,
+        AppKind.HONO,
         AppKind.NESTJS,
         AppKind.FASTAPI,
         AppKind.FLASK,

@@ -97,7 +97,8 @@ def _runtime(pkg: PackageJson, index: RepoIndex) -> tuple[str | None, str | None
 def _code_port(code: list[SourceFile]) -> int | None:
     # Strongest signal first across all files: a db config's `port: 5432` must not win
     # over the server's own `process.env.PORT || 3000` in a later file.
-    servers = [s for s in code if "listen" in s.text or "serve(" in s.text]
+    # Hono on Bun or Deno serves `export default { fetch: app.fetch, port }`.
+    servers = [s for s in code if any(w in s.text for w in ("listen", "serve(", "fetch:"))]
     for pattern, files in zip(_PORT_PATTERNS, (code, code, code, servers), strict=True):
         for source in files:
             match = pattern.search(source.text)
@@ -107,7 +108,7 @@ def _code_port(code: list[SourceFile]) -> int | None:
 
 
 # Servers that own their listen call (frameworks such as Next.js or Remix start their own).
-_OWN_SERVER = frozenset({AppKind.EXPRESS, AppKind.FASTIFY, AppKind.NESTJS})
+_OWN_SERVER = frozenset({AppKind.EXPRESS, AppKind.FASTIFY, AppKind.HONO, AppKind.NESTJS})
 
 
 def _port(app: AppFacts, pkg: PackageJson, index: RepoIndex) -> int | None:

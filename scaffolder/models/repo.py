@@ -21,6 +21,7 @@ class AppKind(StrEnum):
     ASTRO = "astro"
     EXPRESS = "express"
     FASTIFY = "fastify"
+    HONO = "hono"  # on @hono/node-server, or Bun's `export default { fetch: app.fetch }`
     NESTJS = "nestjs"
     FASTAPI = "fastapi"
     FLASK = "flask"

@@ -123,6 +123,9 @@ def clean_env(tmp: Path) -> dict[str, str]:
         "PATH": f"{prefix / 'bin'}:{env.get('PATH', '/usr/local/bin:/usr/bin:/bin')}",
         "CI": "true",
         "GITHUB_ACTIONS": "true",
+        # Wide enough that a test runner's one-line summary is not cut (pytest fits its
+        # short summary to the terminal's width): only the output's layout changes.
+        "COLUMNS": "300",
         # Global installs (`npm install --global pnpm@9`) land in the copy's own prefix.
         "npm_config_prefix": str(prefix),
         "npm_config_update_notifier": "false",
