@@ -8,6 +8,7 @@
 #   bash scripts/run-contract.sh            the fixture prototypes
 #   bash scripts/run-contract.sh -k django  extra pytest arguments (-n 0: one worker)
 #   bash scripts/run-contract.sh --real     the public prototypes of benchmarks/real-prototypes.txt
+#   bash scripts/run-contract.sh --real --list benchmarks/unseen-prototypes.txt   another list
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export SCAFFOLD_RUN_CONTRACT=1

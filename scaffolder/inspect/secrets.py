@@ -21,6 +21,7 @@ from scaffolder.inspect.env_files import (
 )
 from scaffolder.inspect.files import SourceFile
 from scaffolder.inspect.jwt import JWT_RE, jwt_role
+from scaffolder.inspect.not_secrets import is_masked, is_prose, is_storage_slot
 from scaffolder.inspect.patterns import (
     ALL_DETECTORS,
     DB_SCHEME_RE,
@@ -176,24 +177,27 @@ def _bad_start(detector: Detector, match: re.Match[str], text: str) -> bool:
     return before.isalnum() or before in "_-"
 
 
-def _accept(detector: Detector, match: re.Match[str], text: str) -> str | None:
+def _accept(detector: Detector, match: re.Match[str], text: str, path: str = "") -> str | None:
     """The detector name to report, or None when this match is not a secret."""
     value = match["v"]
     name = detector.name
     if _bad_start(detector, match, text):
         return None
     if detector.tier == Tier.SPECIFIC:
-        return None if _known_public(name, value, text) else name
+        masked = name != "private-key" and is_masked(value)
+        return None if masked or _known_public(name, value, text) else name
     if value.strip() != value or _REFERENCE_RE.fullmatch(value):
         return None  # a reference to a variable, an interpolation, or the variable's name
-    if detector.tier == Tier.GENERIC and not _accept_generic(
-        _variable(detector, match, text), value
+    if detector.tier == Tier.GENERIC and (
+        not _accept_generic(_variable(detector, match, text), value) or is_prose(value)
     ):
         return None
     if name == "express-session-secret" and match[0].startswith("secret"):
         before = text[max(0, match.start() - 300) : match.start()]
         if not re.search(r"\b(?:session|cookieSession)\(", before):
-            return "hardcoded-secret"
+            name = "hardcoded-secret"
+    if name == "hardcoded-secret" and is_storage_slot(path, value, text):
+        return None
     return name
 
 
@@ -227,7 +231,7 @@ def _detector_hits(path: str, text: str) -> list[_Hit]:
         if detector.anchors and not _any_present(detector.anchors, haystack, present):
             continue
         for match in detector.regex.finditer(text):
-            name = _accept(detector, match, text)
+            name = _accept(detector, match, text, path)
             if name is not None:
                 line = _line_of(text, match.start("v") if name != "private-key" else match.start())
                 value = _key_body(match["v"]) if name == "private-key" else match["v"]

@@ -195,12 +195,63 @@ NEGATIVE = [
         "README.md",
         "Set `app.secret_key = 'something-random'` in app.py",
     ),
+    # Seen in unseen prototypes (benchmarks/unseen-prototypes.txt): mock data of a Replit
+    # settings page, localStorage slot names in React pages, a setup script's instruction.
+    (
+        "provider's documented sample, masked",
+        "settings.tsx",
+        "webhookUrl: '"
+        + k("https://hooks.", "slack.com/services/")
+        + "T00000000/B00000000/"
+        + "X" * 24
+        + "'",
+    ),
+    ("storage slot of a key", "LyricsPage.tsx", 'const LS_API_KEY = "lyrics_openai_api_key";'),
+    ("storage slot of a secret", "WorkLog.tsx", 'const SECRET_KEY = "worklog_secret";'),
+    (
+        "storage slot beside localStorage",
+        "keys.ts",
+        'const TOKEN_KEY = "app_auth_token";\nlocalStorage.getItem(TOKEN_KEY);',
+    ),
+    (
+        "mock webhook secret in a component",
+        "integrations.tsx",
+        "{ secret: 'crm_webhook_secret_1' }",
+    ),
+    (
+        "an instruction, not a value",
+        "configure.sh",
+        "OPENAI_API_KEY='Get it from the dashboard or run supabase secrets list'",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("why", "name", "text"), NEGATIVE, ids=[n[0] for n in NEGATIVE])
 def test_not_a_secret(why: str, name: str, text: str) -> None:
     assert scan_text(name, text) == [], why
+
+
+STILL_SECRETS = [
+    # A weak signing secret on a server ships, even if it reads like a slot name.
+    ("hardcoded-secret", "server.ts", 'const SESSION_SECRET = "super_secret";'),
+    ("hardcoded-secret", "config.ts", "export const API_KEY = 'q8Zr2LmPx7Vt4Ws9';"),
+    # A random webhook path is real however it is quoted.
+    (
+        "slack-webhook",
+        "notify.tsx",
+        "const u = '"
+        + k("https://hooks.", "slack.com/services/")
+        + "T0A1B2C3D/B9Z8Y7X6W/"
+        + "aB3dE5fG7hJ9kL1mN3pQ5rS7'",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("detector", "name", "text"), STILL_SECRETS, ids=[s[1] for s in STILL_SECRETS]
+)
+def test_still_a_secret(detector: str, name: str, text: str) -> None:
+    assert [f.detector for f in scan_text(name, text)] == [detector]
 
 
 def test_specific_detector_wins_over_fallback_on_same_line() -> None:
@@ -323,8 +374,10 @@ def test_the_fingerprint_key_comes_from_the_environment_or_the_users_state(
     assert key_file.stat().st_mode & 0o777 == 0o600
     assert redact.fingerprint("v") == redact.fingerprint("v", stored)  # stable across runs
     monkeypatch.setenv(redact.FINGERPRINT_KEY_ENV, "ci-secret")
-    assert redact.fingerprint("v") == redact.fingerprint("v", b"ci-secret") != (
-        redact.fingerprint("v", stored)
+    assert (
+        redact.fingerprint("v")
+        == redact.fingerprint("v", b"ci-secret")
+        != (redact.fingerprint("v", stored))
     )
 
 
