@@ -143,6 +143,7 @@ def test_a_failing_node_test_and_a_failing_typescript_build(
 ) -> None:
     root = tmp_path / "orders-api"
     shutil.copytree(FIXTURES / "node-tests-and-tsc-fail", root)
+    (root / ".gitignore").write_text("node_modules/\ndist/\n")  # fixtures store none
     _initialised(root)
 
     capsys.readouterr()
