@@ -36,6 +36,8 @@ _SERVER_KINDS = frozenset(
 )
 _ASTRO_SERVER = re.compile(r"output\s*:\s*['\"](?:server|hybrid)['\"]")
 _NEXT_EXPORT = re.compile(r"output\s*:\s*['\"]export['\"]")
+# The adapter svelte.config imports decides; AI tools often install several side by side.
+_SVELTE_ADAPTER = re.compile(r"['\"]@sveltejs/adapter-([\w-]+)['\"]")
 
 
 def slug(value: str) -> str:
@@ -95,8 +97,7 @@ def _node_shape(kind: AppKind, pkg: PackageJson, index: RepoIndex) -> DeployShap
         exported = config is not None and _NEXT_EXPORT.search(config[1]) is not None
         return DeployShape.STATIC if exported else DeployShape.SERVER
     if kind is AppKind.SVELTEKIT:
-        static = "@sveltejs/adapter-static" in pkg.deps
-        return DeployShape.STATIC if static else DeployShape.SERVER
+        return DeployShape.STATIC if _svelte_adapter(pkg, index) == "static" else DeployShape.SERVER
     if kind is AppKind.ASTRO:
         config = _config_text(index, pkg.folder, "astro")
         server = "@astrojs/node" in pkg.deps or (
@@ -104,6 +105,16 @@ def _node_shape(kind: AppKind, pkg: PackageJson, index: RepoIndex) -> DeployShap
         )
         return DeployShape.SERVER if server else DeployShape.STATIC
     return DeployShape.STATIC
+
+
+def _svelte_adapter(pkg: PackageJson, index: RepoIndex) -> str | None:
+    """The adapter svelte.config imports (a prototype may list adapter-auto, -node and
+    -static together); without a config, adapter-static among the dependencies."""
+    config = _config_text(index, pkg.folder, "svelte")
+    imported = _SVELTE_ADAPTER.search(config[1]) if config else None
+    if imported:
+        return imported[1]
+    return "static" if "@sveltejs/adapter-static" in pkg.deps else None
 
 
 def _folder_name(folder: str, repo_name: str) -> str:

@@ -216,3 +216,29 @@ def test_server_port_beats_a_database_port_in_an_earlier_file(tmp_path: Path) ->
         },
     )
     assert apps["."].port == 8081
+
+
+def test_sveltekit_shape_follows_the_adapter_its_config_imports(tmp_path: Path) -> None:
+    """Modelled on an unseen prototype (VARCAVIA-Inc/varcavia-poc): adapter-auto, -node and
+    -static all in devDependencies, svelte.config.js imports adapter-node. It was called
+    static, so init planned an S3 site for a Node server whose build/ has no index.html."""
+    every = {
+        "@sveltejs/kit": "2",
+        "@sveltejs/adapter-auto": "3",
+        "@sveltejs/adapter-node": "5",
+        "@sveltejs/adapter-static": "3",
+    }
+    apps = _apps(
+        tmp_path,
+        {
+            "node/package.json": _pkg(every),
+            "node/svelte.config.js": 'import adapter from "@sveltejs/adapter-node";\n'
+            'export default { kit: { adapter: adapter({ out: "build" }) } };\n',
+            "static/package.json": _pkg(every),
+            "static/svelte.config.ts": "import adapter from '@sveltejs/adapter-static';\n",
+            "auto/package.json": _pkg({"@sveltejs/kit": "2", "@sveltejs/adapter-auto": "3"}),
+            "auto/svelte.config.js": "import adapter from '@sveltejs/adapter-auto';\n",
+        },
+    )
+    shapes = {root: a.shape.value for root, a in apps.items()}
+    assert shapes == {"node": "server", "static": "static", "auto": "server"}

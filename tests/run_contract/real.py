@@ -65,9 +65,10 @@ def _drop_missing_blobs(dest: Path) -> str:
     """A snapshot may lack its largest files (a video, a data file): checkout leaves them
     out, and init would refuse the dirty tree. Commit their removal, as a clone without
     them would look; the run's record names them."""
-    status = ["git", "-C", str(dest), "status", "--porcelain", "--no-renames"]
+    # -z: a path with a space is not quoted ("code3 2/mbox.txt" in a Replit snapshot)
+    status = ["git", "-C", str(dest), "status", "--porcelain", "-z", "--no-renames"]
     lines = subprocess.run(status, capture_output=True, text=True, check=True).stdout
-    missing = [line[3:] for line in lines.splitlines() if line.startswith(" D ")]
+    missing = [line[3:] for line in lines.split("\0") if line.startswith(" D ")]
     if not missing:
         return ""
     subprocess.run(["git", "-C", str(dest), "rm", "-q", "--cached", "--", *missing], check=True)
