@@ -149,6 +149,9 @@ def _ci(root: Path, step_timeout: float, *, json_out: bool) -> None:
     from scaffolder.smoke.ci_replay import CiDeps, CiOptions, plan_ci, run_ci, write_record
 
     plans = plan_ci(root)
+    if not plans:
+        console.success("Nothing to run: the project has no app, so its CI has no app job.")
+        return
     console.info(f"Running the CI steps of {len(plans)} app(s) on this machine …")
     record = run_ci(
         root.resolve(),

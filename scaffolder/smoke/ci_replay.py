@@ -185,23 +185,22 @@ def _host_command(step: CiCommand, language: Language) -> str:
     return step.command
 
 
-def _python_for(runtime: str) -> str:
-    """The host's python<major.minor> when it has the version CI sets up, else scaffold's."""
+def _python_candidates(runtime: str) -> list[str]:
+    """The host's python<major.minor> when it has the version CI sets up, then scaffold's."""
     minor = ".".join(runtime.split(".")[:2])
     found = shutil.which(f"python{minor}") if minor else None
-    if found is None:
-        return sys.executable
-    try:  # a version manager's shim may be on the PATH without that version behind it
-        ok = subprocess.run([found, "-c", ""], capture_output=True, timeout=30, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return sys.executable
-    return found if ok.returncode == 0 else sys.executable
+    return [found, sys.executable] if found else [sys.executable]
 
 
 def _setup_python(plan: CiAppPlan, tmp: Path, env: dict[str, str], deps: CiDeps) -> CommandRun:
-    """actions/setup-python: a fresh virtualenv first on the PATH."""
+    """actions/setup-python: a fresh virtualenv first on the PATH. A version manager's shim
+    may be on the PATH without that version behind it: then scaffold's own Python."""
     venv = tmp / "python"
-    made = deps.run([_python_for(plan.runtime), "-m", "venv", str(venv)], tmp, env, timeout=300)
+    made = CommandRun(None, "no Python", 0.0)
+    for python in _python_candidates(plan.runtime):
+        made = deps.run([python, "-m", "venv", "--clear", str(venv)], tmp, env, timeout=300)
+        if made.exit_code == 0:
+            break
     env["PATH"] = f"{venv / 'bin'}:{env['PATH']}"
     env["VIRTUAL_ENV"] = str(venv)
     return made
