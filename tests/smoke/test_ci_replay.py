@@ -195,3 +195,32 @@ def test_the_copy_holds_a_checkout_and_the_environment_no_secret(
     env = clean_env(tmp_path / "work")
     assert "OPENAI_API_KEY" not in env and "AWS_SECRET_ACCESS_KEY" not in env
     assert env["CI"] == "true" and env["PATH"].startswith(str(tmp_path / "work/prefix/bin"))
+
+
+def test_a_first_error_line_is_redacted_and_a_failed_install_skips_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scaffolder.models import Language
+    from scaffolder.smoke.ci_replay import CiAppPlan, CiCommand, CiDeps, CiOptions, run_ci
+    from scaffolder.smoke.host import CommandRun
+
+    def fake_run(argv: list[str], cwd: Path, env: dict[str, str], *, timeout: float) -> CommandRun:
+        assert "SECRET_IN_MY_SHELL" not in env
+        return CommandRun(1, "Error: connect postgresql://app:hunter2-long-pass@db/app\n", 0.1)
+
+    plan = CiAppPlan(
+        "api",
+        ".",
+        Language.NODE,
+        "20.18.1",
+        (CiCommand("install", "npm ci"), CiCommand("test", "npm test")),
+    )
+    (tmp_path / "package.json").write_text("{}")
+    monkeypatch.setenv("SECRET_IN_MY_SHELL", "not-for-ci")
+    record = run_ci(tmp_path, [plan], CiOptions(step_timeout_s=5), CiDeps(run=fake_run), "0.1.0")
+
+    (app,) = record.apps
+    (install,) = app.steps
+    assert "hunter2-long-pass" not in install.first_error
+    assert install.first_error.startswith("Error: connect postgresql://app:hunt...ss@db")
+    assert app.skipped == ["test"] and record.commit is None
