@@ -1,5 +1,5 @@
 """Decisions the templates only lay out: each app's base image, CI runtime and CI setup and
-install commands, who migrates.
+install commands, who migrates, the placeholders a Next.js image is built with.
 
 Computed here from the pins (scaffolder/runtime_images.py) and the apps, so no template
 parses a version or picks an app. Applied by build_context and again at the render seam
@@ -9,6 +9,7 @@ parses a version or picks an app. Applied by build_context and again at the rend
 from __future__ import annotations
 
 from scaffolder.init.node_plan import migration_app
+from scaffolder.init.public_placeholders import public_placeholders
 from scaffolder.models import InitContext, TemplateApp, TemplateMigrations
 from scaffolder.runtime_images import base_image, runtime_exact
 from scaffolder.toolchain import ci_toolchain
@@ -36,4 +37,7 @@ def _with_app(migration: TemplateMigrations, apps: list[TemplateApp]) -> Templat
 def with_template_decisions(context: InitContext) -> InitContext:
     apps = [_with_image(app) for app in context.apps]
     migrations = [_with_app(m, apps) for m in context.migrations]
-    return context.model_copy(update={"apps": apps, "migrations": migrations})
+    placeholders = public_placeholders(apps, context.public_env_vars)
+    return context.model_copy(
+        update={"apps": apps, "migrations": migrations, "public_env_placeholders": placeholders}
+    )

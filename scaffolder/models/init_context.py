@@ -122,6 +122,9 @@ class InitContext(Model):
     supabase_functions: list[str] = Field(default_factory=list)
     env_vars: list[str] = Field(default_factory=list)  # names only, never values
     public_env_vars: list[str] = Field(default_factory=list)
+    # NEXT_PUBLIC_* name -> the placeholder the Next.js image is built with; its entrypoint
+    # puts the task's value in its place (init/public_placeholders.py).
+    public_env_placeholders: dict[str, str] = Field(default_factory=dict)
     # Names only Supabase edge functions read (Deno.env.get): set with `supabase secrets
     # set`, never in AWS Secrets Manager or the app's .env.example.
     supabase_function_env_vars: list[str] = Field(default_factory=list)

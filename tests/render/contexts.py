@@ -156,6 +156,33 @@ def nextjs_standalone() -> InitContext:
     )
 
 
+def nextjs_supabase() -> InitContext:
+    """A v0 / Lovable-on-Next app: a Supabase project per environment, public values per env."""
+    app = template_app(
+        name="web",
+        kind=AppKind.NEXTJS,
+        package_manager=PackageManager.NPM,
+        runtime_version="22.11",
+        install_command="npm ci",
+        build_command="npm run build",
+        start_command="npm start",
+        port=3000,
+        health_path="/api/healthz",
+        nextjs_standalone=True,
+        write_dockerfile=True,
+    )
+    return _context(
+        "next-supa",
+        [app],
+        database="supabase",
+        migrations=[
+            TemplateMigrations(tool=MigrationTool.SUPABASE, deploy_command="supabase db push")
+        ],
+        public=["NEXT_PUBLIC_SUPABASE_ANON_KEY", "NEXT_PUBLIC_SUPABASE_URL"],
+        environments=["staging", "prod"],
+    )
+
+
 def vite_supabase() -> InitContext:
     app = template_app(
         name="site",
@@ -379,6 +406,7 @@ def remix_berry() -> InitContext:
 CONTEXTS = {
     "express_pg": express_pg,
     "nextjs_standalone": nextjs_standalone,
+    "nextjs_supabase": nextjs_supabase,
     "vite_supabase": vite_supabase,
     "fastapi_alembic": fastapi_alembic,
     "django": django_app,

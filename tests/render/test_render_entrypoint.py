@@ -15,13 +15,17 @@ from urllib.parse import quote
 
 import pytest
 
+from scaffolder.init.template_decisions import with_template_decisions
 from tests.render.contexts import CONTEXTS
 
 RDS = sorted(n for n, build in CONTEXTS.items() if build().database == "rds")
+# Not RDS, and no Next.js app with public values (tests/render/test_next_public_env.py).
 NOT_RDS = sorted(
     n
     for n, build in CONTEXTS.items()
-    if build().database != "rds" and any(a.write_dockerfile for a in build().apps)
+    if build().database != "rds"
+    and any(a.write_dockerfile for a in build().apps)
+    and not with_template_decisions(build()).public_env_placeholders
 )
 SHELLS = [
     [sh]
