@@ -1,5 +1,5 @@
 """The generated Dockerfile read as the host must replay it: stages, their RUN steps in
-order with WORKDIR and ENV, the runtime's ENTRYPOINT + CMD, and image paths mapped to
+order with WORKDIR, ENV and ARG defaults, the runtime's ENTRYPOINT + CMD, and image paths mapped to
 folders of a temp copy (/app -> the build context copy, /opt/..., /usr/local/... -> a
 private root), so nothing is installed on the machine itself.
 """
@@ -118,13 +118,16 @@ def replay(stages: list[Stage], target: str) -> Replay:
     for stage in chain(stages, target):
         workdir, env, entry, cmd = state.get(stage.base, ("/", {}, [], []))
         env = dict(env)
+        args: dict[str, str] = {}  # ARG defaults: the stage's later RUN steps see them
         for ins in stage.instructions:
             if ins.keyword == "WORKDIR":
                 workdir = ins.args if ins.args.startswith("/") else f"{workdir}/{ins.args}"
             elif ins.keyword == "ENV":
                 env.update(_env_pairs(ins.args))
+            elif ins.keyword == "ARG" and "=" in ins.args:
+                args.update(_env_pairs(ins.args))
             elif ins.keyword == "RUN":
-                steps.append((workdir, ins.args, dict(env)))
+                steps.append((workdir, ins.args, args | env))
             elif ins.keyword == "ENTRYPOINT":
                 entry, cmd = _exec_form(ins.args), []
             elif ins.keyword == "CMD":
