@@ -252,3 +252,45 @@ def test_a_missing_value_stops_the_container_with_one_line(
     skip = _entrypoint(script, tmp_path, {"SCAFFOLD_SKIP_PUBLIC_ENV": "1"})
     assert skip.returncode == 0
     assert all((tmp_path / rel).read_text() == text for rel, text in files.items())
+
+
+def _build(root: Path, tmp_path: Path, output: str) -> subprocess.CompletedProcess[str]:
+    """The build job's image step, with a `docker` that prints `output` and fails."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(parents=True)
+    docker = bin_dir / "docker"
+    docker.write_text(f"#!/bin/sh\ncat <<'OUT' >&2\n{output}\nOUT\nexit 1\n")
+    docker.chmod(0o755)
+    job = wm.build_job(root)
+    step = wm.steps(job)[wm.index_of(job, "web: build the image")]
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}:{os.environ['PATH']}",
+        "RUNNER_TEMP": str(tmp_path),
+        "GITHUB_SHA": "3f2a9c1" + "0" * 33,
+    }
+    # GitHub's default shell for run steps: bash -e, without pipefail.
+    run = ["bash", "-e", "-c", step["run"]]
+    return subprocess.run(run, env=env, capture_output=True, text=True, check=False)
+
+
+def test_a_build_that_fetched_from_a_placeholder_says_why(
+    rendered: dict[str, Path], tmp_path: Path
+) -> None:
+    host = URL.removeprefix("https://")
+    failed = _build(
+        rendered["nextjs_supabase"],
+        tmp_path,
+        'Error occurred prerendering page "/notes".\n'
+        f"TypeError: fetch failed\n  [cause]: Error: getaddrinfo ENOTFOUND {host}",
+    )
+    assert failed.returncode == 1
+    assert f"ENOTFOUND {host}" in failed.stdout  # the build's own log, shown as it ran
+    hint = [line for line in failed.stdout.splitlines() if line.startswith("::error::")]
+    assert hint == [
+        "::error::next build used a NEXT_PUBLIC_* placeholder (scaffold-public-...): a page "
+        "reads data with a public value at build time. Render it per request (export const "
+        "dynamic = \"force-dynamic\"); docs/RUNBOOK.md, 'Build once, promote by digest'."
+    ]
+    other = _build(rendered["nextjs_supabase"], tmp_path / "other", "Type error: x")
+    assert other.returncode == 1 and "::error::" not in other.stdout
