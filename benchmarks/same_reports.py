@@ -9,7 +9,8 @@ on every real repository of benchmarks/real-prototypes.txt (the clones that
 bench_vs_gitleaks.py keeps in ~/.cache/scaffold-bench/real), and saves the
 reports, or compares them with the saved ones. Only the temporary folder a
 fixture was materialized in is replaced (by `<root>`); everything else,
-historic secrets' commit, path and line included, must be identical.
+historic secrets' commit, path and line included, must be identical, and so
+must the report's bytes (key order, spacing, escapes).
 Exit 1 on any difference, listing the reports and the first differing keys.
 """
 
@@ -31,16 +32,17 @@ from benchmarks.bench_vs_gitleaks import CACHE, LIST, SCAFFOLD, read_list  # noq
 from tests.support.prototypes import fixture_names, materialize  # noqa: E402
 
 
-def audit(repo: Path) -> Any:
+def audit(repo: Path) -> str:
+    """The JSON report's text, the repository's folder replaced by `<root>`."""
     out = subprocess.run(
         [SCAFFOLD, "audit", str(repo), "--format", "json"], capture_output=True, check=False
     )
     if out.returncode not in (0, 1):
         raise SystemExit(f"audit of {repo} exited {out.returncode}: {out.stderr[-500:]!r}")
-    return json.loads(out.stdout.decode().replace(str(repo), "<root>"))
+    return out.stdout.decode().replace(str(repo), "<root>")
 
 
-def reports(cache: Path) -> Iterator[tuple[str, Any]]:
+def reports(cache: Path) -> Iterator[tuple[str, str]]:
     with tempfile.TemporaryDirectory() as tmp:
         for name in fixture_names():
             yield f"fixture-{name}", audit(materialize(name, Path(tmp) / name))
@@ -71,12 +73,18 @@ def main() -> None:
     args = parser.parse_args()
     args.folder.mkdir(parents=True, exist_ok=True)
     changed = 0
-    for name, report in reports(args.cache):
+    for name, text in reports(args.cache):
         saved = args.folder / f"{name}.json"
+        raw = args.folder / f"{name}.raw"
+        report = json.loads(text)
         if args.mode == "save":
             saved.write_text(json.dumps(report, indent=1, sort_keys=True))
+            raw.write_text(text)
             continue
         diff = list(differences(json.loads(saved.read_text()), report))
+        # The report's bytes too (key order, spacing, escapes), when they were saved.
+        if not diff and raw.is_file() and raw.read_text() != text:
+            diff = ["the same data, but different bytes (key order, spacing or escapes)"]
         changed += bool(diff)
         print(f"{'DIFFERENT' if diff else 'same':9} {name}")
         for line in diff[:8]:
