@@ -12,9 +12,14 @@ and only spell out the characters JSON encoders leave raw.
 from __future__ import annotations
 
 import re
-from typing import Any, TypeVar
+from dataclasses import fields, is_dataclass, replace
+from enum import Enum
+from typing import Any, ClassVar, Protocol, TypeVar
 
-from pydantic import BaseModel
+
+class _Dataclass(Protocol):
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
 
 # C0 controls, DEL, C1 controls, bidi marks/embeddings/overrides/isolates, and the
 # Unicode line and paragraph separators (line breaks to some renderers).
@@ -23,7 +28,7 @@ _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\
 _UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
-ModelT = TypeVar("ModelT", bound=BaseModel)
+ModelT = TypeVar("ModelT", bound=_Dataclass)
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -45,15 +50,19 @@ def json_safe(serialized: str) -> str:
 
 
 def _escape(value: Any) -> Any:
+    if isinstance(value, Enum):  # a fixed name of scaffold's, never repository text
+        return value
     if isinstance(value, str):
         return printable(value)
     if isinstance(value, list):
         return [_escape(v) for v in value]
     if isinstance(value, dict):
         return {k: _escape(v) for k, v in value.items()}
+    if is_dataclass(value) and not isinstance(value, type):
+        return displayable(value)
     return value
 
 
 def displayable(model: ModelT) -> ModelT:
-    """A copy of `model` whose every string is `printable`, for the human formats."""
-    return type(model).model_validate(_escape(model.model_dump(mode="json")))
+    """A copy of `model` (a dataclass: the report) whose every string is `printable`."""
+    return replace(model, **{f.name: _escape(getattr(model, f.name)) for f in fields(model)})

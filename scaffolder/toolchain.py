@@ -16,8 +16,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from scaffolder.models import NodeToolchain, PackageManager
+from scaffolder.models import PackageManager
+
+if TYPE_CHECKING:
+    from scaffolder.models import NodeToolchain  # a pydantic model: init's, not the audit's
 
 # Versions scaffold installs when the repository names none (update here only).
 PINS: dict[PackageManager, str] = {PackageManager.PNPM: "9.15.0", PackageManager.BUN: "1.2.9"}
@@ -111,6 +115,8 @@ def node_toolchain(
     version_source: str | None = None,
 ) -> NodeToolchain:
     """The typed toolchain of one Node app (see the module docstring for the version order)."""
+    from scaffolder.models import NodeToolchain
+
     row = TABLE[pm]
     if pm is PackageManager.YARN and berry:
         row = _BERRY

@@ -9,20 +9,22 @@ from __future__ import annotations
 
 import math
 import tomllib
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-
-from pydantic import Field
+from typing import Annotated, Any
 
 from scaffolder.aws_rules.addressing import ZONE_COUNT
 from scaffolder.environment import catalog
 from scaffolder.errors import InputError
-from scaffolder.models import CostLine, EnvironmentSpec, Model
+from scaffolder.models import CostLine, EnvironmentSpec
+from scaffolder.models.record import Bounds, Record
 
 PRICE_TABLE = "aws-us-east-1-2026-11.toml"
 
 
-class RdsPrices(Model):
+@dataclass(kw_only=True, slots=True)
+class RdsPrices(Record):
     storage_gp3_gb_month: float
     backup_storage_gb_month: float
     copy_storage_gb_month: float
@@ -30,7 +32,8 @@ class RdsPrices(Model):
     instance_hourly: dict[str, float]
 
 
-class NetworkPrices(Model):
+@dataclass(kw_only=True, slots=True)
+class NetworkPrices(Record):
     nat_gateway_hourly: float
     public_ipv4_hourly: float
     interface_endpoint_hourly: float
@@ -38,26 +41,30 @@ class NetworkPrices(Model):
     instance_hourly: dict[str, float]
 
 
-class AlbPrices(Model):
+@dataclass(kw_only=True, slots=True)
+class AlbPrices(Record):
     hourly: float
     lcu_hourly: float
     lcus_assumed: float
     public_addresses: int
 
 
-class FargatePrices(Model):
+@dataclass(kw_only=True, slots=True)
+class FargatePrices(Record):
     vcpu_hourly: float
     gb_hourly: float
 
 
-class StoragePrices(Model):
+@dataclass(kw_only=True, slots=True)
+class StoragePrices(Record):
     s3_gb_month: float
     s3_gb_assumed: float
     ecr_gb_month: float
     ecr_gb_assumed: float
 
 
-class MonitoringPrices(Model):
+@dataclass(kw_only=True, slots=True)
+class MonitoringPrices(Record):
     kms_key_month: float
     secret_month: float
     alarm_month: float
@@ -65,11 +72,12 @@ class MonitoringPrices(Model):
     budget_month: float = 0.0
 
 
-class PriceTable(Model):
+@dataclass(kw_only=True, slots=True)
+class PriceTable(Record):
     as_of: str
     region: str
     currency: str = "USD"
-    hours_per_month: float = Field(default=730, gt=0)
+    hours_per_month: Annotated[float, Bounds(gt=0)] = 730
     rds: RdsPrices
     network: NetworkPrices
     alb: AlbPrices
@@ -81,7 +89,27 @@ class PriceTable(Model):
 @lru_cache(maxsize=4)
 def load_prices(name: str = PRICE_TABLE) -> PriceTable:
     text = resources.files("scaffolder.environment").joinpath("prices", name).read_text("utf-8")
-    return PriceTable.model_validate(tomllib.loads(text))
+    return price_table(tomllib.loads(text))
+
+
+def price_table(data: dict[str, Any]) -> PriceTable:
+    """A table shipped with scaffold, built without pydantic (the audit prices every run).
+
+    tests/provision/test_provision_cost.py holds it equal to `PriceTable.model_validate`
+    of the same data, which checks every field's type and that none is unknown.
+    """
+    return PriceTable(
+        as_of=data["as_of"],
+        region=data["region"],
+        currency=data.get("currency", "USD"),
+        hours_per_month=float(data.get("hours_per_month", 730)),
+        rds=RdsPrices(**data["rds"]),
+        network=NetworkPrices(**data["network"]),
+        alb=AlbPrices(**data["alb"]),
+        fargate=FargatePrices(**data["fargate"]),
+        storage=StoragePrices(**data["storage"]),
+        monitoring=MonitoringPrices(**data["monitoring"]),
+    )
 
 
 def _round(value: float) -> float:

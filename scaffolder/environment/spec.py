@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from io import StringIO
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
+from typing import Any, Literal
 
 from scaffolder.aws_rules.regions import paired_region
 from scaffolder.errors import InputError, UsageError
@@ -78,6 +76,13 @@ def _nat_for(env: EnvName) -> NatMode:
     return "gateway" if env == "prod" else "instance"
 
 
+_PROVIDERS: dict[str, Literal["supabase", "neon", "other"]] = {
+    "supabase": "supabase",
+    "neon": "neon",
+    "other": "other",
+}
+
+
 def default_spec(
     *,
     project: str,
@@ -92,9 +97,8 @@ def default_spec(
 ) -> EnvironmentSpec:
     """The settings docs/architecture.md, 'Environments' gives `env`."""
     sized = [_size_service(s, env) for s in services]
-    external = None
-    if external_provider in ("supabase", "neon", "other"):
-        external = ExternalDatabaseSpec(provider=external_provider)
+    provider = _PROVIDERS.get(external_provider or "")
+    external = ExternalDatabaseSpec(provider=provider) if provider else None
     return EnvironmentSpec(
         project=project,
         environment=env,
@@ -219,6 +223,8 @@ def parse_spec(document: Any, *, source: str) -> EnvironmentSpec:
     region = config.get("aws:region") if isinstance(config, dict) else None
     if region and "region" not in data:
         data["region"] = region
+    from pydantic import ValidationError  # here: the audit builds specs but reads none
+
     try:
         return EnvironmentSpec.model_validate(data)
     except ValidationError as exc:

@@ -87,7 +87,7 @@ def recorded_verifications(
         found.append(
             RecordedVerification(
                 path=path,
-                environment=env,
+                environment=match.group(1),
                 passed=passed,
                 finished_at=finished if isinstance(finished, str) and finished else None,
             )

@@ -23,13 +23,25 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from scaffolder.models import ScanWarning, WarningKind, WorkflowWeakness
+from scaffolder.models import (
+    ScanWarning,
+    WarningKind,
+    WeaknessConfidence,
+    WeaknessSeverity,
+    WorkflowWeakness,
+)
 
 WORKFLOWS_DIR = ".github/workflows"
 _CONTEXT_FILE = ".scaffold/context.json"  # scaffolder.init.outputs.CONTEXT_FILE
 _TIMEOUT_SECONDS = 60.0
-_SEVERITIES = {"high", "medium", "low", "informational"}
-_CONFIDENCES = {"high", "medium", "low"}
+# zizmor's words -> the report's (a dict, so each value keeps its Literal type).
+_SEVERITIES: dict[str, WeaknessSeverity] = {
+    "high": "high",
+    "medium": "medium",
+    "low": "low",
+    "informational": "informational",
+}
+_CONFIDENCES: dict[str, WeaknessConfidence] = {"high": "high", "medium": "medium", "low": "low"}
 
 # argv, cwd, timeout -> the finished process (tests pass a fake; the default runs it)
 Runner = Callable[[list[str], Path, float], subprocess.CompletedProcess[str]]
@@ -103,8 +115,8 @@ def _weakness(finding: dict[str, Any]) -> WorkflowWeakness | None:
         description = f"{description}: {annotation}"
     return WorkflowWeakness(
         ident=str(finding.get("ident") or "unknown"),
-        severity=severity if severity in _SEVERITIES else "unknown",
-        confidence=confidence if confidence in _CONFIDENCES else "unknown",
+        severity=_SEVERITIES.get(severity, "unknown"),
+        confidence=_CONFIDENCES.get(confidence, "unknown"),
         path=path.removeprefix("./"),
         line=row + 1 if isinstance(row, int) else None,  # zizmor counts rows from 0
         description=description[:300],

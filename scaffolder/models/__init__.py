@@ -7,14 +7,18 @@ stack outputs (StackOutputs) --> operations
 
 Every model forbids unknown fields so that a typo is an error, not silence. One module per
 stage; every name is importable from `scaffolder.models`, as before the split.
+
+The audit's models (evidence, facts, report, environment specs) are dataclasses
+(scaffolder/models/record.py); the documents init and the operations read (init's context,
+stack outputs, releases) are pydantic models, imported from here only when first named, so
+`scaffold audit` never imports pydantic (docs/decisions/0007-audit-models-dataclasses.md).
 """
 
 from __future__ import annotations
 
-from scaffolder.models.base import (
-    Evidence,
-    Model,
-)
+from typing import TYPE_CHECKING, Any
+
+from scaffolder.models.base import Evidence
 from scaffolder.models.ci_run import (
     CI_RUN_FILE,
     CiAppOutcome,
@@ -37,26 +41,6 @@ from scaffolder.models.environment import (
     NatMode,
     ServiceSpec,
     SiteApiSpec,
-)
-from scaffolder.models.init_context import (
-    InitContext,
-    NodeToolchain,
-    TemplateApp,
-    TemplateMigrations,
-)
-from scaffolder.models.outputs import (
-    OUTPUTS_PARAMETER_PREFIX,
-    OUTPUTS_SOURCE_ENV,
-    PROJECT_NAME_ENV,
-    RELEASES_PREFIX,
-    RESTORE_METRIC_NAME,
-    RESTORE_METRIC_NAMESPACE,
-    DnsRecord,
-    ReleaseRecord,
-    RestoreTaskOutputs,
-    ServiceOutputs,
-    StackOutputs,
-    outputs_parameter_name,
 )
 from scaffolder.models.repo import (
     AppFacts,
@@ -84,6 +68,8 @@ from scaffolder.models.repo import (
     SupabaseFacts,
     TableRls,
     WarningKind,
+    WeaknessConfidence,
+    WeaknessSeverity,
     WorkflowFacts,
     WorkflowWeakness,
 )
@@ -102,6 +88,50 @@ from scaffolder.models.report import (
     RlsTableProbe,
     Severity,
 )
+
+if TYPE_CHECKING:
+    from scaffolder.models.init_context import (
+        InitContext,
+        NodeToolchain,
+        TemplateApp,
+        TemplateMigrations,
+    )
+    from scaffolder.models.outputs import (
+        OUTPUTS_PARAMETER_PREFIX,
+        OUTPUTS_SOURCE_ENV,
+        PROJECT_NAME_ENV,
+        RELEASES_PREFIX,
+        RESTORE_METRIC_NAME,
+        RESTORE_METRIC_NAMESPACE,
+        DnsRecord,
+        ReleaseRecord,
+        RestoreTaskOutputs,
+        ServiceOutputs,
+        StackOutputs,
+        outputs_parameter_name,
+    )
+    from scaffolder.models.validated import Model
+
+# name -> the module holding it, imported on first use (pydantic models).
+_LAZY = {
+    "InitContext": "scaffolder.models.init_context",
+    "NodeToolchain": "scaffolder.models.init_context",
+    "TemplateApp": "scaffolder.models.init_context",
+    "TemplateMigrations": "scaffolder.models.init_context",
+    "OUTPUTS_PARAMETER_PREFIX": "scaffolder.models.outputs",
+    "OUTPUTS_SOURCE_ENV": "scaffolder.models.outputs",
+    "PROJECT_NAME_ENV": "scaffolder.models.outputs",
+    "RELEASES_PREFIX": "scaffolder.models.outputs",
+    "RESTORE_METRIC_NAME": "scaffolder.models.outputs",
+    "RESTORE_METRIC_NAMESPACE": "scaffolder.models.outputs",
+    "DnsRecord": "scaffolder.models.outputs",
+    "ReleaseRecord": "scaffolder.models.outputs",
+    "RestoreTaskOutputs": "scaffolder.models.outputs",
+    "ServiceOutputs": "scaffolder.models.outputs",
+    "StackOutputs": "scaffolder.models.outputs",
+    "outputs_parameter_name": "scaffolder.models.outputs",
+    "Model": "scaffolder.models.validated",
+}
 
 __all__ = [
     "API_PATH_PATTERN",
@@ -177,8 +207,21 @@ __all__ = [
     "TemplateApp",
     "TemplateMigrations",
     "WarningKind",
+    "WeaknessConfidence",
+    "WeaknessSeverity",
     "WorkflowFacts",
     "WorkflowWeakness",
     "outputs_parameter_name",
     "parse_ci_run",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'scaffolder.models' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value

@@ -1,17 +1,14 @@
-"""The base of every model: unknown fields are errors, and where a fact was seen."""
+"""Where a fact was seen: the record every stage's evidence uses."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from dataclasses import dataclass
+
+from scaffolder.models.record import Record
 
 
-class Model(BaseModel):
-    # defer_build: a model's validator is built when it is first used, not at import;
-    # a command uses a few of these models, and building all ~50 costs ~30 ms a run.
-    model_config = ConfigDict(extra="forbid", frozen=False, defer_build=True)
-
-
-class Evidence(Model):
+@dataclass(kw_only=True, slots=True)
+class Evidence(Record):
     """Where a fact was seen. `snippet` is never a secret value."""
 
     path: str

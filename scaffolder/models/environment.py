@@ -6,18 +6,18 @@ See docs/architecture.md, 'Environments'.
 from __future__ import annotations
 
 import re
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
-
-from scaffolder.models.base import Model
+from scaffolder.models.record import Bounds, Check, Pattern, Record
 
 EnvName = Literal["dev", "staging", "prod"]
 NatMode = Literal["gateway", "instance", "none"]
 ENV_NAMES: tuple[EnvName, ...] = ("dev", "staging", "prod")
 
 
-class DatabaseSpec(Model):
+@dataclass(kw_only=True, slots=True)
+class DatabaseSpec(Record):
     """An RDS Postgres the tool provisions."""
 
     engine_version: str = "16"
@@ -33,14 +33,19 @@ class DatabaseSpec(Model):
     database_name: str = "app"
 
 
-class ExternalDatabaseSpec(Model):
+@dataclass(kw_only=True, slots=True)
+class ExternalDatabaseSpec(Record):
     """A Postgres the tool does not host (Supabase, Neon): dump-based backups."""
 
     provider: Literal["supabase", "neon", "other"]
     url_secret_key: str = "DATABASE_URL"  # key in the app secret holding the connection URL
 
 
-class BackupSpec(Model):
+_REGION = Pattern(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
+
+
+@dataclass(kw_only=True, slots=True)
+class BackupSpec(Record):
     schedule: str = "cron(0 3 * * ? *)"  # AWS Backup / EventBridge cron, UTC
     retention_days: int = 1
     cold_storage_after_days: int | None = None
@@ -49,7 +54,7 @@ class BackupSpec(Model):
     probe_sql: str = "SELECT 1"  # a user-configurable probe that must return a row
     # Copy each daily recovery point to a locked vault in this region (prod's default:
     # the paired region of scaffolder/aws_rules/regions.py); None: one region only.
-    copy_region: str | None = Field(default=None, pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
+    copy_region: Annotated[str, _REGION] | None = None
 
 
 _HOSTNAME = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -66,7 +71,19 @@ def _valid_domain(value: str | None) -> str | None:
     return value
 
 
-class ServiceSpec(Model):
+def _cidr_holds_the_subnets(value: str) -> str:
+    from scaffolder.aws_rules.addressing import vpc_network
+
+    vpc_network(value)  # ValueError: one sentence saying what is needed
+    return value
+
+
+# A public host name, checked when a spec is read (model_validate) and when one is built.
+Domain = Annotated[str | None, Check(_valid_domain)]
+
+
+@dataclass(kw_only=True, slots=True)
+class ServiceSpec(Record):
     name: str  # the app's slug
     shape: Literal["server", "static"]
     port: int = 8080
@@ -79,19 +96,18 @@ class ServiceSpec(Model):
     log_retention_days: int = 14
     # The public name (a server only): an ACM certificate and HTTPS on the load balancer.
     # None: the environment's `domain` if set, else CloudFront's own https name.
-    domain: str | None = None
+    domain: Domain = None
 
-    @field_validator("domain")
-    @classmethod
-    def _domain_is_a_hostname(cls, value: str | None) -> str | None:
-        return _valid_domain(value)
+    def __post_init__(self) -> None:
+        _valid_domain(self.domain)  # constructed in code too (pydantic validated it there)
 
 
 # An API path CloudFront can route: "/api", "/api/v1" (no trailing slash, no wildcard).
 API_PATH_PATTERN = r"^(/[A-Za-z0-9._~-]+)+$"
 
 
-class SiteApiSpec(Model):
+@dataclass(kw_only=True, slots=True)
+class SiteApiSpec(Record):
     """A static site and the server its pages call (docs/provision.md, "One origin").
 
     With `path`, one CloudFront distribution serves both: the site is the default
@@ -102,16 +118,18 @@ class SiteApiSpec(Model):
 
     site: str  # a static service's name
     api: str  # a server service's name
-    path: str | None = Field(default=None, pattern=API_PATH_PATTERN)
+    path: Annotated[str, Pattern(API_PATH_PATTERN)] | None = None
     reason: str = ""  # what `scaffold init` saw in the code; `plan --details` shows it
 
 
-class AlarmSpec(Model):
+@dataclass(kw_only=True, slots=True)
+class AlarmSpec(Record):
     email: str | None = None
     webhook_url: str | None = None
 
 
-class CiAccessSpec(Model):
+@dataclass(kw_only=True, slots=True)
+class CiAccessSpec(Record):
     github_repository: str  # "owner/name"
     github_environment: str  # the GitHub environment whose OIDC claim may assume the role
     # Only workflows run from this branch may assume the CI roles (job_workflow_ref).
@@ -121,38 +139,42 @@ class CiAccessSpec(Model):
     branch_deploys: bool = False
 
 
-class EnvironmentSpec(Model):
+@dataclass(kw_only=True, slots=True)
+class EnvironmentSpec(Record):
     project: str
     environment: EnvName
     region: str = "us-east-1"
     database: DatabaseSpec | None = None
     external_database: ExternalDatabaseSpec | None = None
-    services: list[ServiceSpec] = Field(default_factory=list)
-    secret_names: list[str] = Field(default_factory=list)  # the names in .env.example
-    backups: BackupSpec = Field(default_factory=BackupSpec)
-    alarms: AlarmSpec = Field(default_factory=AlarmSpec)
+    services: list[ServiceSpec] = field(default_factory=list)
+    secret_names: list[str] = field(default_factory=list)  # the names in .env.example
+    backups: BackupSpec = field(default_factory=BackupSpec)
+    alarms: AlarmSpec = field(default_factory=AlarmSpec)
     ci: CiAccessSpec | None = None
     # How private subnets reach the internet (scaffolder_stacks/network.py, docs/provision.md):
     # "gateway": `nat_gateways` managed NAT gateways; "instance": one small NAT
     # instance; "none": no egress, VPC endpoints for ECR, S3, logs, secrets, KMS, SSM.
     nat: NatMode = "gateway"
     nat_gateways: int = 1  # counts NAT gateways: only with nat "gateway"
-    tags: dict[str, str] = Field(default_factory=dict)
+    tags: dict[str, str] = field(default_factory=dict)
     # AWS Budgets limit (USD/month); None: 1.5x the estimate, rounded up to 10 USD.
-    monthly_budget_usd: float | None = Field(default=None, gt=0)
+    monthly_budget_usd: Annotated[float, Bounds(gt=0)] | None = None
     # The VPC's IPv4 block (/16 to /23); the subnets are carved from it
     # (scaffolder/aws_rules/addressing.py).
-    cidr: str = "10.0.0.0/16"
+    cidr: Annotated[str, Check(_cidr_holds_the_subnets)] = "10.0.0.0/16"
     # The public name of the environment's only server (docs/provision.md, "HTTPS,
     # domains and certificates").
-    domain: str | None = None
+    domain: Domain = None
     # An SPA and its API behind one distribution (SiteApiSpec); None: each on its own.
     site_api: SiteApiSpec | None = None
 
-    @field_validator("domain")
-    @classmethod
-    def _domain_is_a_hostname(cls, value: str | None) -> str | None:
-        return _valid_domain(value)
+    def __post_init__(self) -> None:
+        # pydantic ran these on every construction; model_validate runs them here too
+        # (after the field rules), and a ValueError becomes its ValidationError.
+        _valid_domain(self.domain)
+        _cidr_holds_the_subnets(self.cidr)
+        self._nat_and_copy_agree()
+        self._site_api_names_services()
 
     def domain_of(self, service: ServiceSpec) -> str | None:
         """The service's own domain, else the environment's for its only server."""
@@ -161,16 +183,7 @@ class EnvironmentSpec(Model):
         servers = [s for s in self.services if s.shape == "server"]
         return self.domain if len(servers) == 1 else None
 
-    @field_validator("cidr")
-    @classmethod
-    def _cidr_holds_the_subnets(cls, value: str) -> str:
-        from scaffolder.aws_rules.addressing import vpc_network
-
-        vpc_network(value)  # ValueError: one sentence saying what is needed
-        return value
-
-    @model_validator(mode="after")
-    def _nat_and_copy_agree(self) -> EnvironmentSpec:
+    def _nat_and_copy_agree(self) -> None:
         if self.nat != "gateway" and self.nat_gateways != 0:
             raise ValueError(
                 f"nat_gateways counts NAT gateways, which nat {self.nat!r} does not create: "
@@ -181,13 +194,11 @@ class EnvironmentSpec(Model):
                 f"backups.copy_region is the environment's own region ({self.region}): "
                 "name another region, or null for no copies"
             )
-        return self
 
-    @model_validator(mode="after")
-    def _site_api_names_services(self) -> EnvironmentSpec:
+    def _site_api_names_services(self) -> None:
         pair = self.site_api
         if pair is None:
-            return self
+            return
         shapes = {s.name: s.shape for s in self.services}
         for role, name, shape in (("site", pair.site, "static"), ("api", pair.api, "server")):
             if shapes.get(name) != shape:
@@ -202,7 +213,6 @@ class EnvironmentSpec(Model):
                 f"site_api.path needs {pair.api}'s health check off the site's root: "
                 f"set its health_path under {pair.path} (or another path), or site_api.path: null"
             )
-        return self
 
 
 # Key under `config:` in infra/Pulumi.<env>.yaml that holds the EnvironmentSpec.

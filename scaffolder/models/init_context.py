@@ -9,7 +9,6 @@ from typing import Literal
 
 from pydantic import Field
 
-from scaffolder.models.base import Model
 from scaffolder.models.environment import SiteApiSpec
 from scaffolder.models.repo import (
     AppKind,
@@ -17,6 +16,7 @@ from scaffolder.models.repo import (
     MigrationTool,
     PackageManager,
 )
+from scaffolder.models.validated import Model
 from scaffolder.runtime_images import NODE_DEFAULT_EXACT, RESTORE_CHECK_IMAGE
 
 

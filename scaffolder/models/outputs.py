@@ -9,8 +9,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from scaffolder.models.base import Model
 from scaffolder.models.environment import EnvName
+from scaffolder.models.validated import Model
 
 # The metric the "no verified restore" alarm watches, and ops publishes.
 RESTORE_METRIC_NAMESPACE = "Scaffold/Backups"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import Field
-
-from scaffolder.models.base import Evidence, Model
+from scaffolder.models.base import Evidence
 from scaffolder.models.ci_run import RecordedCiRun
+from scaffolder.models.record import Record
 
 
 class AppKind(StrEnum):
@@ -52,7 +52,8 @@ class PackageManager(StrEnum):
     PIPENV = "pipenv"
 
 
-class RouteFacts(Model):
+@dataclass(kw_only=True, slots=True)
+class RouteFacts(Record):
     """Where a server's routes live and what a site requests (scaffolder/inspect/routes.py)."""
 
     # server: the one first path segment all its routes and mounts share ("/api"), health
@@ -60,20 +61,21 @@ class RouteFacts(Model):
     prefix: str | None = None
     # server: a few of its top-level routes and mounts; site: the first path segments it
     # requests on its own origin ("/api" for fetch("/api/x") or `${VITE_API_URL}/api/x`).
-    paths: list[str] = Field(default_factory=list)
+    paths: list[str] = field(default_factory=list)
     unprefixed_routers: bool = False  # server: a router included with no prefix
     # site: API base variables it falls back from when empty (`VITE_API_URL || "http://…"`).
-    fallback_vars: list[str] = Field(default_factory=list)
+    fallback_vars: list[str] = field(default_factory=list)
 
 
-class AppFacts(Model):
+@dataclass(kw_only=True, slots=True)
+class AppFacts(Record):
     name: str  # a slug: package.json name, pyproject name, or the folder name
     root: str  # folder relative to the repo root, "." for the root itself
     kind: AppKind
     language: Language
     shape: DeployShape
     package_manager: PackageManager | None = None
-    lockfiles: list[str] = Field(default_factory=list)  # paths relative to the repo root
+    lockfiles: list[str] = field(default_factory=list)  # paths relative to the repo root
     lockfile_conflict: bool = False  # two managers' lockfiles side by side
     runtime_version: str | None = None  # "20", "3.11"
     runtime_version_source: str | None = None  # ".nvmrc", "engines", ".python-version"...
@@ -101,16 +103,16 @@ class AppFacts(Model):
     package_manager_version_source: str | None = None  # "packageManager", "engines"
     # Packages in devDependencies only, and those the server's runtime code imports at
     # module level (following its relative imports from the entry): a prune breaks those.
-    dev_only_dependencies: list[str] = Field(default_factory=list)
-    runtime_dev_imports: list[str] = Field(default_factory=list)
+    dev_only_dependencies: list[str] = field(default_factory=list)
+    runtime_dev_imports: list[str] = field(default_factory=list)
     has_tests: bool = False
     # A Python app with no requirements.txt, pyproject.toml or Pipfile: the third-party
     # packages its code imports (inspect/python_imports.py), which nothing would install.
-    undeclared_dependencies: list[str] = Field(default_factory=list)
+    undeclared_dependencies: list[str] = field(default_factory=list)
     # Framework debug mode switched on unconditionally (Flask debug=True, Django DEBUG = True).
-    debug_mode: list[Evidence] = Field(default_factory=list)
-    routes: RouteFacts = Field(default_factory=RouteFacts)
-    evidence: list[Evidence] = Field(default_factory=list)
+    debug_mode: list[Evidence] = field(default_factory=list)
+    routes: RouteFacts = field(default_factory=RouteFacts)
+    evidence: list[Evidence] = field(default_factory=list)
 
 
 class DatabaseKind(StrEnum):
@@ -128,13 +130,14 @@ class DatabaseHost(StrEnum):
     OTHER = "other"
 
 
-class DatabaseFacts(Model):
+@dataclass(kw_only=True, slots=True)
+class DatabaseFacts(Record):
     kind: DatabaseKind
     host: DatabaseHost
-    clients: list[str] = Field(default_factory=list)  # prisma, drizzle, sqlalchemy, pg, ...
+    clients: list[str] = field(default_factory=list)  # prisma, drizzle, sqlalchemy, pg, ...
     url_env_var: str | None = None  # DATABASE_URL, SUPABASE_URL...
-    committed_files: list[str] = Field(default_factory=list)  # committed .db/.sqlite files
-    evidence: list[Evidence] = Field(default_factory=list)
+    committed_files: list[str] = field(default_factory=list)  # committed .db/.sqlite files
+    evidence: list[Evidence] = field(default_factory=list)
 
 
 class MigrationTool(StrEnum):
@@ -149,14 +152,15 @@ class MigrationTool(StrEnum):
     LOOSE_SQL = "loose-sql"  # .sql files with no runner
 
 
-class MigrationFacts(Model):
+@dataclass(kw_only=True, slots=True)
+class MigrationFacts(Record):
     tool: MigrationTool
     app_root: str = "."
     directory: str | None = None
     deploy_command: str | None = None  # what deploy.yml runs before traffic shifts
     head: str | None = None  # newest migration's id / file name
     count: int = 0
-    evidence: list[Evidence] = Field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
 
 
 class AuthKind(StrEnum):
@@ -170,36 +174,41 @@ class AuthKind(StrEnum):
     CLIENT_ONLY = "client-only"  # "auth" that only happens in the browser
 
 
-class AuthFacts(Model):
+@dataclass(kw_only=True, slots=True)
+class AuthFacts(Record):
     kind: AuthKind
-    evidence: list[Evidence] = Field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
 
 
-class EnvVarFacts(Model):
+@dataclass(kw_only=True, slots=True)
+class EnvVarFacts(Record):
     name: str
     public: bool = False  # reaches the browser (VITE_*, NEXT_PUBLIC_*, PUBLIC_*, NUXT_PUBLIC_*)
     has_default_in_code: bool = False
-    evidence: list[Evidence] = Field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
     # Where a server value is imported from SvelteKit's $env/static/private: the build
     # inlines it, so the image build needs it (and would bake a secret into the image).
-    read_at_build: list[Evidence] = Field(default_factory=list)
+    read_at_build: list[Evidence] = field(default_factory=list)
 
 
-class DockerfileFacts(Model):
+@dataclass(kw_only=True, slots=True)
+class DockerfileFacts(Record):
     path: str
     app_root: str = "."
     production_grade: bool
-    problems: list[str] = Field(default_factory=list)  # "runs npm run dev", "no USER", ...
+    problems: list[str] = field(default_factory=list)  # "runs npm run dev", "no USER", ...
 
 
-class WorkflowFacts(Model):
+@dataclass(kw_only=True, slots=True)
+class WorkflowFacts(Record):
     path: str
     runs_tests: bool
     deploys: bool = False
-    evidence: list[Evidence] = Field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
 
 
-class RecordedVerification(Model):
+@dataclass(kw_only=True, slots=True)
+class RecordedVerification(Record):
     """`scaffold backup verify ENV --json`, committed at .scaffold/verifications/ENV.json."""
 
     path: str
@@ -208,30 +217,31 @@ class RecordedVerification(Model):
     finished_at: str | None = None
 
 
-class ProductionPieces(Model):
-    dockerfiles: list[DockerfileFacts] = Field(default_factory=list)
-    compose_files: list[str] = Field(default_factory=list)
-    workflows: list[WorkflowFacts] = Field(default_factory=list)
-    other_ci: list[str] = Field(default_factory=list)  # .gitlab-ci.yml, .circleci/...
+@dataclass(kw_only=True, slots=True)
+class ProductionPieces(Record):
+    dockerfiles: list[DockerfileFacts] = field(default_factory=list)
+    compose_files: list[str] = field(default_factory=list)
+    workflows: list[WorkflowFacts] = field(default_factory=list)
+    other_ci: list[str] = field(default_factory=list)  # .gitlab-ci.yml, .circleci/...
     test_files: int = 0
-    health_endpoints: list[Evidence] = Field(default_factory=list)
-    logging_libraries: list[str] = Field(default_factory=list)
-    error_tracking: list[str] = Field(default_factory=list)  # sentry, bugsnag, ...
-    iac: list[str] = Field(default_factory=list)  # terraform, pulumi, cdk, sst, serverless
-    deploy_configs: list[str] = Field(default_factory=list)  # vercel.json, netlify.toml, fly.toml
+    health_endpoints: list[Evidence] = field(default_factory=list)
+    logging_libraries: list[str] = field(default_factory=list)
+    error_tracking: list[str] = field(default_factory=list)  # sentry, bugsnag, ...
+    iac: list[str] = field(default_factory=list)  # terraform, pulumi, cdk, sst, serverless
+    deploy_configs: list[str] = field(default_factory=list)  # vercel.json, netlify.toml, fly.toml
     # Environment names the repository already defines: infra/Pulumi.<env>.yaml stacks,
     # GitHub `environment:` keys in workflows, .env.<env> files. Sorted, de-duplicated.
-    environments: list[str] = Field(default_factory=list)
+    environments: list[str] = field(default_factory=list)
     # Health routes defined in a module nothing imports or includes (e.g. the health.cjs or
     # healthz.py `scaffold init` writes, before the one wiring line is added): not reachable.
-    unwired_health: list[Evidence] = Field(default_factory=list)
+    unwired_health: list[Evidence] = field(default_factory=list)
     # Of `environments`, those only files `scaffold init` wrote name (infra/Pulumi.<env>.yaml,
     # the generated workflows): planned until the repository records the stack exists.
-    planned_environments: list[str] = Field(default_factory=list)
+    planned_environments: list[str] = field(default_factory=list)
     # Environments the repository records as created: a stack outputs file
     # (.scaffold/outputs/<env>.json) or a backup verification (.scaffold/verifications/<env>.json).
-    provisioned_environments: list[str] = Field(default_factory=list)
-    verifications: list[RecordedVerification] = Field(default_factory=list)
+    provisioned_environments: list[str] = field(default_factory=list)
+    verifications: list[RecordedVerification] = field(default_factory=list)
 
 
 class SecretKind(StrEnum):
@@ -245,7 +255,8 @@ class SecretKind(StrEnum):
     CREDENTIAL_DOCUMENT = "credential-document"  # an app account's password in a README/notes
 
 
-class SecretFinding(Model):
+@dataclass(kw_only=True, slots=True)
+class SecretFinding(Record):
     kind: SecretKind
     detector: str  # "aws-access-key-id", "openai-api-key", "django-secret-key", ...
     description: str
@@ -258,19 +269,21 @@ class SecretFinding(Model):
     commit: str | None = None  # the commit that introduced it, when found in history
 
 
-class TableRls(Model):
+@dataclass(kw_only=True, slots=True)
+class TableRls(Record):
     schema_name: str = "public"
     table: str
     rls_enabled: bool
     evidence: Evidence
 
 
-class SupabaseFacts(Model):
+@dataclass(kw_only=True, slots=True)
+class SupabaseFacts(Record):
     used: bool = False
     project_dir: str | None = None  # "supabase"
-    edge_functions: list[str] = Field(default_factory=list)
-    tables: list[TableRls] = Field(default_factory=list)
-    service_role_in_browser: list[Evidence] = Field(default_factory=list)
+    edge_functions: list[str] = field(default_factory=list)
+    tables: list[TableRls] = field(default_factory=list)
+    service_role_in_browser: list[Evidence] = field(default_factory=list)
     anon_keys_seen: int = 0  # public by design; counted, never reported as leaks
 
 
@@ -286,40 +299,48 @@ class WarningKind(StrEnum):
     HISTORY_SKIPPED = "history-skipped"
 
 
-class ScanWarning(Model):
+@dataclass(kw_only=True, slots=True)
+class ScanWarning(Record):
     kind: WarningKind
     path: str | None = None
     message: str
 
 
-class LockfileDrift(Model):
+@dataclass(kw_only=True, slots=True)
+class LockfileDrift(Record):
     """A lockfile that no longer matches a package.json it covers: the frozen install fails."""
 
     lockfile: str  # repo-relative path
     manifest: str  # the package.json it no longer matches
     package_manager: PackageManager
-    missing: list[str] = Field(default_factory=list)  # "zod ^3.23.8": not in the lockfile
-    changed: list[str] = Field(default_factory=list)  # "express ^4.19 in package.json, ^4.18 in..."
-    extra: list[str] = Field(default_factory=list)  # in the lockfile, gone from package.json
+    missing: list[str] = field(default_factory=list)  # "zod ^3.23.8": not in the lockfile
+    changed: list[str] = field(default_factory=list)  # "express ^4.19 in package.json, ^4.18 in..."
+    extra: list[str] = field(default_factory=list)  # in the lockfile, gone from package.json
     frozen_install: str  # "npm ci"
     fix_command: str  # "npm install", "cd web && pnpm install"
     first_error: str  # the first error line the frozen install prints
     error_detail: str | None = None  # npm's "Missing: zod@^3.23.8 from lock file"
 
 
-class WorkflowWeakness(Model):
+WeaknessSeverity = Literal["high", "medium", "low", "informational", "unknown"]
+WeaknessConfidence = Literal["high", "medium", "low", "unknown"]
+
+
+@dataclass(kw_only=True, slots=True)
+class WorkflowWeakness(Record):
     """One zizmor finding in a GitHub workflow the repository already had."""
 
     ident: str  # zizmor's audit id: "unpinned-uses", "template-injection", ...
-    severity: Literal["high", "medium", "low", "informational", "unknown"]
-    confidence: Literal["high", "medium", "low", "unknown"]
+    severity: WeaknessSeverity
+    confidence: WeaknessConfidence
     path: str  # repo-relative workflow path
     line: int | None = None
     description: str
     url: str | None = None  # zizmor's documentation of the audit
 
 
-class RepoFacts(Model):
+@dataclass(kw_only=True, slots=True)
+class RepoFacts(Record):
     root: str  # absolute path of the repository that was inspected
     name: str  # a slug for the project
     is_git: bool = False
@@ -327,19 +348,19 @@ class RepoFacts(Model):
     head_commit: str | None = None
     files_scanned: int = 0
     bytes_scanned: int = 0
-    apps: list[AppFacts] = Field(default_factory=list)
-    databases: list[DatabaseFacts] = Field(default_factory=list)
-    migrations: list[MigrationFacts] = Field(default_factory=list)
-    auth: list[AuthFacts] = Field(default_factory=list)
-    env_vars: list[EnvVarFacts] = Field(default_factory=list)
-    production: ProductionPieces = Field(default_factory=ProductionPieces)
-    secrets: list[SecretFinding] = Field(default_factory=list)
-    committed_env_files: list[str] = Field(default_factory=list)
-    node_modules_committed: list[str] = Field(default_factory=list)
-    supabase: SupabaseFacts = Field(default_factory=SupabaseFacts)
-    lockfile_drift: list[LockfileDrift] = Field(default_factory=list)
+    apps: list[AppFacts] = field(default_factory=list)
+    databases: list[DatabaseFacts] = field(default_factory=list)
+    migrations: list[MigrationFacts] = field(default_factory=list)
+    auth: list[AuthFacts] = field(default_factory=list)
+    env_vars: list[EnvVarFacts] = field(default_factory=list)
+    production: ProductionPieces = field(default_factory=ProductionPieces)
+    secrets: list[SecretFinding] = field(default_factory=list)
+    committed_env_files: list[str] = field(default_factory=list)
+    node_modules_committed: list[str] = field(default_factory=list)
+    supabase: SupabaseFacts = field(default_factory=SupabaseFacts)
+    lockfile_drift: list[LockfileDrift] = field(default_factory=list)
     # `.scaffold/ci-run.json`: the CI steps `scaffold smoke --ci` ran, and their outcomes.
     ci_run: RecordedCiRun | None = None
     # zizmor's findings in the repository's own workflows (not the ones scaffold wrote).
-    workflow_weaknesses: list[WorkflowWeakness] = Field(default_factory=list)
-    warnings: list[ScanWarning] = Field(default_factory=list)
+    workflow_weaknesses: list[WorkflowWeakness] = field(default_factory=list)
+    warnings: list[ScanWarning] = field(default_factory=list)

@@ -5,10 +5,18 @@ from __future__ import annotations
 import math
 import subprocess
 import sys
+import tomllib
+from importlib import resources
 
 import pytest
 
-from scaffolder.environment.cost import estimate_spec_cost, load_prices, total
+from scaffolder.environment.cost import (
+    PRICE_TABLE,
+    PriceTable,
+    estimate_spec_cost,
+    load_prices,
+    total,
+)
 from scaffolder.environment.spec import default_spec
 from scaffolder.errors import InputError
 from scaffolder.models import DatabaseSpec, EnvironmentSpec, ServiceSpec
@@ -23,6 +31,14 @@ def _spec(env: str, *, db: bool = True) -> EnvironmentSpec:
         secret_names=["SESSION_SECRET"],
         self_hosted_postgres=db,
     )
+
+
+def test_the_shipped_table_is_what_pydantic_validates() -> None:
+    # load_prices builds the table without a validator (the audit prices every run); the
+    # validator still checks every field's type and refuses unknown ones.
+    text = resources.files("scaffolder.environment").joinpath("prices", PRICE_TABLE).read_text()
+    assert load_prices() == PriceTable.model_validate(tomllib.loads(text))
+    assert isinstance(load_prices().hours_per_month, float)
 
 
 def test_price_table_is_dated() -> None:

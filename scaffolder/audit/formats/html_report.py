@@ -15,13 +15,12 @@ from collections.abc import Iterable, Mapping
 from html import escape
 from typing import Any
 
-from pydantic import BaseModel
-
 from scaffolder.audit.formats.common import DIMENSION_LABEL, finding_for_rule, location, money
 from scaffolder.audit.formats.html_style import CSS
 from scaffolder.audit.score import CRITICAL_CAP, SEVERITY_ORDER
 from scaffolder.display import displayable, printable
 from scaffolder.models import Finding, ReadinessReport, Severity
+from scaffolder.models.record import Record
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 PROBE_ROLES = (("anon", "Anyone (anon key)"), ("authenticated_other", "Another signed-in user"))
@@ -207,7 +206,7 @@ def _plan(report: ReadinessReport) -> str:
 
 def _probe_data(probe: Any) -> Mapping[str, Any] | None:
     """The report's `rls_probe` as plain data, whether a model, a dict or absent."""
-    if isinstance(probe, BaseModel):
+    if isinstance(probe, Record):
         probe = probe.model_dump(mode="json", by_alias=True)
     return probe if isinstance(probe, Mapping) else None
 
