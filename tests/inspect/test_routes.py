@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 import json
+import random
+import re
 from pathlib import Path
 
 import pytest
 
 from scaffolder.init.one_origin import site_api_spec
 from scaffolder.inspect import inspect_repository
+from scaffolder.inspect.routes import _APP_OBJECTS, _js_app_routes
 from scaffolder.models import RepoFacts, RouteFacts
 from tests.inspect.conftest import write
 
@@ -139,3 +142,24 @@ def test_one_origin_needs_an_api_like_prefix_the_site_requests(tmp_path: Path) -
 def test_no_decision_without_exactly_one_site_and_one_server(tmp_path: Path) -> None:
     facts = _facts(tmp_path, {"package.json": EXPRESS, "index.js": "app.get('/api/x', a)"})
     assert site_api_spec(facts, {a.root: a.name for a in facts.apps}) is None
+
+
+# The pattern _js_app_routes replaced (it was tried at every word of every file).
+_WORD_FIRST = re.compile(
+    r"\b(\w+)\.(?:get|post|put|patch|delete|all|options|head|use|route)\(\s*"
+    r"""(['"`])(/[^'"`\s]*)\2"""
+)
+_PIECES = [
+    *("app", "server", "fastify", "application", "x", "_app", "appx", "app2", "é", "ñapp"),
+    *(" ", "\n", ".", "(", "$", "/", "'", '"', "`", ").get("),
+    *(".get(", ".use(", ".post( ", ".route(", "'/a'", '"/b"', "`/c`", "'/d"),
+]
+
+
+def test_app_routes_are_those_the_word_first_pattern_found() -> None:
+    rng = random.Random(12)
+    texts = ["".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 14))) for _ in range(40_000)]
+    texts += ["app.get('/a', x.get('/b')); server.use(\"/c\", r)", "x.post('/d(app.use('/e'"]
+    for text in texts:
+        expected = [m.group(3) for m in _WORD_FIRST.finditer(text) if m.group(1) in _APP_OBJECTS]
+        assert _js_app_routes(text) == expected, text
