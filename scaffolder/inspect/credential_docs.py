@@ -117,6 +117,47 @@ def _table_cells(text: str) -> Iterator[tuple[int, str]]:
             yield number, cells[column]
 
 
+# Both patterns fail slowly at every word of a long document (a case-insensitive
+# alternation, a leading [\w.+-]+ run). Each match starts where a label word starts, or
+# where the run of address characters before an "@" starts, so each is tried only there
+# and only past the previous match: the same matches as finditer (tests/inspect).
+_LABEL_STARTS = ("pass", "senha", "contrase", "mot de passe", "pwd")
+
+
+def _labelled(text: str, lowered: str) -> Iterator[re.Match[str]]:
+    # Offsets in `lowered` are those of `text` unless lower() changed a length ("İ"), and
+    # (?i) finds a label where lower() does unless U+017F (long s, folded to "s") is in it.
+    if len(lowered) != len(text) or "\u017f" in text:
+        yield from _LABELLED.finditer(text)
+        return
+    starts = sorted({i for word in _LABEL_STARTS for i in _occurrences(lowered, word)})
+    end = 0
+    for start in starts:
+        if start >= end and (match := _LABELLED.match(text, start)):
+            end = match.end()
+            yield match
+
+
+def _occurrences(text: str, word: str) -> Iterator[int]:
+    at = text.find(word)
+    while at != -1:
+        yield at
+        at = text.find(word, at + 1)
+
+
+def _email_pairs(text: str) -> Iterator[re.Match[str]]:
+    end = 0
+    for at in _occurrences(text, "@"):
+        if at < end:
+            continue
+        start = at
+        while start > end and (text[start - 1].isalnum() or text[start - 1] in "_.+-"):
+            start -= 1
+        if start < at and (match := _EMAIL_PAIR.match(text, start)):
+            end = match.end()
+            yield match
+
+
 def credential_lines(path: str, text: str) -> list[tuple[int, str]]:
     """(line, password) for each account password the document states."""
     if not is_document(path):
@@ -125,8 +166,8 @@ def credential_lines(path: str, text: str) -> list[tuple[int, str]]:
     if not any(word in lowered for word in ("pass", "senha", "pwd", "contrase", "mot de")):
         return []
     found: dict[tuple[int, str], None] = {}
-    for pattern, paired in ((_LABELLED, False), (_EMAIL_PAIR, True)):
-        for match in pattern.finditer(text):
+    for matches, paired in ((_labelled(text, lowered), False), (_email_pairs(text), True)):
+        for match in matches:
             value = match["v"]
             prose = not _ENDS_STATEMENT.match(text, match.end("v"))
             if not prose and _is_password(value, paired=paired):

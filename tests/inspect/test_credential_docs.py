@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
 
 from scaffolder.cli.app import main
+from scaffolder.inspect import credential_docs
 from scaffolder.inspect.credential_docs import credential_lines
 from tests.inspect.conftest import write
 
@@ -75,3 +77,25 @@ def test_the_audit_reports_the_document_without_the_passwords(
     assert [e["line"] for e in finding["evidence"]] == [3, 4, 5, 9, 10, 12]
     for password in ("Admin123!", "S3cure!pass", "demo1234", "Owner#2024"):
         assert password not in out
+
+
+_PIECES = [
+    *("password", " Password", "PASSWD", "pwd", "senha", "contraseña", "CONTRASEÑA"),
+    *("Mot de passe", "PA\u017fSWORD", "İ", "😀", "pass", "passwordis", ": ", "=", " is "),
+    *("a@b.co", " @x.io", "user.name+tag@shop.com", "@", "@@", "x-y.z", "/", " / ", ":"),
+    *("Admin123!", "hunter22", "`x9!zz`", '"abcd"', "\n", "|", " ", ",", "**", "_", "é"),
+]
+
+
+def test_both_patterns_find_what_finditer_finds() -> None:
+    # credential_docs tries each pattern only where a match can start (a label word, the
+    # address before an "@"); the matches must be finditer's, on any text.
+    rng = random.Random(7)
+    texts = ["".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 14))) for _ in range(30_000)]
+    for text in texts:
+        for found, pattern in (
+            (credential_docs._labelled(text, text.lower()), credential_docs._LABELLED),
+            (credential_docs._email_pairs(text), credential_docs._EMAIL_PAIR),
+        ):
+            expected = [(m.span(), m["v"]) for m in pattern.finditer(text)]
+            assert [(m.span(), m["v"]) for m in found] == expected, text
