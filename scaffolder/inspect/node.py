@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from scaffolder.inspect.config_extends import unresolved_extends
 from scaffolder.inspect.files import SourceFile
 from scaffolder.inspect.index import RepoIndex, exposed_port, own_code
 from scaffolder.inspect.manifests import PackageJson, join, parent_dir
@@ -251,6 +252,7 @@ def fill_node_app(app: AppFacts, pkg: PackageJson, index: RepoIndex) -> None:
             {str(k): str(v) for k, v in engines.items()} if isinstance(engines, dict) else {},
         )
     app.dev_only_dependencies = dev_only(pkg)
+    app.unresolved_extends = unresolved_extends(pkg, index, app.lockfiles)
     app.runtime_version, app.runtime_version_source = _runtime(pkg, index)
     if app.kind is AppKind.NEXTJS:
         _nextjs(app, pkg, index)

@@ -109,6 +109,9 @@ class AppFacts(Record):
     # A Python app with no requirements.txt, pyproject.toml or Pipfile: the third-party
     # packages its code imports (inspect/python_imports.py), which nothing would install.
     undeclared_dependencies: list[str] = field(default_factory=list)
+    # A tsconfig `extends` naming a package neither package.json nor the lockfile has
+    # (inspect/config_extends.py): the build fails with TS6053.
+    unresolved_extends: list[Evidence] = field(default_factory=list)
     # Framework debug mode switched on unconditionally (Flask debug=True, Django DEBUG = True).
     debug_mode: list[Evidence] = field(default_factory=list)
     routes: RouteFacts = field(default_factory=RouteFacts)

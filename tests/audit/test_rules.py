@@ -227,6 +227,17 @@ FIRES: dict[str, Callable[[], RepoFacts]] = {
         ]
     ),
     "CODE009": lambda: ready_facts(apps=[server_app(undeclared_dependencies=["flask"])]),
+    "CODE010": lambda: ready_facts(
+        apps=[
+            server_app(
+                unresolved_extends=[
+                    Evidence(
+                        path="tsconfig.json", snippet='extends "@tsconfig/svelte/tsconfig.json"'
+                    )
+                ]
+            )
+        ]
+    ),
     "SEC030": lambda: ready_facts(workflow_weaknesses=[_weakness("high")]),
     "SEC031": lambda: ready_facts(workflow_weaknesses=[_weakness("medium")]),
     "SEC032": lambda: ready_facts(workflow_weaknesses=[_weakness("informational")]),
@@ -580,3 +591,12 @@ def test_a_recorded_failing_test_names_where_it_ran() -> None:
     assert snippet.startswith("`npm test` failed (exit 1): ● cart > total: expected 5")
     assert "`scaffold smoke --ci` ran it at aaaaaaa" in snippet and "stale" not in snippet
     assert not findings(facts, "OPS010")
+
+
+def test_unresolved_extends_names_the_build_command_and_its_first_error() -> None:
+    evidence = Evidence(path="tsconfig.json", snippet='extends "@tsconfig/svelte/tsconfig.json"')
+    app = server_app(unresolved_extends=[evidence], build_command="pnpm run build")
+    [finding] = [f for f in evaluate(ready_facts(apps=[app])).findings if f.rule_id == "CODE010"]
+    assert "`pnpm run build` fails: error TS6053: File '@tsconfig/svelte/tsconfig.json'" in (
+        finding.title
+    )

@@ -269,3 +269,40 @@ def undeclared_dependencies(ctx: AuditContext) -> Iterator[Hit]:
             evidence=(Evidence(path=app.root or ".", snippet=f"imports {names}"),),
             title=f"{app_label(app)} declares no dependencies: add {path} ({names})",
         )
+
+
+@rule(
+    id="CODE010",
+    dimension=CODE,
+    severity=Severity.HIGH,
+    title="TypeScript config extends a package that is not installed",
+    why=(
+        "tsconfig.json extends a shared config from a package that neither package.json nor "
+        "the lockfile has, so no install puts it in node_modules: the build in CI and in the "
+        "image stops with `error TS6053: File '<package>/tsconfig.json' not found`, and "
+        "nothing deploys."
+    ),
+    fix=(
+        "Add the package to devDependencies with your package manager (`npm install -D "
+        "<package>`, `pnpm add -D <package>`) and commit the lockfile, or remove the extends."
+    ),
+    action="Install the package your tsconfig extends, or drop the extends",
+    stage=Stage.MANUAL,
+)
+def unresolved_extends(ctx: AuditContext) -> Iterator[Hit]:
+    for app in ctx.facts.apps:
+        if not app.unresolved_extends:
+            continue
+        specs = ", ".join(
+            (e.snippet or "").removeprefix("extends ") for e in app.unresolved_extends
+        )
+        build = app.build_command or "the build"
+        first = app.unresolved_extends[0].snippet or ""
+        spec = first.removeprefix('extends "').removesuffix('"')
+        yield Hit(
+            evidence=tuple(app.unresolved_extends),
+            title=(
+                f"{app_label(app)} cannot build: its tsconfig extends {specs}, which is not "
+                f"installed (`{build}` fails: error TS6053: File '{spec}' not found)"
+            ),
+        )
