@@ -18,7 +18,10 @@ from pathlib import Path
 # npm's bookkeeping lines ("npm error code EUSAGE") say less than the line after them.
 _NOISE = re.compile(
     r"^npm (error|ERR!) (code|errno|path|syscall|command|A complete log)\b"
-    r"|^x Build failed in [\d.]+m?s$|^error during build:$"  # vite's, before its real error
+    r"|^[x✗] Build failed in [\d.]+m?s$|^error during build:$"  # vite's, before its real error
+    # esbuild's and pnpm's warnings name a missing file without failing the build (an
+    # unseen SvelteKit prototype's real error came after "[WARNING] Cannot find base config")
+    r"|^▲ \[WARNING\]|^WARN\b"
 )
 _ERROR_WORDS = ("error", "err!", "failed", "cannot", "not found", "exception", "traceback")
 _COLOURS = re.compile(r"\x1b\[[0-9;]*m")

@@ -44,12 +44,21 @@ def _env(values: Any) -> dict[str, str]:
     return {str(k): _EXPR.sub("dummy", str(v)) for k, v in values.items()}
 
 
+def _workflow(path: Path) -> dict[str, Any]:
+    """A workflow's YAML; {} for the repository's own file that does not parse."""
+    try:
+        loaded = yaml.safe_load(path.read_text())
+    except yaml.YAMLError:
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
 def run_ci(repo: Path, app: dict[str, Any], tmp: Path, db: ScratchPostgres | None) -> list[Step]:
     from tests.run_contract.engine import base_env, provide_bundled_tools
 
     # scaffold writes ci.yml, or another name when the repository has its own ci.yml.
     workflows = sorted((repo / ".github/workflows").glob("*.y*ml"))
-    jobs = (_job(yaml.safe_load(p.read_text()) or {}, str(app["name"])) for p in workflows)
+    jobs = (_job(_workflow(p), str(app["name"])) for p in workflows)
     job = next((j for j in jobs if j is not None), None)
     if job is None:
         return [Step("ci", "job", f"{app['name']}: ...", 1, 0.0, "no CI job for the app")]
