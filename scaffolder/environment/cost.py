@@ -11,7 +11,7 @@ import math
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import Annotated, Any
 
 from scaffolder.aws_rules.addressing import ZONE_COUNT
@@ -88,7 +88,9 @@ class PriceTable(Record):
 
 @lru_cache(maxsize=4)
 def load_prices(name: str = PRICE_TABLE) -> PriceTable:
-    text = resources.files("scaffolder.environment").joinpath("prices", name).read_text("utf-8")
+    # A file beside this module (in a wheel too): importlib.resources would cost the audit
+    # its imports (zipfile, tempfile: ~10 ms a run) to read it.
+    text = (Path(__file__).parent / "prices" / name).read_text("utf-8")
     return price_table(tomllib.loads(text))
 
 
