@@ -103,7 +103,12 @@ def python_app_roots(index: RepoIndex) -> list[tuple[str, AppKind, SourceFile | 
 
 
 def _lockfiles(folder: str, index: RepoIndex) -> list[str]:
-    for candidate in dict.fromkeys((folder, ".")):
+    # The root's lockfile serves a subfolder project (a uv or poetry workspace member has
+    # a pyproject.toml), not a subfolder app that lists its own requirements.txt: a
+    # Replit repository's root uv.lock gave its mcp_server/ (requirements.txt only) an
+    # image running `uv sync` where no pyproject.toml exists.
+    shares = folder == "." or index.exists(join(folder, "pyproject.toml"))
+    for candidate in dict.fromkeys((folder, ".") if shares else (folder,)):
         found = [join(candidate, n) for n in LOCKFILES if index.exists(join(candidate, n))]
         if found:
             return sorted(found)

@@ -242,3 +242,28 @@ def test_sveltekit_shape_follows_the_adapter_its_config_imports(tmp_path: Path) 
     )
     shapes = {root: a.shape.value for root, a in apps.items()}
     assert shapes == {"node": "server", "static": "static", "auto": "server"}
+
+
+def test_a_subfolder_app_with_its_own_requirements_does_not_take_the_roots_uv_lock(
+    tmp_path: Path,
+) -> None:
+    """Modelled on an unseen Replit prototype (wmthompson1/product-ontime-analysis): a root
+    uv project, and mcp_server/ with app.py and its own requirements.txt. The subfolder was
+    given the root's uv.lock, so its image ran `uv sync --frozen` where no pyproject.toml
+    exists ("No `pyproject.toml` found"). A uv workspace member keeps the root's lock."""
+    apps = _apps(
+        tmp_path,
+        {
+            "pyproject.toml": '[project]\nname = "workspace"\nrequires-python = ">=3.11"\n'
+            'dependencies = ["fastapi"]\n[tool.uv.workspace]\nmembers = ["member"]\n',
+            "uv.lock": "version = 1",
+            "main.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+            "mcp_server/requirements.txt": "fastapi\nuvicorn\n",
+            "mcp_server/app.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+            "member/pyproject.toml": '[project]\nname = "member"\ndependencies = ["flask"]\n',
+            "member/app.py": "from flask import Flask\napp = Flask(__name__)\n",
+        },
+    )
+    managers = {root: (a.package_manager.value, a.install_command) for root, a in apps.items()}
+    assert managers["mcp_server"] == ("pip", "pip install -r requirements.txt")
+    assert managers["member"][0] == "uv" and managers["."][0] == "uv"
