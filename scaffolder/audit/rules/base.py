@@ -150,6 +150,11 @@ def app_label(app: AppFacts) -> str:
     return app.name if app.root in (".", "") else f"{app.name} ({app.root})"
 
 
+def in_app(app: AppFacts, name: str) -> str:
+    """The repository path of `name` in the app's folder."""
+    return name if app.root in (".", "") else f"{app.root}/{name}"
+
+
 def app_evidence(app: AppFacts) -> Evidence:
     """Where an app lives: its first evidence, else its folder."""
     if app.evidence:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from scaffolder.audit.rules.base import AuditContext, Hit, Stage, app_label, rule
+from scaffolder.audit.rules.base import AuditContext, Hit, Stage, app_label, in_app, rule
 from scaffolder.models import AppFacts, CiStepOutcome, Dimension, Evidence, RepoFacts, Severity
 
 OPS = Dimension.OPERATIONS
@@ -18,9 +18,7 @@ RERUN = "scaffold smoke --ci"
 
 
 def _manifest(app: AppFacts) -> str:
-    manifest = "package.json" if app.language.value == "node" else "."
-    path = manifest if app.root in (".", "") else f"{app.root}/{manifest}"
-    return path.removesuffix("/.")
+    return in_app(app, "package.json") if app.language.value == "node" else app.root or "."
 
 
 def recorded_step(facts: RepoFacts, app: AppFacts, name: str) -> CiStepOutcome | None:

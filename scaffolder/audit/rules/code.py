@@ -10,6 +10,7 @@ from scaffolder.audit.rules.base import (
     Stage,
     app_label,
     apps_hit,
+    in_app,
     joined,
     rule,
     unique_evidence,
@@ -264,7 +265,7 @@ def undeclared_dependencies(ctx: AuditContext) -> Iterator[Hit]:
         if not app.undeclared_dependencies:
             continue
         names = ", ".join(app.undeclared_dependencies[:20])
-        path = "requirements.txt" if app.root in (".", "") else f"{app.root}/requirements.txt"
+        path = in_app(app, "requirements.txt")
         yield Hit(
             evidence=(Evidence(path=app.root or ".", snippet=f"imports {names}"),),
             title=f"{app_label(app)} declares no dependencies: add {path} ({names})",
