@@ -125,7 +125,7 @@ def _lockfiles_and_workflows(
 History = Background[tuple[list[SecretFinding], list[ScanWarning]]]
 
 
-def _start_history(root: Path) -> History:
+def _start_history(root: Path, git: GitInfo) -> History:
     """The history scan, started in a second process while the tree is inspected.
 
     It runs without the tree's findings: a value the tree holds is dropped from the
@@ -134,7 +134,8 @@ def _start_history(root: Path) -> History:
     """
     from scaffolder.inspect.history_secrets import scan_history_secrets
 
-    return Background(lambda: scan_history_secrets(root, set()))
+    # What git told read_git_info, so the child does not ask again.
+    return Background(lambda: scan_history_secrets(root, set(), state=git.state))
 
 
 def _history(facts: RepoFacts, history: History) -> None:
@@ -188,7 +189,7 @@ def inspect_repository(
     """Inspect the repository at `root`; problems with its content become warnings."""
     root = _check_root(Path(root))
     git = read_git_info(root, git_runner)
-    history = _start_history(root) if scan_history and git.is_git else None
+    history = _start_history(root, git) if scan_history and git.is_git else None
     try:
         return _inspect(root, git, history, max_file_bytes, reader, git_runner)
     finally:

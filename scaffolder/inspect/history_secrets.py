@@ -16,12 +16,12 @@ import os
 import subprocess
 import threading
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from scaffolder.inspect.git import READ_ONLY
+from scaffolder.inspect.git import READ_ONLY, STATE_QUERY, RepoState, parse_state
 from scaffolder.inspect.secrets import WHOLE_FILE_ANCHORS, line_kind, scan_text
 from scaffolder.inspect.walk import ALWAYS_SKIP_DIRS, BINARY_SNIFF_BYTES, BINARY_SUFFIXES
 from scaffolder.models import ScanWarning, SecretFinding, WarningKind
@@ -125,6 +125,24 @@ class _Started:
     def result(self) -> tuple[int, bytes]:
         self._thread.join()
         return self._answer
+
+
+class _WhenNeeded:
+    """A git command that only a hit needs (which commit introduced it, in what order):
+    begun at the first `start()`, so a history that holds no secret never runs it."""
+
+    def __init__(self, git: _Git, args: list[str]) -> None:
+        self._git, self._args = git, args
+        self._started: _Started | None = None
+
+    def start(self) -> None:
+        if self._started is None:
+            self._started = self._git.start(self._args)
+
+    def result(self) -> tuple[int, bytes]:
+        self.start()
+        assert self._started is not None
+        return self._started.result()
 
 
 def _warn(kind: WarningKind, message: str) -> list[ScanWarning]:
@@ -284,7 +302,13 @@ def _anchored_lines(data: bytes) -> Iterator[bytes]:
             at = data.find(anchor, end)
 
 
-def _scan_part(git: _Git, blobs: list[tuple[str, str]], seen: set[str]) -> dict[str, Findings]:
+def _nothing() -> None:
+    pass
+
+
+def _scan_part(
+    git: _Git, blobs: list[tuple[str, str]], seen: set[str], on_hit: Callable[[], None] = _nothing
+) -> dict[str, Findings]:
     hits: dict[str, Findings] = {}
     cache = _LineCache()
     for sha, path, data in _read_blobs(git, blobs):
@@ -292,13 +316,17 @@ def _scan_part(git: _Git, blobs: list[tuple[str, str]], seen: set[str]) -> dict[
             continue
         findings = [f for f in cache.scan(path, data) if f.fingerprint not in seen]
         if findings:
+            on_hit()
             hits[sha] = findings
     return hits
 
 
-def _scan_blobs(git: _Git, plan: _Plan, seen: set[str], parallel_bytes: int) -> dict[str, Findings]:
+def _scan_blobs(
+    git: _Git, plan: _Plan, seen: set[str], parallel_bytes: int, on_hit: Callable[[], None]
+) -> dict[str, Findings]:
     if plan.bytes < parallel_bytes or (os.cpu_count() or 1) < 2:
-        return _scan_part(git, plan.blobs, seen)
+        return _scan_part(git, plan.blobs, seen, on_hit)
+    on_hit()  # a long history: its git work overlaps the scan, hit or not
     # Two processes, each with its own `git cat-file` and line cache. A path's
     # versions stay in one half, where they share most of their lines.
     from concurrent.futures import ProcessPoolExecutor
@@ -347,39 +375,48 @@ def scan_history_secrets(
     *,
     limits: HistoryLimits | None = None,
     git_executable: str = "git",
+    state: RepoState | None = None,
 ) -> tuple[list[SecretFinding], list[ScanWarning]]:
     """Secrets in any commit reachable from a ref, whose value is not in `seen_fingerprints`.
 
     Each finding has in_working_tree False, in_history True, `commit` the commit
     that introduced it and `path` the path it had there. Problems are warnings.
+    `state` is STATE_QUERY's answer when the caller already has it (it is asked otherwise).
     """
     git = _Git(root, git_executable)
-    code, out = git.run(["rev-parse", "--is-inside-work-tree"])
-    if code == 127:
-        return [], _warn(WarningKind.NOT_GIT, "git is not installed; history not checked")
-    if code != 0 or out.strip() != b"true":
-        return [], _warn(WarningKind.NOT_GIT, "not a git repository; history not checked")
-    if git.run(["rev-parse", "--verify", "-q", "HEAD"])[0] != 0:
+    if state is None:
+        code, out = git.run(STATE_QUERY)
+        if code == 127:
+            return [], _warn(WarningKind.NOT_GIT, "git is not installed; history not checked")
+        state = parse_state(code, out)
+        if state is None:
+            return [], _warn(WarningKind.NOT_GIT, "not a git repository; history not checked")
+    if state.head is None:
         return [], _warn(WarningKind.EMPTY, "the repository has no commits; history not checked")
     limits = limits or HistoryLimits()
-    # Started now, read at the end: they do not depend on the scan.
-    log = git.start(INTRODUCTIONS)
-    dates = git.start(["rev-list", "--all", "--reverse", "--date-order"])
-    shallow = git.start(["rev-parse", "--is-shallow-repository"])
+    log = _WhenNeeded(git, INTRODUCTIONS)
+    dates = _WhenNeeded(git, ["rev-list", "--all", "--reverse", "--date-order"])
+
+    def on_hit() -> None:  # begun at the first hit, they run while the scan goes on
+        log.start()
+        dates.start()
+
     plan = _plan(git, limits)
     if plan is None:
         return [], _warn(WarningKind.HISTORY_SKIPPED, "git could not list the history's objects")
-    hits = _scan_blobs(git, plan, seen_fingerprints, limits.parallel_bytes)
+    hits = _scan_blobs(git, plan, seen_fingerprints, limits.parallel_bytes, on_hit)
     origins = _introductions(log.result(), set(hits)) if hits else {}
-    code, out = dates.result()
-    order = {sha: i for i, sha in enumerate(out.decode().split())} if code == 0 else {}
+    order: dict[str, int] = {}
+    if hits:
+        code, out = dates.result()
+        order = {sha: i for i, sha in enumerate(out.decode().split())} if code == 0 else {}
     warnings: list[ScanWarning] = []
     if plan.skipped:
         warnings = _warn(
             WarningKind.HISTORY_SKIPPED,
             f"history is large: {plan.skipped} older file versions were not checked for secrets",
         )
-    if shallow.result()[1].strip() == b"true":
+    if state.shallow:
         # A shallow clone (CI's default fetch-depth: 1) has no older commits to read:
         # a secret deleted before its cut-off is still public, and unseen here.
         warnings += _warn(

@@ -40,11 +40,13 @@ _DEFAULT_BUILD = {
 _DEFAULT_PORT = {AppKind.VITE_SPA: 4173, AppKind.ASTRO: 4321}
 _NO_TEST = "no test specified"
 
+# (pattern, a substring every match holds): the substring test skips most files in C,
+# where a pattern that starts with \b would be tried at every position of every file.
 _PORT_PATTERNS = (
-    re.compile(r"\bPORT\b\s*\)?\s*(?:\|\||\?\?)\s*['\"]?(\d{2,5})"),
-    re.compile(r"\.listen\(\s*(\d{2,5})"),
-    re.compile(r"\bPORT\s*=\s*(\d{2,5})\b"),
-    re.compile(r"\bport\s*:\s*(?:Number\([^)]*\)\s*\|\|\s*)?(\d{2,5})\b"),
+    (re.compile(r"\bPORT\b\s*\)?\s*(?:\|\||\?\?)\s*['\"]?(\d{2,5})"), "PORT"),
+    (re.compile(r"\.listen\(\s*(\d{2,5})"), ".listen("),
+    (re.compile(r"\bPORT\s*=\s*(\d{2,5})\b"), "PORT"),
+    (re.compile(r"\bport\s*:\s*(?:Number\([^)]*\)\s*\|\|\s*)?(\d{2,5})\b"), "port"),
 )
 _DATABASE_PORTS = frozenset({5432, 3306, 27017, 6379, 6543})
 _CONFIG_PORT = re.compile(r"\bport\s*:\s*(\d{2,5})\b")
@@ -100,9 +102,9 @@ def _code_port(code: list[SourceFile]) -> int | None:
     # over the server's own `process.env.PORT || 3000` in a later file.
     # Hono on Bun or Deno serves `export default { fetch: app.fetch, port }`.
     servers = [s for s in code if any(w in s.text for w in ("listen", "serve(", "fetch:"))]
-    for pattern, files in zip(_PORT_PATTERNS, (code, code, code, servers), strict=True):
+    for (pattern, needle), files in zip(_PORT_PATTERNS, (code, code, code, servers), strict=True):
         for source in files:
-            match = pattern.search(source.text)
+            match = pattern.search(source.text) if needle in source.text else None
             if match and int(match.group(1)) not in _DATABASE_PORTS:
                 return int(match.group(1))
     return None

@@ -57,11 +57,12 @@ _APP_OBJECT = {
 }
 _FLASK_FACTORY = re.compile(r"^def (create_app)\(", re.M)
 _WSGI_SETTING = re.compile(r"WSGI_APPLICATION\s*=\s*['\"]([\w.]+)\.application['\"]")
+# (pattern, a substring every match holds, tested first: it is much cheaper).
 _PY_PORTS = (
-    re.compile(r"\brun\([^)]*?\bport\s*=\s*(\d{2,5})", re.S),
-    re.compile(r"['\"]PORT['\"]\s*,\s*['\"]?(\d{2,5})"),
-    re.compile(r"--(?:server\.)?port[ =](\d{2,5})"),
-    re.compile(r"(?:-b|--bind)[ =][\w.]*:(\d{2,5})"),
+    (re.compile(r"\brun\([^)]*?\bport\s*=\s*(\d{2,5})", re.S), "run("),
+    (re.compile(r"['\"]PORT['\"]\s*,\s*['\"]?(\d{2,5})"), "PORT"),
+    (re.compile(r"--(?:server\.)?port[ =](\d{2,5})"), "--"),
+    (re.compile(r"(?:-b|--bind)[ =][\w.]*:(\d{2,5})"), "-"),
 )
 _STREAMLIT_MAINS = ("streamlit_app.py", "app.py", "main.py", "Home.py")
 # Modules an app is conventionally started from, when none imports the framework itself.
@@ -226,8 +227,8 @@ def _procfile_web(folder: str, index: RepoIndex) -> str | None:
 def _port(app: AppFacts, code: list[SourceFile], procfile: str | None, index: RepoIndex) -> int:
     texts = [procfile or ""] + [s.text for s in code if "port" in s.text.lower()]
     for text in texts:
-        for pattern in _PY_PORTS:
-            if match := pattern.search(text):
+        for pattern, needle in _PY_PORTS:
+            if needle in text and (match := pattern.search(text)):
                 return int(match.group(1))
     exposed = exposed_port(index, app.root)
     return exposed[0] if exposed else _DEFAULT_PORT[app.kind]

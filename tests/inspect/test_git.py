@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from scaffolder.inspect import inspect_repository
-from scaffolder.inspect.git import github_slug
+from scaffolder.inspect.git import (
+    STATE_QUERY,
+    RepoState,
+    github_slug,
+    parse_state,
+    read_git_info,
+    run_git,
+)
 from tests.inspect.conftest import git_init, write
 
 
@@ -80,3 +87,43 @@ def test_subfolder_of_a_repository_sees_its_own_tracked_paths(tmp_path: Path) ->
     facts = inspect_repository(tmp_path / "examples" / "app", scan_history=False)
     assert facts.is_git
     assert facts.files_scanned == 2  # .env is tracked, so it is kept despite .gitignore
+
+
+def _state(folder: Path) -> RepoState | None:
+    code, out = run_git(STATE_QUERY, folder)
+    return parse_state(code, out)
+
+
+def test_one_rev_parse_answers_prefix_shallow_and_head_in_real_repositories(
+    tmp_path: Path,
+) -> None:
+    outside = tmp_path / "plain"
+    outside.mkdir()
+    assert _state(outside) is None
+
+    repo = tmp_path / "repo"
+    odd = repo / "we\nird name " / "app"  # a prefix is a path: any byte but / and NUL
+    odd.mkdir(parents=True)
+    git_init(repo, add=False)
+    assert _state(repo) == RepoState(prefix="", shallow=False, head=None)  # no commit yet
+    assert _state(odd) == RepoState(prefix="we\nird name /app/", shallow=False, head=None)
+
+    write(repo, {"README.md": "x"})
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "x"],
+        cwd=repo,
+        check=True,
+    )
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=repo, check=True, capture_output=True, text=True
+    ).stdout.strip()
+    assert _state(odd) == RepoState(prefix="we\nird name /app/", shallow=False, head=head)
+    assert read_git_info(repo).head_commit == head
+
+    shallow = tmp_path / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow)], check=True
+    )
+    assert _state(shallow) == RepoState(prefix="", shallow=True, head=head)
+    assert _state(repo / ".git") is None  # inside .git: not a work tree

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import string
 import subprocess
 from pathlib import Path
@@ -239,3 +240,42 @@ def test_two_processes_find_what_one_finds(repo: Path) -> None:
     two = scan_history_secrets(repo, set(), limits=HistoryLimits(parallel_bytes=0))
     assert two == one
     assert len(one[0]) == 4
+
+
+def _recording_git(tmp_path: Path) -> tuple[str, Path]:
+    """A fake `git` that appends its subcommand to a log, then runs the real git."""
+    log = tmp_path / "git-calls.log"
+    fake = tmp_path / "fake-git"
+    real = shutil.which("git")
+    assert real is not None
+    fake.write_text(
+        "#!/bin/sh\n"
+        # The subcommand is the first argument that is not an option or an option's value.
+        f'for a; do case "$a" in -c) skip=1;; *) if [ -n "$skip" ]; then skip=; '
+        f'else echo "$a" >> {log}; break; fi;; esac; done\n'
+        f'exec {real} "$@"\n'
+    )
+    fake.chmod(0o755)
+    return str(fake), log
+
+
+def test_recording_fake_git_a_clean_history_never_runs_the_commands_only_a_hit_needs(
+    repo: Path, tmp_path: Path
+) -> None:
+    commit(repo, "start", {"app.py": "print('hi')\n"})
+    commit(repo, "edit", {"app.py": "print('hello')\n"})
+    fake, log = _recording_git(tmp_path)
+    assert scan_history_secrets(repo, set(), git_executable=fake) == ([], [])
+    calls = log.read_text().split()
+    assert "log" not in calls  # which commit introduced a hit
+    assert calls.count("rev-list") == 1  # the object listing, not the commit order
+    assert calls.count("rev-parse") == 1  # one question for work tree, shallow and HEAD
+
+    key = openai_key()
+    introduced = commit(repo, "add key", {"config.py": f"KEY = '{key}'\n"})
+    commit(repo, "remove key", {}, delete=("config.py",))
+    log.unlink()
+    [found], _ = scan_history_secrets(repo, set(), git_executable=fake)
+    assert found.commit == introduced
+    calls = log.read_text().split()
+    assert calls.count("log") == 1 and calls.count("rev-list") == 2
