@@ -79,6 +79,20 @@ _RULES: tuple[tuple[AuthKind, tuple[str, ...], re.Pattern[str] | None, str], ...
         "session",
     ),
 )
+# Literals one of which every match of the rule's pattern holds (one per branch): these
+# patterns start with `\b` or `^`, so `re` would try them at every position of every file
+# that holds the needle (~20 ms each on a 1,000-file repository).
+_ANY_OF: dict[AuthKind, tuple[str, ...]] = {
+    A.DJANGO: (
+        "@login_required",
+        "LoginRequiredMixin",
+        "authenticate(",
+        "django.contrib.auth.views",
+        "IsAuthenticated",
+        "rest_framework_simplejwt",
+    ),
+    A.CUSTOM_SESSION: ("from flask import", "cookies.set("),
+}
 _CLIENT_STORAGE = re.compile(
     r"(?:localStorage|sessionStorage)\.setItem\(\s*['\"`][^'\"`]*(?:auth|user|token|session|logged|login)[^'\"`]*['\"`]",
     re.IGNORECASE,
@@ -113,7 +127,7 @@ def detect_auth(index: RepoIndex) -> list[AuthFacts]:
         if hit is not None:
             proof.append(hit)
         if pattern is not None:
-            match = index.first(pattern, files, needle)
+            match = index.first(pattern, files, needle, _ANY_OF.get(kind, ()))
             if match is not None:
                 proof.append(evidence(*match, snippet=True))
         if proof:

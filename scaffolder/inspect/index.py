@@ -96,19 +96,34 @@ class RepoIndex:
                 yield source
 
     def search(
-        self, pattern: re.Pattern[str], files: Iterable[SourceFile], needle: str | None = None
+        self,
+        pattern: re.Pattern[str],
+        files: Iterable[SourceFile],
+        needle: str | None = None,
+        any_of: tuple[str, ...] = (),
     ) -> Iterator[tuple[SourceFile, re.Match[str]]]:
-        """Every match of `pattern`; `needle` is a cheap substring that must be present."""
+        """Every match of `pattern`; `needle` is a cheap substring that must be present.
+
+        `any_of`: literals one of which every match holds, for a pattern that starts with
+        `\b`, `^` or an alternation, which `re` tries at every position of a file.
+        """
         for source in files:
-            if needle is not None and needle not in source.text:
+            text = source.text
+            if needle is not None and needle not in text:
                 continue
-            for match in pattern.finditer(source.text):
+            if any_of and not any(literal in text for literal in any_of):
+                continue
+            for match in pattern.finditer(text):
                 yield source, match
 
     def first(
-        self, pattern: re.Pattern[str], files: Iterable[SourceFile], needle: str | None = None
+        self,
+        pattern: re.Pattern[str],
+        files: Iterable[SourceFile],
+        needle: str | None = None,
+        any_of: tuple[str, ...] = (),
     ) -> tuple[SourceFile, re.Match[str]] | None:
-        return next(iter(self.search(pattern, files, needle)), None)
+        return next(iter(self.search(pattern, files, needle, any_of)), None)
 
 
 def evidence(
