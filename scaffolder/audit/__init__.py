@@ -33,6 +33,7 @@ from scaffolder.models import (
 
 if TYPE_CHECKING:
     from scaffolder.audit.rls_probe.result import ProbeOutcome
+    from scaffolder.inspect.opening import Opening
 
 __all__ = ["default_cost_estimator", "evaluate", "run_audit", "run_probed_audit"]
 
@@ -123,32 +124,35 @@ def evaluate(
     )
 
 
-def run_audit(root: Path, *, scan_history: bool = True, probe_rls: bool = False) -> ReadinessReport:
+def run_audit(
+    root: Path, *, scan_history: bool = True, probe_rls: bool = False, opened: Opening | None = None
+) -> ReadinessReport:
     """Inspect the repository at `root` and evaluate it (offline; no cloud account needed).
 
     `probe_rls` also builds its Supabase migrations in a scratch Postgres and measures
-    what anon and other users can do (scaffolder.audit.rls_probe).
+    what anon and other users can do (scaffolder.audit.rls_probe). `opened`: the
+    inspection's first steps, when the caller took them already (inspect/opening.py).
     """
     if probe_rls:
-        return run_probed_audit(root, scan_history=scan_history)[0]
-    return evaluate(_inspect(root, scan_history))
+        return run_probed_audit(root, scan_history=scan_history, opened=opened)[0]
+    return evaluate(_inspect(root, scan_history, opened))
 
 
 def run_probed_audit(
-    root: Path, *, scan_history: bool = True
+    root: Path, *, scan_history: bool = True, opened: Opening | None = None
 ) -> tuple[ReadinessReport, ProbeOutcome]:
     """`run_audit` with the live RLS probe, and the probe's full outcome (for --write-rls-tests)."""
     from scaffolder.audit.rls_probe import probe_repository
 
-    facts = _inspect(root, scan_history)
+    facts = _inspect(root, scan_history, opened)
     outcome = probe_repository(Path(facts.root), facts)
     return evaluate(facts, rls_probe=outcome), outcome
 
 
-def _inspect(root: Path, scan_history: bool) -> RepoFacts:
+def _inspect(root: Path, scan_history: bool, opened: Opening | None = None) -> RepoFacts:
     from scaffolder.inspect import inspect_repository
 
-    facts = inspect_repository(root, scan_history=scan_history)
+    facts = inspect_repository(root, scan_history=scan_history, opened=opened)
     if not scan_history and not any(w.kind == WarningKind.HISTORY_SKIPPED for w in facts.warnings):
         facts.warnings.append(
             ScanWarning(

@@ -38,8 +38,6 @@ def run_audit_command(
     # builds its first validator (importlib.metadata, csv, email: ~6 ms a run). The
     # audit's models are scaffold's own; no plugin has anything to observe there.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    from scaffolder.audit import run_audit
-
     root = project_dir(project, path)
     console.info(f"Auditing {root.resolve()}" + (" (history skipped)" if no_history else " …"))
     if probe_rls or write_rls_tests:
@@ -47,7 +45,7 @@ def run_audit_command(
 
         report = probed_audit(root, scan_history=not no_history, write_tests=write_rls_tests)
     else:
-        report = run_audit(root, scan_history=not no_history)
+        report = _plain_audit(root, scan_history=not no_history)
     _emit(report, fmt, output)
     _summary(report)
     if fail_under is not None and report.score < fail_under:
@@ -55,6 +53,20 @@ def run_audit_command(
             f"The readiness score {report.score} is under --fail-under {fail_under}.",
             hint="Work through the launch plan in the report, or lower --fail-under.",
         )
+
+
+def _plain_audit(root: Path, *, scan_history: bool) -> ReadinessReport:
+    # The history scan is forked before the detectors, rules and cost model are imported,
+    # so it runs while they load (inspect/opening.py).
+    from scaffolder.inspect.opening import open_inspection
+
+    opened = open_inspection(root, scan_history=scan_history)
+    try:
+        from scaffolder.audit import run_audit
+
+        return run_audit(root, scan_history=scan_history, opened=opened)
+    finally:
+        opened.cancel()
 
 
 def _render(report: ReadinessReport, fmt: ReportFormat) -> str:

@@ -13,7 +13,6 @@ there.
 from __future__ import annotations
 
 import os
-import subprocess
 import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -21,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from scaffolder.inspect.git import READ_ONLY, STATE_QUERY, RepoState, parse_state
+from scaffolder.inspect.git import STATE_QUERY, RepoState, parse_state
+from scaffolder.inspect.history_git import HistoryGit, WhenNeeded
 from scaffolder.inspect.secrets import WHOLE_FILE_ANCHORS, line_kind, scan_text
 from scaffolder.inspect.walk import ALWAYS_SKIP_DIRS, BINARY_SNIFF_BYTES, BINARY_SUFFIXES
 from scaffolder.models import ScanWarning, SecretFinding, WarningKind
@@ -50,101 +50,6 @@ class _Plan:
     bytes: int = 0  # their total size
 
 
-class _Git:
-    def __init__(self, root: Path, executable: str) -> None:
-        self.root = root
-        # `git log --raw` names paths: unquoted, as the tree holds them.
-        self.argv = [*READ_ONLY.argv(executable), "-c", "core.quotePath=false"]
-        self.env = READ_ONLY.env()
-
-    def run(self, args: list[str], stdin: bytes | None = None) -> tuple[int, bytes]:
-        try:
-            proc = subprocess.run(
-                [*self.argv, *args],
-                cwd=self.root,
-                env=self.env,
-                input=stdin,
-                capture_output=True,
-                check=False,
-                timeout=600,
-            )
-        except (OSError, subprocess.SubprocessError):
-            return 127, b""
-        return proc.returncode, proc.stdout
-
-    def pipe(self, first: list[str], second: list[str]) -> tuple[int, bytes]:
-        """`git FIRST | git SECOND`, both running at once: the first non-zero exit code
-        (FIRST's before SECOND's) and SECOND's output, as two `run` calls would give."""
-        started: list[subprocess.Popen[bytes]] = []
-        try:
-            feeder = self._popen(first, stdin=subprocess.DEVNULL)
-            started.append(feeder)
-            assert feeder.stdout is not None
-            with feeder.stdout:
-                reader = self._popen(second, stdin=feeder.stdout)
-                started.append(reader)
-            out, _ = reader.communicate(timeout=600)
-            feeder.wait(timeout=600)
-        except (OSError, subprocess.SubprocessError):
-            for proc in started:
-                proc.kill()
-                proc.wait()
-            return 127, b""
-        return (feeder.returncode or reader.returncode), out
-
-    def _popen(self, args: list[str], stdin: IO[bytes] | int) -> subprocess.Popen[bytes]:
-        return subprocess.Popen(
-            [*self.argv, *args],
-            cwd=self.root,
-            env=self.env,
-            stdin=stdin,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
-
-    def start(self, args: list[str]) -> _Started:
-        """`run(args)` begun now, in the background, for its answer later."""
-        return _Started(self, args)
-
-    def stream(self, args: list[str]) -> subprocess.Popen[bytes]:
-        return self._popen(args, stdin=subprocess.PIPE)
-
-
-class _Started:
-    """A git command that runs while the scan goes on (git's own work is half the time on
-    a long history): a thread reads its output, `result()` answers as `_Git.run` would."""
-
-    def __init__(self, git: _Git, args: list[str]) -> None:
-        self._answer: tuple[int, bytes] = (127, b"")
-        self._thread = threading.Thread(target=self._run, args=(git, args), daemon=True)
-        self._thread.start()
-
-    def _run(self, git: _Git, args: list[str]) -> None:
-        self._answer = git.run(args)
-
-    def result(self) -> tuple[int, bytes]:
-        self._thread.join()
-        return self._answer
-
-
-class _WhenNeeded:
-    """A git command that only a hit needs (which commit introduced it, in what order):
-    begun at the first `start()`, so a history that holds no secret never runs it."""
-
-    def __init__(self, git: _Git, args: list[str]) -> None:
-        self._git, self._args = git, args
-        self._started: _Started | None = None
-
-    def start(self) -> None:
-        if self._started is None:
-            self._started = self._git.start(self._args)
-
-    def result(self) -> tuple[int, bytes]:
-        self.start()
-        assert self._started is not None
-        return self._started.result()
-
-
 def _warn(kind: WarningKind, message: str) -> list[ScanWarning]:
     return [ScanWarning(kind=kind, path=None, message=message)]
 
@@ -170,7 +75,7 @@ def _head_blobs(ls_tree: tuple[int, bytes]) -> set[str]:
     return blobs
 
 
-def _plan(git: _Git, limits: HistoryLimits) -> _Plan | None:
+def _plan(git: HistoryGit, limits: HistoryLimits) -> _Plan | None:
     head_tree = git.start(["ls-tree", "-r", "-z", "--full-tree", "HEAD"])
     # Clones made with a partial or broken object store (Replit exports, shallow
     # imports) lack some blobs; without --missing the whole listing fails.
@@ -207,7 +112,7 @@ def _feed(stdin: IO[bytes], shas: Iterable[str]) -> None:
         stdin.close()
 
 
-def _read_blobs(git: _Git, blobs: list[tuple[str, str]]) -> Iterator[tuple[str, str, bytes]]:
+def _read_blobs(git: HistoryGit, blobs: list[tuple[str, str]]) -> Iterator[tuple[str, str, bytes]]:
     """(sha, path, content) for each blob, through one `git cat-file --batch`."""
     proc = git.stream(["cat-file", "--batch", "--buffer"])
     assert proc.stdin is not None and proc.stdout is not None
@@ -307,7 +212,10 @@ def _nothing() -> None:
 
 
 def _scan_part(
-    git: _Git, blobs: list[tuple[str, str]], seen: set[str], on_hit: Callable[[], None] = _nothing
+    git: HistoryGit,
+    blobs: list[tuple[str, str]],
+    seen: set[str],
+    on_hit: Callable[[], None] = _nothing,
 ) -> dict[str, Findings]:
     hits: dict[str, Findings] = {}
     cache = _LineCache()
@@ -322,7 +230,7 @@ def _scan_part(
 
 
 def _scan_blobs(
-    git: _Git, plan: _Plan, seen: set[str], parallel_bytes: int, on_hit: Callable[[], None]
+    git: HistoryGit, plan: _Plan, seen: set[str], parallel_bytes: int, on_hit: Callable[[], None]
 ) -> dict[str, Findings]:
     if plan.bytes < parallel_bytes or (os.cpu_count() or 1) < 2:
         return _scan_part(git, plan.blobs, seen, on_hit)
@@ -383,7 +291,7 @@ def scan_history_secrets(
     that introduced it and `path` the path it had there. Problems are warnings.
     `state` is STATE_QUERY's answer when the caller already has it (it is asked otherwise).
     """
-    git = _Git(root, git_executable)
+    git = HistoryGit(root, git_executable)
     if state is None:
         code, out = git.run(STATE_QUERY)
         if code == 127:
@@ -394,8 +302,8 @@ def scan_history_secrets(
     if state.head is None:
         return [], _warn(WarningKind.EMPTY, "the repository has no commits; history not checked")
     limits = limits or HistoryLimits()
-    log = _WhenNeeded(git, INTRODUCTIONS)
-    dates = _WhenNeeded(git, ["rev-list", "--all", "--reverse", "--date-order"])
+    log = WhenNeeded(git, INTRODUCTIONS)
+    dates = WhenNeeded(git, ["rev-list", "--all", "--reverse", "--date-order"])
 
     def on_hit() -> None:  # begun at the first hit, they run while the scan goes on
         log.start()

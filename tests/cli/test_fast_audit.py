@@ -7,6 +7,7 @@ both must give the same arguments; command lines it declines go to Typer.
 
 from __future__ import annotations
 
+import ast
 import functools
 import subprocess
 import sys
@@ -132,3 +133,26 @@ def test_an_audit_imports_no_pydantic(tmp_path: Path, name: str, fmt: str) -> No
     )
     assert done.stdout.strip()
     assert done.stderr.splitlines()[-1] == "[]"
+
+
+def test_the_history_scan_is_forked_before_the_detectors_rules_and_costs_load() -> None:
+    # inspect/opening.py: what the history child needs is loaded before it is forked,
+    # and nothing else, so it scans while the parent imports the rest of the audit.
+    code = (
+        "import sys\n"
+        "import scaffolder.inspect.opening\n"
+        "print(sorted(m for m in sys.modules if m.startswith('scaffolder.')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
+    )
+    loaded = set(ast.literal_eval(done.stdout))
+    assert "scaffolder.inspect.history_secrets" in loaded
+    later = {
+        "scaffolder.audit",
+        "scaffolder.inspect.repository",
+        "scaffolder.inspect.apps",
+        "scaffolder.inspect.supabase",
+        "scaffolder.environment.cost",
+    }
+    assert loaded.isdisjoint(later)
