@@ -26,14 +26,23 @@ READ_ONLY = users_repository(trust_any_owner=True)
 
 
 def run_git(args: list[str], cwd: Path) -> tuple[int, bytes]:
+    return run_read_only([*READ_ONLY.argv(), *args], cwd, timeout=120)
+
+
+def run_read_only(
+    argv: list[str], cwd: Path, *, timeout: float, stdin: bytes | None = None
+) -> tuple[int, bytes]:
+    """(exit code, stdout) of a git command line under READ_ONLY's environment; 127 when
+    git cannot be started or does not finish in time."""
     try:
         proc = subprocess.run(
-            [*READ_ONLY.argv(), *args],
+            argv,
             cwd=cwd,
             env=READ_ONLY.env(),
+            input=stdin,
             capture_output=True,
             check=False,
-            timeout=120,
+            timeout=timeout,
         )
     except (OSError, subprocess.SubprocessError):
         return 127, b""

@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 from typing import IO
 
-from scaffolder.inspect.git import READ_ONLY
+from scaffolder.inspect.git import READ_ONLY, run_read_only
 
 
 class HistoryGit:
@@ -19,19 +19,7 @@ class HistoryGit:
         self.env = READ_ONLY.env()
 
     def run(self, args: list[str], stdin: bytes | None = None) -> tuple[int, bytes]:
-        try:
-            proc = subprocess.run(
-                [*self.argv, *args],
-                cwd=self.root,
-                env=self.env,
-                input=stdin,
-                capture_output=True,
-                check=False,
-                timeout=600,
-            )
-        except (OSError, subprocess.SubprocessError):
-            return 127, b""
-        return proc.returncode, proc.stdout
+        return run_read_only([*self.argv, *args], self.root, timeout=600, stdin=stdin)
 
     def pipe(self, first: list[str], second: list[str]) -> tuple[int, bytes]:
         """`git FIRST | git SECOND`, both running at once: the first non-zero exit code
