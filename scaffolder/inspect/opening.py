@@ -1,15 +1,18 @@
-"""The first steps of an inspection: check the folder, ask git, fork the history scan.
+"""The first steps of an inspection: check the folder, ask git, fork the history scan,
+start zizmor on the repository's workflows.
 
 They need only this module's imports (git, the secret detectors, the models), not the
 other detectors, the audit's rules or its cost model. `scaffold audit` takes them before
-importing those (cli/audit_run.py), so the history child scans while the parent imports
-the rest (~50 ms of a small audit) instead of starting after it. Nothing is imported
-twice: what the child needs is loaded before it is forked.
+importing those (cli/audit_run.py), so the history child scans, and zizmor (~150 ms of
+its own start-up) runs, while the parent imports the rest (~50 ms of a small audit) and
+walks the tree, instead of after. Nothing is imported twice: what the child needs is
+loaded before it is forked.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,18 +20,42 @@ from scaffolder.errors import InputError
 from scaffolder.inspect.background import Background
 from scaffolder.inspect.git import GitInfo, GitRunner, read_git_info, run_git
 from scaffolder.inspect.history_secrets import scan_history_secrets
+from scaffolder.inspect.workflow_audit import (
+    WORKFLOWS_DIR,
+    Audit,
+    start_audit_workflows,
+    workflow_files,
+)
 from scaffolder.models import ScanWarning, SecretFinding
 
 History = Background[tuple[list[SecretFinding], list[ScanWarning]]]
 
 
 @dataclass
+class Workflows:
+    """zizmor under way on `files`, the workflow files a listing of their folder found;
+    `wait` gives its answer. The walk decides which files count (ignore rules, links):
+    `for_walk` hands this run over only when the walk's selection is the same."""
+
+    root: Path
+    files: list[str]
+    wait: Callable[[], Audit]
+
+    def for_walk(self, walked_paths: list[str]) -> Callable[[], Audit]:
+        if workflow_files(walked_paths) == self.files:
+            return self.wait
+        return start_audit_workflows(self.root, walked_paths)
+
+
+@dataclass
 class Opening:
-    """A checked root, what git said of it, and the history scan under way (or None)."""
+    """A checked root, what git said of it, the history scan under way (or None), and
+    zizmor under way on the workflows."""
 
     root: Path
     git: GitInfo
     history: History | None
+    workflows: Workflows
 
     def cancel(self) -> None:
         """Stop the history child (a no-op once its result was read)."""
@@ -40,7 +67,18 @@ def open_inspection(root: Path, *, scan_history: bool, git_runner: GitRunner = r
     root = check_root(Path(root))
     git = read_git_info(root, git_runner)
     history = _start_history(root, git) if scan_history and git.is_git else None
-    return Opening(root=root, git=git, history=history)
+    # After the fork: a child forked while zizmor's thread runs would copy its state.
+    return Opening(root=root, git=git, history=history, workflows=_start_workflows(root))
+
+
+def _start_workflows(root: Path) -> Workflows:
+    folder = root / WORKFLOWS_DIR
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        names = []  # no such folder (most prototypes), or the walk will report it
+    files = workflow_files([f"{WORKFLOWS_DIR}/{name}" for name in names])
+    return Workflows(root=root, files=files, wait=start_audit_workflows(root, files))
 
 
 def check_root(root: Path) -> Path:

@@ -16,7 +16,6 @@ from scaffolder.inspect.envvars import detect_env_vars
 from scaffolder.inspect.extras import attach_app_facts, debug_modes, environments
 from scaffolder.inspect.files import LargeFile
 from scaffolder.inspect.git import (
-    GitInfo,
     GitRunner,
     committed_dirs_named,
     run_git,
@@ -29,7 +28,7 @@ from scaffolder.inspect.production import detect_production
 from scaffolder.inspect.routes import attach_routes
 from scaffolder.inspect.test_outcome import predict_test_failures
 from scaffolder.inspect.walk import Reader, walk_repository
-from scaffolder.inspect.workflow_audit import Audit, start_audit_workflows
+from scaffolder.inspect.workflow_audit import Audit
 from scaffolder.models import LockfileDrift, RepoFacts, ScanWarning, WarningKind
 
 __all__ = ["inspect_repository"]
@@ -155,19 +154,15 @@ def inspect_repository(
     if opened is None:
         opened = open_inspection(root, scan_history=scan_history, git_runner=git_runner)
     try:
-        return _inspect(opened.root, opened.git, opened.history, max_file_bytes, reader, git_runner)
+        return _inspect(opened, max_file_bytes, reader, git_runner)
     finally:
         opened.cancel()
 
 
-def _inspect(  # noqa: PLR0917
-    root: Path,
-    git: GitInfo,
-    history: History | None,
-    max_file_bytes: int,
-    reader: Reader | None,
-    git_runner: GitRunner = run_git,
+def _inspect(
+    opened: Opening, max_file_bytes: int, reader: Reader | None, git_runner: GitRunner
 ) -> RepoFacts:
+    root, git, history = opened.root, opened.git, opened.history
     walked = (
         walk_repository(root, max_file_bytes=max_file_bytes, tracked=git.tracked, reader=reader)
         if reader is not None
@@ -189,7 +184,7 @@ def _inspect(  # noqa: PLR0917
         facts.warnings.append(
             ScanWarning(kind=WarningKind.EMPTY, path=None, message="the folder holds no files")
         )
-    workflows = start_audit_workflows(root, walked.paths)  # zizmor runs meanwhile
+    workflows = opened.workflows.for_walk(walked.paths)  # zizmor runs meanwhile
     manifests = parse_manifests(walked.files)
     facts.warnings.extend(manifests.warnings)
     index = RepoIndex(walked.files, walked.paths, manifests, git.tracked, git.is_git)

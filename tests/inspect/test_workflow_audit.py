@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from scaffolder.inspect.opening import Workflows, open_inspection
 from scaffolder.inspect.workflow_audit import audit_workflows, find_zizmor, start_audit_workflows
 from scaffolder.models import RepoFacts, WarningKind
 from tests.inspect.conftest import write
@@ -179,3 +180,32 @@ def test_the_background_run_gives_what_the_direct_run_gives(tmp_path: Path) -> N
     wait = start_audit_workflows(tmp_path, paths)
     assert wait() == audit_workflows(tmp_path, paths)
     assert start_audit_workflows(tmp_path, ["README.md"])() == ([], [])
+
+
+def test_zizmor_started_at_the_opening_is_used_only_when_the_walk_selects_the_same_files(
+    tmp_path: Path,
+) -> None:
+    def early() -> tuple[list[object], list[object]]:
+        return [], []
+
+    listed = [".github/workflows/ci.yml"]
+    workflows = Workflows(root=tmp_path, files=listed, wait=early)  # type: ignore[arg-type]
+    assert workflows.for_walk([*listed, "README.md"]) is early
+    # The walk left the file out (an ignored, untracked file; a link): zizmor runs again
+    # on the walk's own selection, here none at all.
+    again = workflows.for_walk(["README.md"])
+    assert again is not early
+    assert again() == ([], [])
+
+
+def test_the_opening_lists_the_workflows_the_walk_will_see(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            ".github/workflows/ci.yml": "on: push\n",
+            ".github/workflows/notes.md": "x\n",
+            ".github/workflows/nested/deploy.yml": "on: push\n",
+        },
+    )
+    opened = open_inspection(tmp_path, scan_history=False)
+    assert opened.workflows.files == [".github/workflows/ci.yml"]
