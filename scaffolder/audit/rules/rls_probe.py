@@ -9,16 +9,14 @@ SEC010 keeps judging the migrations statically.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from scaffolder.audit.rls_probe.result import (
-    OPERATIONS,
-    Operation,
-    Policy,
-    Role,
-    TableResult,
-)
 from scaffolder.audit.rules.base import AuditContext, Hit, Stage, joined, rule
 from scaffolder.models import Dimension, Evidence, Severity
+
+if TYPE_CHECKING:
+    # Only a probed audit has results to read: the others never load the probe's package.
+    from scaffolder.audit.rls_probe.result import Operation, Policy, Role, TableResult
 
 SEC = Dimension.SECURITY
 DB_ROLE: dict[Role, str] = {"anon": "anon", "authenticated_other": "authenticated"}
@@ -31,6 +29,8 @@ VERBS: dict[Operation, str] = {
 
 
 def _allowed(table: TableResult, role: Role) -> list[Operation]:
+    from scaffolder.audit.rls_probe.result import OPERATIONS
+
     return [op for op in OPERATIONS if table.cell(role, op).state == "allowed"]
 
 
