@@ -154,3 +154,6 @@ GENERATED_LOCKFILES = frozenset(
         "Pipfile.lock",
     }
 )
+
+# A NUL byte in a file's first 8 KiB makes it binary (git's own test reads 8,000 bytes).
+BINARY_SNIFF_BYTES = 8192

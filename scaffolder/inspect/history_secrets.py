@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from scaffolder.inspect.filetypes import ALWAYS_SKIP_DIRS, BINARY_SNIFF_BYTES, BINARY_SUFFIXES
 from scaffolder.inspect.git import STATE_QUERY, RepoState, parse_state
 from scaffolder.inspect.history_git import HistoryGit, WhenNeeded
 from scaffolder.inspect.secrets import WHOLE_FILE_ANCHORS, line_kind, scan_text
-from scaffolder.inspect.walk import ALWAYS_SKIP_DIRS, BINARY_SNIFF_BYTES, BINARY_SUFFIXES
 from scaffolder.models import ScanWarning, SecretFinding, WarningKind
 
 MAX_BLOB_BYTES = 1_000_000  # as for working-tree files: bigger ones are bundles and data

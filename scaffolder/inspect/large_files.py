@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from scaffolder.inspect.files import LargeFile
+from scaffolder.inspect.filetypes import BINARY_SNIFF_BYTES
 from scaffolder.inspect.secrets import scan_text
 from scaffolder.models import ScanWarning, SecretFinding, WarningKind
 
@@ -24,7 +25,6 @@ CHUNK_BYTES = 1_000_000
 # bytes so a secret across the cut is still seen whole.
 OVERLAP_BYTES = 4096
 STREAM_LIMIT_BYTES = 256_000_000  # per file; the rest is reported, not silently dropped
-BINARY_SNIFF_BYTES = 8192
 
 
 @dataclass

@@ -20,26 +20,13 @@ import pathspec
 from scaffolder.inspect.files import LargeFile, SourceFile
 from scaffolder.inspect.filetypes import (
     ALWAYS_SKIP_DIRS,
+    BINARY_SNIFF_BYTES,
     BINARY_SUFFIXES,
     GENERATED_LOCKFILES,
     TEXT_NAMES,
     TEXT_SUFFIXES,
 )
 from scaffolder.models import ScanWarning, WarningKind
-
-# The tables live in filetypes.py; they are re-exported for the history scanner.
-__all__ = [
-    "ALWAYS_SKIP_DIRS",
-    "BINARY_SNIFF_BYTES",
-    "BINARY_SUFFIXES",
-    "TEXT_NAMES",
-    "TEXT_SUFFIXES",
-    "WalkResult",
-    "is_text_named",
-    "walk_repository",
-]
-
-BINARY_SNIFF_BYTES = 8192
 
 Reader = Callable[[Path], bytes]
 

@@ -27,21 +27,6 @@ from scaffolder.models.ci_run import (
     RecordedCiRun,
     parse_ci_run,
 )
-from scaffolder.models.environment import (
-    API_PATH_PATTERN,
-    ENV_NAMES,
-    SPEC_CONFIG_KEY,
-    AlarmSpec,
-    BackupSpec,
-    CiAccessSpec,
-    DatabaseSpec,
-    EnvironmentSpec,
-    EnvName,
-    ExternalDatabaseSpec,
-    NatMode,
-    ServiceSpec,
-    SiteApiSpec,
-)
 from scaffolder.models.repo import (
     AppFacts,
     AppKind,
@@ -73,23 +58,23 @@ from scaffolder.models.repo import (
     WorkflowFacts,
     WorkflowWeakness,
 )
-from scaffolder.models.report import (
-    CostLine,
-    Dimension,
-    DimensionScore,
-    Finding,
-    FindingStatus,
-    LaunchStep,
-    ReadinessReport,
-    RlsAccess,
-    RlsCell,
-    RlsOperations,
-    RlsProbe,
-    RlsTableProbe,
-    Severity,
-)
 
 if TYPE_CHECKING:
+    from scaffolder.models.environment import (
+        API_PATH_PATTERN,
+        ENV_NAMES,
+        SPEC_CONFIG_KEY,
+        AlarmSpec,
+        BackupSpec,
+        CiAccessSpec,
+        DatabaseSpec,
+        EnvironmentSpec,
+        EnvName,
+        ExternalDatabaseSpec,
+        NatMode,
+        ServiceSpec,
+        SiteApiSpec,
+    )
     from scaffolder.models.init_context import (
         InitContext,
         NodeToolchain,
@@ -110,10 +95,53 @@ if TYPE_CHECKING:
         StackOutputs,
         outputs_parameter_name,
     )
+    from scaffolder.models.report import (
+        CostLine,
+        Dimension,
+        DimensionScore,
+        Finding,
+        FindingStatus,
+        LaunchStep,
+        ReadinessReport,
+        RlsAccess,
+        RlsCell,
+        RlsOperations,
+        RlsProbe,
+        RlsTableProbe,
+        Severity,
+    )
     from scaffolder.models.validated import Model
 
-# name -> the module holding it, imported on first use (pydantic models).
+# name -> the module holding it, imported on first use: the pydantic models, and the
+# environment specs and report, which the audit's forked history scan does not need
+# (inspect/opening.py forks it before they load).
 _LAZY = {
+    "API_PATH_PATTERN": "scaffolder.models.environment",
+    "ENV_NAMES": "scaffolder.models.environment",
+    "SPEC_CONFIG_KEY": "scaffolder.models.environment",
+    "AlarmSpec": "scaffolder.models.environment",
+    "BackupSpec": "scaffolder.models.environment",
+    "CiAccessSpec": "scaffolder.models.environment",
+    "DatabaseSpec": "scaffolder.models.environment",
+    "EnvironmentSpec": "scaffolder.models.environment",
+    "EnvName": "scaffolder.models.environment",
+    "ExternalDatabaseSpec": "scaffolder.models.environment",
+    "NatMode": "scaffolder.models.environment",
+    "ServiceSpec": "scaffolder.models.environment",
+    "SiteApiSpec": "scaffolder.models.environment",
+    "CostLine": "scaffolder.models.report",
+    "Dimension": "scaffolder.models.report",
+    "DimensionScore": "scaffolder.models.report",
+    "Finding": "scaffolder.models.report",
+    "FindingStatus": "scaffolder.models.report",
+    "LaunchStep": "scaffolder.models.report",
+    "ReadinessReport": "scaffolder.models.report",
+    "RlsAccess": "scaffolder.models.report",
+    "RlsCell": "scaffolder.models.report",
+    "RlsOperations": "scaffolder.models.report",
+    "RlsProbe": "scaffolder.models.report",
+    "RlsTableProbe": "scaffolder.models.report",
+    "Severity": "scaffolder.models.report",
     "InitContext": "scaffolder.models.init_context",
     "NodeToolchain": "scaffolder.models.init_context",
     "TemplateApp": "scaffolder.models.init_context",
