@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from scaffolder.inspect.browser_bundle import config_text
 from scaffolder.inspect.index import RepoIndex, basename, evidence, under
 from scaffolder.inspect.manifests import PackageJson, join
 from scaffolder.inspect.node import fill_node_app
@@ -80,26 +81,17 @@ def _has_index_html(folder: str, index: RepoIndex) -> bool:
     return any(index.exists(join(folder, p)) for p in ("index.html", "public/index.html"))
 
 
-def _config_text(index: RepoIndex, folder: str, stem: str) -> tuple[str, str] | None:
-    for ext in ("ts", "mjs", "js", "cjs", "mts"):
-        path = join(folder, f"{stem}.config.{ext}")
-        text = index.text(path)
-        if text is not None:
-            return path, text
-    return None
-
-
 def _node_shape(kind: AppKind, pkg: PackageJson, index: RepoIndex) -> DeployShape:
     if kind in _SERVER_KINDS:
         return DeployShape.SERVER
     if kind is AppKind.NEXTJS:
-        config = _config_text(index, pkg.folder, "next")
+        config = config_text(index, pkg.folder, "next")
         exported = config is not None and _NEXT_EXPORT.search(config[1]) is not None
         return DeployShape.STATIC if exported else DeployShape.SERVER
     if kind is AppKind.SVELTEKIT:
         return DeployShape.STATIC if _svelte_adapter(pkg, index) == "static" else DeployShape.SERVER
     if kind is AppKind.ASTRO:
-        config = _config_text(index, pkg.folder, "astro")
+        config = config_text(index, pkg.folder, "astro")
         server = "@astrojs/node" in pkg.deps or (
             config is not None and _ASTRO_SERVER.search(config[1]) is not None
         )
@@ -110,7 +102,7 @@ def _node_shape(kind: AppKind, pkg: PackageJson, index: RepoIndex) -> DeployShap
 def _svelte_adapter(pkg: PackageJson, index: RepoIndex) -> str | None:
     """The adapter svelte.config imports (a prototype may list adapter-auto, -node and
     -static together); without a config, adapter-static among the dependencies."""
-    config = _config_text(index, pkg.folder, "svelte")
+    config = config_text(index, pkg.folder, "svelte")
     imported = _SVELTE_ADAPTER.search(config[1]) if config else None
     if imported:
         return imported[1]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from scaffolder.inspect.apps import app_for_path
 from scaffolder.inspect.browser_code import runs_on_server
 from scaffolder.inspect.files import SourceFile
-from scaffolder.inspect.index import RepoIndex, basename
+from scaffolder.inspect.index import RepoIndex, basename, under
 from scaffolder.models import AppFacts, AppKind, DeployShape, EnvVarFacts, Evidence
 
 PUBLIC_PREFIXES = (
@@ -22,7 +22,8 @@ PUBLIC_PREFIXES = (
     "GATSBY_",
 )
 # Back-end frameworks: nothing they read is bundled for a browser, whatever its prefix
-# (an Express server reading PUBLIC_URL or VITE_API_URL publishes nothing).
+# (an Express server reading PUBLIC_URL or VITE_API_URL publishes nothing), except the
+# client code their own build bundles with Vite (AppFacts.browser_bundle).
 _SERVER_ONLY_KINDS = frozenset(
     {
         AppKind.EXPRESS,
@@ -188,6 +189,13 @@ def _client_code(path: str, apps: list[AppFacts], texts: dict[str, str]) -> bool
     return not runs_on_server(in_app, texts.get(path, ""))
 
 
+def _bundled(app: AppFacts, path: str) -> bool:
+    """Code of the browser bundle a server's build also writes (Replit's client/ beside
+    server/, built by `vite build`): its public prefixes reach the browser."""
+    bundle = app.browser_bundle
+    return bundle is not None and under(path, bundle.source_root)
+
+
 def detect_env_vars(index: RepoIndex, apps: list[AppFacts]) -> list[EnvVarFacts]:
     reads: list[_Read] = []
     for source in index.code_files:
@@ -208,7 +216,9 @@ def detect_env_vars(index: RepoIndex, apps: list[AppFacts]) -> list[EnvVarFacts]
             declared = basename(read.path) in EXAMPLE_ENV_FILES or read.path.endswith(".prisma")
             client[read.path] = not declared and _client_code(read.path, apps, texts)
             app = None if declared else app_for_path(apps, read.path)
-            prefixed[read.path] = app is None or app.kind not in _SERVER_ONLY_KINDS
+            prefixed[read.path] = (
+                app is None or app.kind not in _SERVER_ONLY_KINDS or _bundled(app, read.path)
+            )
         public[name] = (
             public.get(name, False)
             or client[read.path]

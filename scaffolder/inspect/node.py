@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 
+from scaffolder.inspect.browser_bundle import browser_bundle, config_path, config_text, vite_layout
 from scaffolder.inspect.config_extends import unresolved_extends
 from scaffolder.inspect.files import SourceFile
 from scaffolder.inspect.index import RepoIndex, exposed_port, own_code
@@ -54,7 +56,6 @@ _SCRIPT_PORT = re.compile(r"(?:-p|--port)[ =](\d{2,5})\b")
 _SCRIPT_ENTRY = re.compile(
     r"\b(?:node|tsx|ts-node|nodemon|bun)\s+(?:--\S+\s+)*([\w./-]+\.[cm]?[jt]s)\b"
 )
-_OUT_DIR = re.compile(r"outDir\s*:\s*['\"]([^'\"]+)['\"]")
 _STANDALONE = re.compile(r"output\s*:\s*['\"]standalone['\"]")
 
 
@@ -146,11 +147,13 @@ def _output_dir(app: AppFacts, pkg: PackageJson, index: RepoIndex) -> str | None
         return "out"
     if "react-scripts" in pkg.deps or app.kind is AppKind.SVELTEKIT:
         return "build"
-    for name in ("vite.config.ts", "vite.config.js", "vite.config.mjs", "astro.config.mjs"):
-        text = index.text(join(pkg.folder, name))
-        if text and (match := _OUT_DIR.search(text)):
-            return match.group(1).removeprefix("./").rstrip("/")
-    return "dist"
+    vite = config_text(index, pkg.folder, "vite")
+    layout = vite_layout(vite[1]) if vite else None
+    if layout:
+        return layout[1]
+    astro = config_text(index, pkg.folder, "astro")
+    found = config_path(astro[1], "outDir") if astro else None
+    return posixpath.normpath(found[0]) if found else "dist"
 
 
 def _nextjs(app: AppFacts, pkg: PackageJson, index: RepoIndex) -> None:
@@ -262,6 +265,7 @@ def fill_node_app(app: AppFacts, pkg: PackageJson, index: RepoIndex) -> None:
     _commands(app, pkg, pm)
     app.port = _port(app, pkg, index)
     app.build_output_dir = _output_dir(app, pkg, index)
+    app.browser_bundle = browser_bundle(app, pkg, index)
     if app.shape is DeployShape.SERVER and app.kind in _OWN_SERVER and app.dev_only_dependencies:
         imports = runtime_imports(index, entry_files(pkg, index, app.entrypoint))
         for name in app.dev_only_dependencies:

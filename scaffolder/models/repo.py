@@ -68,6 +68,19 @@ class RouteFacts(Record):
 
 
 @dataclass(kw_only=True, slots=True)
+class BrowserBundleFacts(Record):
+    """What a server app's own build writes for browsers (scaffolder/inspect/browser_bundle.py):
+    an Express server whose `npm run build` also runs `vite build`, a SvelteKit or Astro
+    server. The bundler compiles the variables with these prefixes into those files."""
+
+    builder: str  # "vite", "sveltekit", "astro", "remix"
+    source_root: str  # the browser code, repo-relative ("client", or the app root)
+    output_dir: str  # where the build writes it, relative to the app root ("dist/public")
+    env_prefixes: list[str] = field(default_factory=list)  # ["VITE_"]
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass(kw_only=True, slots=True)
 class AppFacts(Record):
     name: str  # a slug: package.json name, pyproject name, or the folder name
     root: str  # folder relative to the repo root, "." for the root itself
@@ -115,6 +128,8 @@ class AppFacts(Record):
     # Framework debug mode switched on unconditionally (Flask debug=True, Django DEBUG = True).
     debug_mode: list[Evidence] = field(default_factory=list)
     routes: RouteFacts = field(default_factory=RouteFacts)
+    # A server whose build also writes a browser bundle with public variables compiled in.
+    browser_bundle: BrowserBundleFacts | None = None
     evidence: list[Evidence] = field(default_factory=list)
 
 
