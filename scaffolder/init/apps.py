@@ -249,6 +249,7 @@ def template_app(
     node = app.language is Language.NODE and app.package_manager is not None
     toolchain = toolchain_for(app, exists) if node else None
     prune, keep_reason = prune_decision(app)
+    bundle = app.browser_bundle if shape == "server" else None
     return (
         TemplateApp(
             name=app.name,
@@ -268,6 +269,8 @@ def template_app(
             health_path=health_path,
             build_output_dir=(app.build_output_dir or "dist") if shape == "static" else None,
             nextjs_standalone=app.nextjs_standalone,
+            browser_bundle_dir=bundle.output_dir if bundle else None,
+            browser_env_prefixes=bundle.env_prefixes if bundle else [],
             entrypoint=app.entrypoint,
             write_dockerfile=write_dockerfile,
             dockerfile_path=dockerfile_path,

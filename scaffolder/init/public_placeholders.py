@@ -1,10 +1,12 @@
-"""Placeholders a Next.js image is built with for its browser-visible settings.
+"""Placeholders a server image is built with for its browser-visible settings.
 
-Next.js inlines NEXT_PUBLIC_* values into the server and browser bundles at
-`next build`, but the image is built once and promoted by digest to every
-environment (docs/provision.md, "Build once, promote by digest"). So the image is
-built with one distinct placeholder per variable, and its entrypoint replaces each
-with the task's own value when the container starts.
+A build that bundles code for browsers compiles public values into it: `next build` inlines
+NEXT_PUBLIC_*, `vite build` every `import.meta.env.VITE_*` (an Express server that builds
+its Vite client, Replit's shape), SvelteKit and Astro their PUBLIC_*. But the image is
+built once and promoted by digest to every environment (docs/provision.md, "Build once,
+promote by digest"). So the image is built with one distinct placeholder per variable, and
+its entrypoint replaces each with the task's own value, in the built output only, when the
+container starts. A static site is built per environment by its own deploy: none of this.
 
 A placeholder must survive the app's own build-time code: a client library checks
 that its URL parses (`new URL(...)` throws, Supabase's createClient refuses a
@@ -17,12 +19,13 @@ file further. Lowercase hex only, so `new URL(...)` keeps the host as it is.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 
 from scaffolder.models import AppKind, TemplateApp
 
 MARKER = "scaffold-public-"
 NEXT_PUBLIC = "NEXT_PUBLIC_"  # the only names Next.js inlines (besides next.config's `env`)
+# What `next build` leaves holding them: the server's and browsers' bundles, the server.
+_NEXT_OUTPUT = [".next", "server.js"]
 _URL_SUFFIXES = ("_URL", "_URI", "_ENDPOINT", "_HOST")
 
 
@@ -36,10 +39,25 @@ def placeholder(name: str) -> str:
     return f"https://{token}.invalid" if looks_like_url(name) else token
 
 
-def public_placeholders(apps: Iterable[TemplateApp], public_env_vars: list[str]) -> dict[str, str]:
-    """NEXT_PUBLIC_* name -> placeholder, when a Next.js server app is in the repository."""
-    nextjs = any(a.kind == AppKind.NEXTJS and a.shape == "server" for a in apps)
-    if not nextjs:
-        return {}
-    names = sorted(n for n in public_env_vars if n.startswith(NEXT_PUBLIC))
-    return {name: placeholder(name) for name in names}
+def compiled_in(app: TemplateApp) -> tuple[tuple[str, ...], list[str]]:
+    """The prefixes `app`'s image build compiles into browser code, and the paths of the
+    runtime image (relative to its WORKDIR) that hold them; nothing for a static app."""
+    if app.shape != "server":
+        return (), []
+    if app.kind == AppKind.NEXTJS:
+        return (NEXT_PUBLIC,), _NEXT_OUTPUT
+    if app.browser_bundle_dir:
+        return tuple(app.browser_env_prefixes), [app.browser_bundle_dir]
+    return (), []
+
+
+def with_public_placeholders(app: TemplateApp, public_env_vars: list[str]) -> TemplateApp:
+    """`app` with the placeholder of each public name its build compiles in, and where."""
+    prefixes, paths = compiled_in(app)
+    names = sorted(n for n in public_env_vars if prefixes and n.startswith(prefixes))
+    return app.model_copy(
+        update={
+            "public_env_placeholders": {name: placeholder(name) for name in names},
+            "public_env_paths": paths if names else [],
+        }
+    )

@@ -1,5 +1,6 @@
 """Decisions the templates only lay out: each app's base image, CI runtime and CI setup and
-install commands, who migrates, the placeholders a Next.js image is built with.
+install commands, who migrates, the placeholders a server image is built with for its
+browser-visible settings.
 
 Computed here from the pins (scaffolder/runtime_images.py) and the apps, so no template
 parses a version or picks an app. Applied by build_context and again at the render seam
@@ -9,7 +10,7 @@ parses a version or picks an app. Applied by build_context and again at the rend
 from __future__ import annotations
 
 from scaffolder.init.node_plan import migration_app
-from scaffolder.init.public_placeholders import public_placeholders
+from scaffolder.init.public_placeholders import with_public_placeholders
 from scaffolder.models import InitContext, TemplateApp, TemplateMigrations
 from scaffolder.runtime_images import base_image, runtime_exact
 from scaffolder.toolchain import ci_toolchain
@@ -35,9 +36,9 @@ def _with_app(migration: TemplateMigrations, apps: list[TemplateApp]) -> Templat
 
 
 def with_template_decisions(context: InitContext) -> InitContext:
-    apps = [_with_image(app) for app in context.apps]
+    apps = [with_public_placeholders(_with_image(a), context.public_env_vars) for a in context.apps]
     migrations = [_with_app(m, apps) for m in context.migrations]
-    placeholders = public_placeholders(apps, context.public_env_vars)
+    placeholders = {k: v for app in apps for k, v in app.public_env_placeholders.items()}
     return context.model_copy(
         update={"apps": apps, "migrations": migrations, "public_env_placeholders": placeholders}
     )

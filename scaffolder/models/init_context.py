@@ -57,6 +57,15 @@ class TemplateApp(Model):
     health_path: str = "/healthz"
     build_output_dir: str | None = None  # static shape
     nextjs_standalone: bool = False
+    # A server whose build also writes a browser bundle (AppFacts.browser_bundle): where,
+    # relative to the app root ("dist/public"), and the prefixes compiled into it.
+    browser_bundle_dir: str | None = None
+    browser_env_prefixes: list[str] = Field(default_factory=list)
+    # Set by init/template_decisions.py (init/public_placeholders.py): the placeholder the
+    # image is built with per browser-visible name, and the files and folders of the
+    # runtime image (relative to its WORKDIR) its entrypoint puts the task's values in.
+    public_env_placeholders: dict[str, str] = Field(default_factory=dict)
+    public_env_paths: list[str] = Field(default_factory=list)
     entrypoint: str | None = None
     write_dockerfile: bool = False  # False when the user has a production-grade one
     dockerfile_path: str = "Dockerfile"  # relative to the repo root
@@ -122,8 +131,9 @@ class InitContext(Model):
     supabase_functions: list[str] = Field(default_factory=list)
     env_vars: list[str] = Field(default_factory=list)  # names only, never values
     public_env_vars: list[str] = Field(default_factory=list)
-    # NEXT_PUBLIC_* name -> the placeholder the Next.js image is built with; its entrypoint
-    # puts the task's value in its place (init/public_placeholders.py).
+    # Every server image's public name -> the placeholder it is built with (each app's own
+    # are TemplateApp.public_env_placeholders); its entrypoint puts the task's value in its
+    # place (init/public_placeholders.py).
     public_env_placeholders: dict[str, str] = Field(default_factory=dict)
     # Names only Supabase edge functions read (Deno.env.get): set with `supabase secrets
     # set`, never in AWS Secrets Manager or the app's .env.example.

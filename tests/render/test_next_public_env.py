@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from scaffolder.init.public_placeholders import placeholder
-from tests.render import fake_cli
+from tests.render import public_env
 from tests.render import workflow_model as wm
 from tests.render.contexts import CONTEXTS
 
@@ -71,59 +71,7 @@ def test_the_image_is_built_once_with_placeholders_not_an_environments_values(
 def _promote(
     root: Path, tmp_path: Path, values: dict[str, str]
 ) -> tuple[subprocess.CompletedProcess[str], list[dict[str, Any]]]:
-    outputs = {
-        "artifacts_bucket_name": "artifacts",
-        "services": [
-            {"name": "web", "task_family": "next-supa-prod-web", "ecr_repository_url": REPO}
-        ],
-    }
-    (tmp_path / "outputs.json").write_text(json.dumps(outputs))
-    current = {
-        "taskDefinitionArn": "arn:aws:ecs:eu-west-1:1:task-definition/next-supa-prod-web:7",
-        "revision": 7,
-        "family": "next-supa-prod-web",
-        "containerDefinitions": [
-            {
-                "name": "web",
-                "image": "old",
-                # The previous deploy's value is replaced, the stack's own settings kept.
-                "environment": [
-                    {"name": "PORT", "value": "3000"},
-                    {"name": "NEXT_PUBLIC_SUPABASE_URL", "value": "https://old.supabase.co"},
-                ],
-                "secrets": [{"name": "SESSION_SECRET", "valueFrom": "arn:secret"}],
-            }
-        ],
-    }
-    log = fake_cli.install(
-        tmp_path / "bin",
-        {
-            "aws ecr describe-images": DIGEST + "\n",
-            "aws ecs describe-task-definition": current,
-            "aws ecs register-task-definition": f"{current['taskDefinitionArn'][:-1]}8\n",
-        },
-    )
-    job = wm.deploy_job(root)
-    helper = wm.steps(job)[wm.index_of(job, "ledger helpers")]["run"]
-    step = wm.steps(job)[wm.index_of(job, "web: promote the built image")]
-    # What GitHub gives the step: `${{ vars.NAME }}` is "" for a variable not set.
-    given = {k: values.get(k, "") for k, v in step["env"].items() if "vars." in str(v)}
-    env = {
-        **os.environ,
-        "PATH": f"{tmp_path / 'bin'}:{os.environ['PATH']}",
-        "RUNNER_TEMP": str(tmp_path),
-        "GITHUB_OUTPUT": str(tmp_path / "github_output"),
-        "GITHUB_SHA": "3f2a9c1" + "0" * 33,
-        "GITHUB_RUN_NUMBER": "42",
-        "DEPLOY_ENV": "prod",
-        "IMAGES": json.dumps({"web": {"repository": REPO, "digest": DIGEST}}),
-        **{k: str(v) for k, v in step["env"].items() if "vars." not in str(v)},
-        **given,
-    }
-    run = ["bash", "-eo", "pipefail", "-c"]
-    assert subprocess.run([*run, helper], env=env, check=False).returncode == 0
-    proc = subprocess.run([*run, step["run"]], env=env, capture_output=True, text=True, check=False)
-    return proc, fake_cli.calls(log)
+    return public_env.promote(root, tmp_path, values, service="web", repo=REPO, digest=DIGEST)
 
 
 @needs_jq
@@ -178,19 +126,7 @@ def _built_tree(app: Path) -> dict[str, str]:
     return files
 
 
-def _entrypoint(
-    script: Path, app: Path, env: dict[str, str], command: tuple[str, ...] = ("true",)
-) -> subprocess.CompletedProcess[str]:
-    path = os.pathsep.join({str(Path(shutil.which("node") or "node").parent), "/usr/bin", "/bin"})
-    return subprocess.run(
-        ["/bin/sh", str(script), *command],
-        cwd=app,
-        env={"PATH": path, **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+_entrypoint = public_env.run_entrypoint
 
 
 @needs_node
