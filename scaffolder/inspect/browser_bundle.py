@@ -53,22 +53,18 @@ def _prefixes(text: str, key: str, default: list[str]) -> list[str]:
     return [p for p in found if p] or default
 
 
-def vite_layout(text: str) -> tuple[str, str, list[str]] | None:
-    """(root, outDir, envPrefix) of a vite.config, both folders relative to its own folder.
-
-    Vite resolves a relative outDir against `root`; path.resolve(__dirname, ...) against the
-    config's folder. None when either folder is outside it."""
+def vite_layout(text: str) -> tuple[str, str, list[str]]:
+    """(root, outDir, envPrefix) of a vite.config, both folders normalised and relative to
+    its own folder: Vite resolves a relative outDir against `root`, path.resolve(__dirname,
+    ...) against the config's folder. outDir may leave it ("../server/public")."""
     root_found = config_path(text, "root")
-    root = _inside(root_found[0]) if root_found else "."
+    root = posixpath.normpath(root_found[0].strip() or ".") if root_found else "."
     out_found = config_path(text, "outDir")
     if out_found is None:
-        out = posixpath.join(root or ".", "dist")
+        out = posixpath.join(root, "dist")
     else:
-        out = out_found[0] if out_found[1] else posixpath.join(root or ".", out_found[0])
-    out = _inside(out) or ""
-    if root is None or not out or out == ".":
-        return None
-    return root, out, _prefixes(text, "envPrefix", ["VITE_"])
+        out = out_found[0] if out_found[1] else posixpath.join(root, out_found[0])
+    return root, posixpath.normpath(out), _prefixes(text, "envPrefix", ["VITE_"])
 
 
 def config_text(index: RepoIndex, folder: str, stem: str) -> tuple[str, str] | None:
@@ -91,10 +87,9 @@ def _runs_vite_build(pkg: PackageJson) -> bool:
 
 def _vite_bundle(pkg: PackageJson, index: RepoIndex, builder: str) -> BrowserBundleFacts | None:
     config = config_text(index, pkg.folder, "vite")
-    layout = vite_layout(config[1]) if config else (".", "dist", ["VITE_"])
-    if layout is None:
-        return None
-    root, out, prefixes = layout
+    root, out, prefixes = vite_layout(config[1]) if config else (".", "dist", ["VITE_"])
+    if _inside(root) is None or _inside(out) in {None, "."}:
+        return None  # a bundle outside the image's app folder, or over all of it
     if builder == "remix":
         out = "build"  # Remix's own buildDirectory: build/client and build/server
     where = config[1].find("outDir") if config else -1

@@ -148,9 +148,8 @@ def _output_dir(app: AppFacts, pkg: PackageJson, index: RepoIndex) -> str | None
     if "react-scripts" in pkg.deps or app.kind is AppKind.SVELTEKIT:
         return "build"
     vite = config_text(index, pkg.folder, "vite")
-    layout = vite_layout(vite[1]) if vite else None
-    if layout:
-        return layout[1]
+    if vite:
+        return vite_layout(vite[1])[1]
     astro = config_text(index, pkg.folder, "astro")
     found = config_path(astro[1], "outDir") if astro else None
     return posixpath.normpath(found[0]) if found else "dist"

@@ -48,9 +48,16 @@ def test_the_vite_config_says_where_the_bundle_goes(
     assert vite_layout(config) == layout
 
 
-def test_a_bundle_outside_the_app_or_over_it_is_not_one() -> None:
-    assert vite_layout('build: { outDir: "../../elsewhere" }') is None
-    assert vite_layout('root: "client", build: { outDir: ".." }') is None
+def test_a_bundle_outside_the_app_or_over_it_is_not_one(tmp_path: Path) -> None:
+    # A static site may build into its server's folder: its deploy uploads from there.
+    assert vite_layout('build: { outDir: "../server/public" }')[1] == "../server/public"
+    repo = tmp_path / "repo"
+    shutil.copytree(fixture_dir("replit-express-vite"), repo)
+    config = repo / "vite.config.ts"
+    for out_dir in ('"../../elsewhere"', '".."'):  # relative to root: client/
+        config.write_text(f"export default {{ root: 'client', build: {{ outDir: {out_dir} }} }}")
+        (app,) = inspect_repository(repo, scan_history=False).apps
+        assert app.browser_bundle is None, out_dir
 
 
 def _replit(tmp_path: Path, client_code: str) -> Path:
