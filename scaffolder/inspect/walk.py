@@ -191,7 +191,8 @@ class _Walker:
     ) -> _Frame | None:
         if os.path.basename(path) in ALWAYS_SKIP_DIRS:
             return None
-        if _ignored(specs, rel, is_dir=True) and rel not in self.tracked_dirs:
+        # What git tracks is kept whatever the ignore files say: ask them only about the rest.
+        if rel not in self.tracked_dirs and _ignored(specs, rel, is_dir=True):
             return None
         return _Frame(real, rel, specs, frame.chain | {real})
 
@@ -222,7 +223,7 @@ class _Walker:
     def _file(
         self, path: Path, rel: str, mode: int, specs: tuple[tuple[str, pathspec.GitIgnoreSpec], ...]
     ) -> None:
-        if _ignored(specs, rel, is_dir=False) and rel not in self.tracked:
+        if rel not in self.tracked and _ignored(specs, rel, is_dir=False):
             return
         if not stat.S_ISREG(mode):
             # FIFOs, sockets and devices would block or never end: never open them.
