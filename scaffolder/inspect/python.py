@@ -44,16 +44,19 @@ _DEFAULT_PORT = {
     AppKind.FASTAPI: 8000,
     AppKind.STREAMLIT: 8501,
 }
-# (distribution, kind, import pattern) in order of precedence.
+# (distribution, kind, import pattern) in order of precedence. The distribution's name is
+# in every match: checked with `in` first, since a pattern that starts with `^` is tried
+# at every position of the file.
 _KINDS: tuple[tuple[str, AppKind, re.Pattern[str]], ...] = (
     ("django", AppKind.DJANGO, re.compile(r"^\s*(?:from|import)\s+django\b", re.M)),
     ("fastapi", AppKind.FASTAPI, re.compile(r"^\s*(?:from|import)\s+fastapi\b", re.M)),
     ("flask", AppKind.FLASK, re.compile(r"^\s*(?:from|import)\s+flask\b", re.M)),
     ("streamlit", AppKind.STREAMLIT, re.compile(r"^\s*(?:from|import)\s+streamlit\b", re.M)),
 )
+# (pattern, a substring every match holds)
 _APP_OBJECT = {
-    AppKind.FASTAPI: re.compile(r"^(\w+)\s*(?::\s*\w+\s*)?=\s*FastAPI\(", re.M),
-    AppKind.FLASK: re.compile(r"^(\w+)\s*=\s*Flask\(", re.M),
+    AppKind.FASTAPI: (re.compile(r"^(\w+)\s*(?::\s*\w+\s*)?=\s*FastAPI\(", re.M), "FastAPI("),
+    AppKind.FLASK: (re.compile(r"^(\w+)\s*=\s*Flask\(", re.M), "Flask("),
 }
 _FLASK_FACTORY = re.compile(r"^def (create_app)\(", re.M)
 _WSGI_SETTING = re.compile(r"WSGI_APPLICATION\s*=\s*['\"]([\w.]+)\.application['\"]")
@@ -77,7 +80,7 @@ def _kind_of(folder: str, index: RepoIndex) -> tuple[AppKind, SourceFile | None]
         return AppKind.DJANGO, index.by_path.get(join(folder, "manage.py"))
     entry = _entry_point(folder, code, index)
     for dist, kind, pattern in _KINDS:
-        hit = next((s for s in code if pattern.search(s.text)), None)
+        hit = next((s for s in code if dist in s.text and pattern.search(s.text)), None)
         if hit is not None or (dist in deps and entry is not None):
             return kind, hit
     return None  # a requirements.txt alone is not an app: nothing would run
@@ -192,14 +195,14 @@ def _replit_python_start(folder: str, index: RepoIndex) -> str | None:
 
 def _entrypoint(app: AppFacts, code: list[SourceFile]) -> str | None:
     code = sorted(code, key=lambda s: preference(s.path))
-    pattern = _APP_OBJECT.get(app.kind)
-    if pattern is not None:
+    if app.kind in _APP_OBJECT:
+        pattern, needle = _APP_OBJECT[app.kind]
         for source in code:
-            if match := pattern.search(source.text):
+            if needle in source.text and (match := pattern.search(source.text)):
                 return f"{_module(source.path, app.root)}:{match.group(1)}"
         if app.kind is AppKind.FLASK:
             for source in code:
-                if _FLASK_FACTORY.search(source.text):
+                if "def create_app(" in source.text and _FLASK_FACTORY.search(source.text):
                     return f"{_module(source.path, app.root)}:create_app()"
     if app.kind is AppKind.DJANGO:
         for source in code:
@@ -208,7 +211,7 @@ def _entrypoint(app: AppFacts, code: list[SourceFile]) -> str | None:
         wsgi = next((s for s in code if basename(s.path) == "wsgi.py"), None)
         return _module(wsgi.path, app.root) if wsgi else None
     if app.kind is AppKind.STREAMLIT:
-        importing = [s for s in code if _KINDS[3][2].search(s.text)]
+        importing = [s for s in code if "streamlit" in s.text and _KINDS[3][2].search(s.text)]
         importing.sort(key=lambda s: (s.path.count("/"), basename(s.path) not in _STREAMLIT_MAINS))
         if importing:
             return importing[0].path if app.root == "." else importing[0].path[len(app.root) + 1 :]

@@ -15,9 +15,10 @@ import sys
 
 from scaffolder.inspect.files import SourceFile
 
-_IMPORT = re.compile(
-    r"^[ \t]*(?:from[ \t]+([A-Za-z_]\w*)[\w.]*[ \t]+import\b|import[ \t]+(.+))", re.M
-)
+# An import statement at a line's start. The pattern starts with the line break, not `^`:
+# `re` then jumps from one line to the next instead of trying every character
+# (imported_names puts a line break before the text for the first line).
+_IMPORT = re.compile(r"\n[ \t]*(?:from[ \t]+([A-Za-z_]\w*)[\w.]*[ \t]+import\b|import[ \t]+(.+))")
 _NAME = re.compile(r"^\s*([A-Za-z_]\w*)")
 # Import names whose distribution is named otherwise (the common ones in prototypes).
 DISTRIBUTIONS = {
@@ -51,7 +52,7 @@ def _local_names(code: list[SourceFile], folder: str) -> set[str]:
 
 def imported_names(text: str) -> set[str]:
     found: set[str] = set()
-    for match in _IMPORT.finditer(text):
+    for match in _IMPORT.finditer("\n" + text):
         if match.group(1):
             found.add(match.group(1))
             continue

@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+import pytest
 
 from scaffolder.audit import run_audit
 from scaffolder.init.notices import context_warnings
@@ -73,3 +76,37 @@ def test_init_warns_that_the_image_would_install_nothing() -> None:
     )
     (warning,) = context_warnings(InitContext(project="bot", apps=[app], database="none"))
     assert warning.startswith("bot: no requirements.txt, pyproject.toml or Pipfile")
+
+
+_AT_LINE_START = re.compile(
+    r"^[ \t]*(?:from[ \t]+([A-Za-z_]\w*)[\w.]*[ \t]+import\b|import[ \t]+(.+))", re.M
+)
+
+
+def _names_by_line_start(text: str) -> set[str]:
+    """imported_names as it was written with `^` (re.M): the reference."""
+    found: set[str] = set()
+    for match in _AT_LINE_START.finditer(text):
+        if match.group(1):
+            found.add(match.group(1))
+            continue
+        for part in match.group(2).split("#", 1)[0].split(","):
+            if name := re.match(r"^\s*([A-Za-z_]\w*)", part):
+                found.add(name.group(1))
+    return found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        MAIN,
+        "import a",  # the first line, no line break at all
+        "from b import c\r\nimport d\r\n",
+        "\n\n  import e, f as g  # h\n\tfrom i.j import k\nx = 'import l'\n",
+        "s = '''\nimport m\n'''\nfrom\tn import o\nfrom p.q  import\n",
+        "def f():\n    import r\nimport\nimport \n",
+    ],
+)
+def test_imports_are_found_where_a_line_starts(text: str) -> None:
+    assert imported_names(text) == _names_by_line_start(text)
+    assert imported_names(text)  # each sample imports something
