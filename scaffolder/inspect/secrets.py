@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from scaffolder.inspect.anchors import Presence
 from scaffolder.inspect.credential_docs import credential_lines, is_document
 from scaffolder.inspect.env_files import (
     basename,
@@ -206,29 +207,14 @@ def _key_body(body: str) -> str:
     return body.replace("\\n", "\n").strip()
 
 
-def _any_present(anchors: tuple[str, ...], haystack: str, present: dict[str, bool]) -> bool:
-    for anchor in anchors:
-        if anchor not in present:
-            present[anchor] = anchor in haystack
-        if present[anchor]:
-            return True
-    return False
-
-
 def _detector_hits(path: str, text: str) -> list[_Hit]:
     code = _suffix(path) in SCANNED_CODE_SUFFIXES and not is_test_path(path)
-    lowered: str | None = None
-    present: dict[str, bool] = {}
+    presence = Presence(text)
     hits: list[_Hit] = []
     for detector in ALL_DETECTORS:
         if detector.code_only and not code:
             continue
-        if detector.fold_case:
-            lowered = text.lower() if lowered is None else lowered
-            haystack = lowered
-        else:
-            haystack = text
-        if detector.anchors and not _any_present(detector.anchors, haystack, present):
+        if detector.anchors and not presence.any_of(detector.anchors, detector.fold_case):
             continue
         for match in detector.regex.finditer(text):
             name = _accept(detector, match, text, path)
