@@ -64,14 +64,18 @@ _TEST_FILE = re.compile(
     r"|(?:^|/)__tests__/)"
 )
 _HEALTH = r"/(?:api/)?(?:health|healthz|healthcheck|health-check|status|ping|readyz|livez)/?"
+# `.get("/health")`, `@app.get(...)`, Django's `path("health")`, Nest's `@Controller("health")`,
+# and middleware that answers one path itself: `if (req.path === "/healthz")` (init's
+# health.cjs). Every match starts with one of `.@pr`, which the pattern consumes first so
+# that `re` skips every other character; each branch then checks (lookbehind) which one
+# it was, and `\b` before `path(` and `req.` is `(?<!\wp)` and `(?<!\wr)` once p or r is
+# consumed. The same matches and groups as the branches written plainly (tests).
 _HEALTH_ROUTE = re.compile(
-    r"""(?:\.(?:get|route|all|use)|@(?:\w+\.)?(?:get|route|api_route))\(\s*['"`]("""
-    + _HEALTH
-    + r""")['"`]"""
-    r"""|\bpath\(\s*['"]((?:api/)?(?:health|healthz|status|ping)/?)['"]"""
-    r"""|@Controller\(\s*['"]/?((?:api/)?(?:health|healthz|status))['"]"""
-    # middleware that answers one path itself: `if (req.path === "/healthz")` (init's health.cjs)
-    r"""|\breq\.(?:path|url)\s*===?\s*['"`](""" + _HEALTH + r""")['"`]"""
+    r"""[.@pr](?:(?<=[.@])(?:(?<=\.)(?:get|route|all|use)|(?<=@)(?:\w+\.)?(?:get|route|api_route))"""
+    r"""\(\s*['"`](""" + _HEALTH + r""")['"`]"""
+    r"""|(?<=p)(?<!\wp)ath\(\s*['"]((?:api/)?(?:health|healthz|status|ping)/?)['"]"""
+    r"""|(?<=@)Controller\(\s*['"]/?((?:api/)?(?:health|healthz|status))['"]"""
+    r"""|(?<=r)(?<!\wr)eq\.(?:path|url)\s*===?\s*['"`](""" + _HEALTH + r""")['"`])"""
 )
 _HEALTH_WORDS = ("health", "status", "ping", "readyz", "livez")
 # What every _HEALTH_ROUTE match holds: a quoted route, with a leading slash unless it

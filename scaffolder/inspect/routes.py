@@ -28,7 +28,11 @@ _JS_CALL = re.compile(r"\.(?:get|post|put|patch|delete|all|options|head|use|rout
 _PY_ROUTE = re.compile(
     r"@(\w+)\.(?:get|post|put|patch|delete|route|api_route|websocket)\(\s*" + _PATH
 )
-_PREFIXED_MOUNT = re.compile(r"""(?:\bprefix\s*[:=]\s*|\burl_prefix\s*=\s*)(['"`])(/[^'"`\s]*)\1""")
+# `\bprefix` and `\burl_prefix`, written to start with their first letter so that `re`
+# skips to those letters: `(?<!\wp)` after the p is the `\b` before it.
+_PREFIXED_MOUNT = re.compile(
+    r"""(?:p(?<!\wp)refix\s*[:=]\s*|u(?<!\wu)rl_prefix\s*=\s*)(['"`])(/[^'"`\s]*)\1"""
+)
 _UNPREFIXED_MOUNT = re.compile(
     r"\.(?:include_router|register_blueprint)\(\s*[\w.]+\s*\)"
     r"|\.use\(\s*\w*(?:[Rr]outer|[Rr]outes)\w*\s*\)"

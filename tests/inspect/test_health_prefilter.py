@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
 
-from scaffolder.inspect.production import _HEALTH_ROUTE, _may_route_health
+from scaffolder.inspect.production import _HEALTH, _HEALTH_ROUTE, _may_route_health
 
 CALLS = [
     "app.get(",
@@ -50,3 +51,32 @@ def test_every_text_the_route_pattern_matches_passes_the_filter(text: str) -> No
 def test_the_filter_drops_quoted_words_that_no_route_can_use() -> None:
     assert not _may_route_health('row["status"] = "ok"\nprint(health)\n')
     assert _may_route_health('urlpatterns = [path("status", view)]\n')
+
+
+# The route pattern with its branches written plainly, before it was arranged for speed.
+_PLAIN_HEALTH_ROUTE = re.compile(
+    r"""(?:\.(?:get|route|all|use)|@(?:\w+\.)?(?:get|route|api_route))\(\s*['"`]("""
+    + _HEALTH
+    + r""")['"`]"""
+    r"""|\bpath\(\s*['"]((?:api/)?(?:health|healthz|status|ping)/?)['"]"""
+    r"""|@Controller\(\s*['"]/?((?:api/)?(?:health|healthz|status))['"]"""
+    r"""|\breq\.(?:path|url)\s*===?\s*['"`](""" + _HEALTH + r""")['"`]"""
+)
+NEAR_MISSES = [
+    "xpath('health')",
+    "_path('health')",
+    "preq.path === '/health'",
+    "a.req.url == '/status'",
+    "req.path==='/ping'",
+    '.get ("/health")',
+    "@router.get('/healthz') @Controller('api/status') path('ping/') .use(`/livez`)",
+    "r.get('/health'); p.all('/readyz'); @@get('/ping')",
+]
+
+
+@pytest.mark.parametrize("text", [*samples(), *NEAR_MISSES])
+def test_the_route_pattern_finds_what_its_plain_form_finds(text: str) -> None:
+    def found(pattern: re.Pattern[str]) -> list[tuple[int, int, tuple[str | None, ...]]]:
+        return [(m.start(), m.end(), m.groups()) for m in pattern.finditer(text)]
+
+    assert found(_HEALTH_ROUTE) == found(_PLAIN_HEALTH_ROUTE)

@@ -12,7 +12,7 @@ import pytest
 
 from scaffolder.init.one_origin import site_api_spec
 from scaffolder.inspect import inspect_repository
-from scaffolder.inspect.routes import _APP_OBJECTS, _js_app_routes
+from scaffolder.inspect.routes import _APP_OBJECTS, _PREFIXED_MOUNT, _js_app_routes
 from scaffolder.models import RepoFacts, RouteFacts
 from tests.inspect.conftest import write
 
@@ -163,3 +163,25 @@ def test_app_routes_are_those_the_word_first_pattern_found() -> None:
     for text in texts:
         expected = [m.group(3) for m in _WORD_FIRST.finditer(text) if m.group(1) in _APP_OBJECTS]
         assert _js_app_routes(text) == expected, text
+
+
+_PLAIN_PREFIXED_MOUNT = re.compile(
+    r"""(?:\bprefix\s*[:=]\s*|\burl_prefix\s*=\s*)(['"`])(/[^'"`\s]*)\1"""
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "router = APIRouter(prefix='/api/items')\napp.include_router(r, prefix=\"/api/u\")\n",
+        "bp = Blueprint('b', __name__, url_prefix='/admin')\nfastify.register(r, { prefix: `/v1` })\n",
+        "my_prefix='/no' xurl_prefix='/no' _prefix: '/no' url_prefix ='/yes' prefix:'/a b'\n",
+        "prefix = '/x'prefix='/y' url_prefix=\n'/z'\npprefix: '/q' urlurl_prefix='/r'",
+    ],
+)
+def test_the_prefix_pattern_finds_what_its_plain_form_finds(text: str) -> None:
+    def found(pattern: re.Pattern[str]) -> list[tuple[int, tuple[str | None, ...]]]:
+        return [(m.start(), m.groups()) for m in pattern.finditer(text)]
+
+    assert found(_PREFIXED_MOUNT) == found(_PLAIN_PREFIXED_MOUNT)
+    assert found(_PREFIXED_MOUNT)
