@@ -60,6 +60,9 @@ _PY_PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(rf"config\(\s*['\"]{_NAME}['\"]\s*(,\s*default\s*=)?"), "config(", "arg"),
 )
 _DESTRUCTURE = re.compile(r"\{([^{}]{1,800})\}\s*=\s*process\.env\b")
+# How every _DESTRUCTURE match ends: most files that read process.env have none, and this
+# skips from one `}` to the next where _DESTRUCTURE reads ahead from every `{`.
+_DESTRUCTURE_END = re.compile(r"\}\s*=\s*process\.env\b")
 # import { DATABASE_URL } from '$env/static/private' (SvelteKit)
 _SVELTE_STATIC = re.compile(
     r"import\s*\{([^{}]{1,800})\}\s*from\s*['\"]\$env/static/(private|public)['\"]"
@@ -107,6 +110,8 @@ class _Lines:
 
 def _destructured(source: SourceFile, lines: _Lines) -> list[_Read]:
     out: list[_Read] = []
+    if not _DESTRUCTURE_END.search(source.text):
+        return out
     for match in _DESTRUCTURE.finditer(source.text):
         for raw in match.group(1).split(","):
             part = raw.strip()
@@ -154,7 +159,7 @@ def _framework_reads(source: SourceFile, lines: _Lines) -> list[_Read]:
             for match in _SVELTE_DYNAMIC.finditer(text):
                 default = _DEFAULT_AFTER.match(text, match.end()) is not None
                 out.append(_Read(match.group(1), source.path, match.start(), default, lines))
-    if "onfig" in text:  # ConfigService, config
+    if "onfig" in text and ".get" in text:  # ConfigService, config; `.get` is in every match
         for match in _CONFIG_SERVICE.finditer(text):
             default = bool(match.group(2))
             out.append(_Read(match.group(1), source.path, match.start(), default, lines))
