@@ -37,6 +37,12 @@ _GATE = {
 }
 
 
+# One anchor string is never both case-folded and case-sensitive: `known` is keyed by it.
+assert len({a for d in ALL_DETECTORS for a in d.anchors}) == len(
+    {(a, d.fold_case) for d in ALL_DETECTORS for a in d.anchors}
+)
+
+
 class Presence:
     """The anchors one file holds, found lazily (the lowered text too)."""
 
@@ -45,23 +51,31 @@ class Presence:
     def __init__(self, text: str) -> None:
         self._text = text
         self._lowered: str | None = None
-        self.known: dict[tuple[str, bool], bool] = {}
+        self.known: dict[str, bool] = {}
 
     def has(self, anchor: str, fold: bool) -> bool:
-        key = (anchor, fold)
-        found = self.known.get(key)
-        if found is None:
-            gate = _GATE.get(key)
-            if gate is not None and not self.has(*gate):
-                found = False
-            elif fold:
-                if self._lowered is None:
-                    self._lowered = self._text.lower()
-                found = anchor in self._lowered
-            else:
-                found = anchor in self._text
-            self.known[key] = found
-        return found
+        found = self.known.get(anchor)
+        return self._search(anchor, fold) if found is None else found
 
     def any_of(self, anchors: tuple[str, ...], fold: bool) -> bool:
-        return any(self.has(anchor, fold) for anchor in anchors)
+        known = self.known  # the scan asks ~30 times a file: most answers are known
+        for anchor in anchors:
+            found = known.get(anchor)
+            if found is None:
+                found = self._search(anchor, fold)
+            if found:
+                return True
+        return False
+
+    def _search(self, anchor: str, fold: bool) -> bool:
+        gate = _GATE.get((anchor, fold))
+        if gate is not None and not self.has(*gate):
+            found = False
+        elif fold:
+            if self._lowered is None:
+                self._lowered = self._text.lower()
+            found = anchor in self._lowered
+        else:
+            found = anchor in self._text
+        self.known[anchor] = found
+        return found
