@@ -56,11 +56,15 @@ def run_audit_command(
 
 
 def _plain_audit(root: Path, *, scan_history: bool) -> ReadinessReport:
-    # The history scan is forked before the detectors, rules and cost model are imported,
-    # so it runs while they load (inspect/opening.py).
+    # zizmor (~150 ms of start-up) is started first, and the history scan is forked
+    # before the detectors, rules and cost model are imported, so both run while the
+    # rest of the audit loads (inspect/opening.py).
+    from scaffolder.inspect.workflow_audit import start_listed_workflows
+
+    workflows = start_listed_workflows(root)
     from scaffolder.inspect.opening import open_inspection
 
-    opened = open_inspection(root, scan_history=scan_history)
+    opened = open_inspection(root, scan_history=scan_history, workflows=workflows)
     try:
         from scaffolder.audit import run_audit
 

@@ -12,7 +12,6 @@ loaded before it is forked.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,31 +19,10 @@ from scaffolder.errors import InputError
 from scaffolder.inspect.background import Background
 from scaffolder.inspect.git import GitInfo, GitRunner, read_git_info, run_git
 from scaffolder.inspect.history_secrets import scan_history_secrets
-from scaffolder.inspect.workflow_audit import (
-    WORKFLOWS_DIR,
-    Audit,
-    start_audit_workflows,
-    workflow_files,
-)
+from scaffolder.inspect.workflow_audit import ListedWorkflows, start_listed_workflows
 from scaffolder.models import ScanWarning, SecretFinding
 
 History = Background[tuple[list[SecretFinding], list[ScanWarning]]]
-
-
-@dataclass
-class Workflows:
-    """zizmor under way on `files`, the workflow files a listing of their folder found;
-    `wait` gives its answer. The walk decides which files count (ignore rules, links):
-    `for_walk` hands this run over only when the walk's selection is the same."""
-
-    root: Path
-    files: list[str]
-    wait: Callable[[], Audit]
-
-    def for_walk(self, walked_paths: list[str]) -> Callable[[], Audit]:
-        if workflow_files(walked_paths) == self.files:
-            return self.wait
-        return start_audit_workflows(self.root, walked_paths)
 
 
 @dataclass
@@ -55,7 +33,7 @@ class Opening:
     root: Path
     git: GitInfo
     history: History | None
-    workflows: Workflows
+    workflows: ListedWorkflows
 
     def cancel(self) -> None:
         """Stop the history child (a no-op once its result was read)."""
@@ -63,22 +41,19 @@ class Opening:
             self.history.cancel()
 
 
-def open_inspection(root: Path, *, scan_history: bool, git_runner: GitRunner = run_git) -> Opening:
+def open_inspection(
+    root: Path,
+    *,
+    scan_history: bool,
+    git_runner: GitRunner = run_git,
+    workflows: ListedWorkflows | None = None,
+) -> Opening:
+    """`workflows`: zizmor, when the caller started it already (start_listed_workflows)."""
     root = check_root(Path(root))
     git = read_git_info(root, git_runner)
     history = _start_history(root, git) if scan_history and git.is_git else None
-    # After the fork: a child forked while zizmor's thread runs would copy its state.
-    return Opening(root=root, git=git, history=history, workflows=_start_workflows(root))
-
-
-def _start_workflows(root: Path) -> Workflows:
-    folder = root / WORKFLOWS_DIR
-    try:
-        names = sorted(os.listdir(folder))
-    except OSError:
-        names = []  # no such folder (most prototypes), or the walk will report it
-    files = workflow_files([f"{WORKFLOWS_DIR}/{name}" for name in names])
-    return Workflows(root=root, files=files, wait=start_audit_workflows(root, files))
+    workflows = workflows or start_listed_workflows(root)
+    return Opening(root=root, git=git, history=history, workflows=workflows)
 
 
 def check_root(root: Path) -> Path:

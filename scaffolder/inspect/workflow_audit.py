@@ -18,8 +18,9 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -45,12 +46,45 @@ _CONFIDENCES: dict[str, WeaknessConfidence] = {"high": "high", "medium": "medium
 
 # argv, cwd, timeout -> the finished process (tests pass a fake; the default runs it)
 Runner = Callable[[list[str], Path, float], subprocess.CompletedProcess[str]]
+# The process started: waiting at most the given seconds -> the finished process.
+Collect = Callable[[float], subprocess.CompletedProcess[str]]
+# argv, cwd -> the process started now, collected later (`_start` by default).
+Starter = Callable[[list[str], Path], Collect]
 
 
 def _run(argv: list[str], cwd: Path, timeout: float) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         argv, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False
     )
+
+
+def _start(argv: list[str], cwd: Path) -> Collect:
+    # No thread reads it meanwhile: zizmor's report is written at its very end, so a pipe
+    # that fills (a large report) only holds up its last write until `collect` drains it.
+    proc = subprocess.Popen(
+        argv,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+    def collect(timeout: float) -> subprocess.CompletedProcess[str]:
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            raise
+        return subprocess.CompletedProcess(argv, proc.returncode, out, err)
+
+    return collect
+
+
+def _starter(runner: Runner) -> Starter:
+    """A Runner as a Starter: it runs when collected (tests' fake zizmors are Runners)."""
+    return lambda argv, cwd: lambda timeout: runner(argv, cwd, timeout)
 
 
 def find_zizmor() -> str | None:
@@ -171,49 +205,78 @@ def audit_workflows(
 
     One zizmor process for every file; none at all when there is no workflow to audit.
     """
-    files = [p for p in workflow_files(paths) if p not in scaffold_written(root)]
-    if not files:
-        return [], []
-    executable = zizmor or find_zizmor()
-    if executable is None:
-        return [], [_warning("zizmor is not installed: the workflows were not audited")]
-    argv = [executable, "--offline", "--format", "json", *files]
-    try:
-        proc = runner(argv, root, timeout)
-    except subprocess.TimeoutExpired:
-        return [], [_warning(f"zizmor did not finish within {timeout:g} s; workflows not audited")]
-    except OSError as exc:
-        return [], [_warning(f"zizmor could not start: {exc.strerror or exc}")]
-    return _parse(proc)
+    wait = start_audit_workflows(
+        root, paths, zizmor=zizmor, starter=_starter(runner), timeout=timeout
+    )
+    return wait()
 
 
 Audit = tuple[list[WorkflowWeakness], list[ScanWarning]]
 
 
-def start_audit_workflows(root: Path, paths: list[str]) -> Callable[[], Audit]:
-    """Run `audit_workflows` in a thread; the returned function waits for its result.
+def start_audit_workflows(
+    root: Path,
+    paths: list[str],
+    *,
+    zizmor: str | None = None,
+    starter: Starter = _start,
+    timeout: float = _TIMEOUT_SECONDS,
+) -> Callable[[], Audit]:
+    """`audit_workflows` begun now; the returned function waits for its answer.
 
-    zizmor spends most of its wall time waiting, so it runs while the inspector reads
-    the rest of the repository. The waiting function re-raises what the thread raised.
+    zizmor spends ~150 ms starting up, so it runs while the inspector reads the rest of
+    the repository (and, from `start_listed_workflows`, while the audit still loads).
     """
-    if not workflow_files(paths):
-        return lambda: ([], [])  # no thread, no zizmor
-    outcome: list[Audit | BaseException] = []
-
-    def work() -> None:
-        try:
-            outcome.append(audit_workflows(root, paths))
-        except Exception as exc:  # handed to the caller, which reports it as a warning
-            outcome.append(exc)
-
-    thread = threading.Thread(target=work, name="zizmor", daemon=True)
-    thread.start()
+    files = [p for p in workflow_files(paths) if p not in scaffold_written(root)]
+    if not files:
+        return lambda: ([], [])  # no zizmor at all
+    executable = zizmor or find_zizmor()
+    if executable is None:
+        return lambda: ([], [_warning("zizmor is not installed: the workflows were not audited")])
+    argv = [executable, "--offline", "--format", "json", *files]
+    deadline = time.monotonic() + timeout
+    try:
+        collect = starter(argv, root)
+    except OSError as exc:
+        failed = _warning(f"zizmor could not start: {exc.strerror or exc}")
+        return lambda: ([], [failed])
 
     def wait() -> Audit:
-        thread.join()
-        result = outcome[0]
-        if isinstance(result, BaseException):
-            raise result
-        return result
+        try:
+            proc = collect(max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            late = f"zizmor did not finish within {timeout:g} s; workflows not audited"
+            return [], [_warning(late)]
+        except OSError as exc:
+            return [], [_warning(f"zizmor could not start: {exc.strerror or exc}")]
+        return _parse(proc)
 
     return wait
+
+
+@dataclass
+class ListedWorkflows:
+    """zizmor under way on `files`, the workflow files a listing of their folder found;
+    `wait` gives its answer. The walk decides which files count (ignore rules, links):
+    `for_walk` hands this run over only when the walk's selection is the same."""
+
+    root: Path
+    files: list[str]
+    wait: Callable[[], Audit]
+
+    def for_walk(self, walked_paths: list[str]) -> Callable[[], Audit]:
+        if workflow_files(walked_paths) == self.files:
+            return self.wait
+        return start_audit_workflows(self.root, walked_paths)
+
+
+def start_listed_workflows(root: Path) -> ListedWorkflows:
+    """zizmor started on the workflows that listing `.github/workflows` finds: before the
+    walk, and (from the CLI) before most of the audit is even imported."""
+    folder = root / WORKFLOWS_DIR
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        names = []  # no such folder (most prototypes), or the walk will report it
+    files = workflow_files([f"{WORKFLOWS_DIR}/{name}" for name in names])
+    return ListedWorkflows(root=root, files=files, wait=start_audit_workflows(root, files))

@@ -10,8 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from scaffolder.inspect.opening import Workflows, open_inspection
-from scaffolder.inspect.workflow_audit import audit_workflows, find_zizmor, start_audit_workflows
+from scaffolder.inspect.opening import open_inspection
+from scaffolder.inspect.workflow_audit import (
+    ListedWorkflows,
+    audit_workflows,
+    find_zizmor,
+    start_audit_workflows,
+)
 from scaffolder.models import RepoFacts, WarningKind
 from tests.inspect.conftest import write
 
@@ -189,7 +194,7 @@ def test_zizmor_started_at_the_opening_is_used_only_when_the_walk_selects_the_sa
         return [], []
 
     listed = [".github/workflows/ci.yml"]
-    workflows = Workflows(root=tmp_path, files=listed, wait=early)  # type: ignore[arg-type]
+    workflows = ListedWorkflows(root=tmp_path, files=listed, wait=early)  # type: ignore[arg-type]
     assert workflows.for_walk([*listed, "README.md"]) is early
     # The walk left the file out (an ignored, untracked file; a link): zizmor runs again
     # on the walk's own selection, here none at all.
