@@ -11,6 +11,7 @@ import re
 
 from scaffolder.inspect.browser_bundle import config_text
 from scaffolder.inspect.index import RepoIndex, basename, evidence, under
+from scaffolder.inspect.lazy_regex import lazy_regex
 from scaffolder.inspect.manifests import PackageJson, join
 from scaffolder.inspect.node import fill_node_app
 from scaffolder.inspect.python import fill_python_app, python_app_roots
@@ -35,10 +36,10 @@ _NODE_KINDS: tuple[tuple[str, AppKind], ...] = (
 _SERVER_KINDS = frozenset(
     {AppKind.EXPRESS, AppKind.FASTIFY, AppKind.HONO, AppKind.NESTJS, AppKind.REMIX, AppKind.NUXT}
 )
-_ASTRO_SERVER = re.compile(r"output\s*:\s*['\"](?:server|hybrid)['\"]")
-_NEXT_EXPORT = re.compile(r"output\s*:\s*['\"]export['\"]")
+_ASTRO_SERVER = lazy_regex(r"output\s*:\s*['\"](?:server|hybrid)['\"]")
+_NEXT_EXPORT = lazy_regex(r"output\s*:\s*['\"]export['\"]")
 # The adapter svelte.config imports decides; AI tools often install several side by side.
-_SVELTE_ADAPTER = re.compile(r"['\"]@sveltejs/adapter-([\w-]+)['\"]")
+_SVELTE_ADAPTER = lazy_regex(r"['\"]@sveltejs/adapter-([\w-]+)['\"]")
 
 
 def slug(value: str) -> str:

@@ -5,15 +5,16 @@ from __future__ import annotations
 import re
 
 from scaffolder.inspect.index import RepoIndex, evidence
+from scaffolder.inspect.lazy_regex import LazyRegex, lazy_regex
 from scaffolder.models import AuthFacts, AuthKind, Evidence
 
 A = AuthKind
 # (kind, package names, code pattern, cheap needle) — any one is enough.
-_RULES: tuple[tuple[AuthKind, tuple[str, ...], re.Pattern[str] | None, str], ...] = (
+_RULES: tuple[tuple[AuthKind, tuple[str, ...], LazyRegex | None, str], ...] = (
     (
         A.SUPABASE,
         (),
-        re.compile(
+        lazy_regex(
             r"\.auth\.(?:signIn\w*|signUp|getSession|getUser|onAuthStateChange|signOut"
             r"|sign_in\w*|sign_up|get_user|get_session|sign_out)\("
         ),
@@ -22,26 +23,26 @@ _RULES: tuple[tuple[AuthKind, tuple[str, ...], re.Pattern[str] | None, str], ...
     (
         A.NEXTAUTH,
         ("next-auth", "@auth/core", "@auth/nextjs"),
-        re.compile(r"\bNextAuth\("),
+        lazy_regex(r"\bNextAuth\("),
         "NextAuth",
     ),
     (
         A.CLERK,
         ("@clerk/nextjs", "@clerk/clerk-react", "@clerk/express", "@clerk/backend"),
-        re.compile(r"from ['\"]@clerk/"),
+        lazy_regex(r"from ['\"]@clerk/"),
         "@clerk/",
     ),
     (
         A.FLASK_LOGIN,
         ("flask-login",),
-        re.compile(r"^\s*(?:from|import)\s+flask_login\b", re.M),
+        lazy_regex(r"^\s*(?:from|import)\s+flask_login\b", re.M),
         "flask_login",
     ),
     # django.contrib.auth ships with every project: only code that uses it counts.
     (
         A.DJANGO,
         (),
-        re.compile(
+        lazy_regex(
             r"@login_required|\bLoginRequiredMixin\b|\bauthenticate\(|django\.contrib\.auth\.views|IsAuthenticated\b|rest_framework_simplejwt"
         ),
         "auth",
@@ -56,7 +57,7 @@ _RULES: tuple[tuple[AuthKind, tuple[str, ...], re.Pattern[str] | None, str], ...
             "python-jose",
             "flask-jwt-extended",
         ),
-        re.compile(
+        lazy_regex(
             r"\bjwt\.sign\(|\bnew SignJWT\(|\bjwt\.encode\(|\bcreate_access_token\("
             r"|\.jwtSign\(|jwtService\.sign(?:Async)?\("
         ),
@@ -71,7 +72,7 @@ _RULES: tuple[tuple[AuthKind, tuple[str, ...], re.Pattern[str] | None, str], ...
             "@fastify/session",
             "@fastify/secure-session",
         ),
-        re.compile(
+        lazy_regex(
             r"^\s*from flask import[^\n]*\bsession\b"
             r"|cookies\.set\(\s*['\"](?:session|sid|session_id)['\"]",
             re.M,
@@ -93,7 +94,7 @@ _ANY_OF: dict[AuthKind, tuple[str, ...]] = {
     ),
     A.CUSTOM_SESSION: ("from flask import", "cookies.set("),
 }
-_CLIENT_STORAGE = re.compile(
+_CLIENT_STORAGE = lazy_regex(
     r"(?:localStorage|sessionStorage)\.setItem\(\s*['\"`][^'\"`]*(?:auth|user|token|session|logged|login)[^'\"`]*['\"`]",
     re.IGNORECASE,
 )

@@ -15,6 +15,7 @@ import posixpath
 import re
 
 from scaffolder.inspect.index import RepoIndex, line_of
+from scaffolder.inspect.lazy_regex import lazy_regex
 from scaffolder.inspect.manifests import PackageJson, join
 from scaffolder.models import AppFacts, AppKind, BrowserBundleFacts, DeployShape, Evidence
 
@@ -27,8 +28,8 @@ _FROM_CONFIG = (
     r"(?:path\.)?(?:resolve|join)\(\s*(?:__dirname|import\.meta\.dirname|process\.cwd\(\))"
     rf"\s*((?:,\s*{_STR}\s*)+)\)"
 )
-_VITE_BUILD = re.compile(r"\bvite\s+build\b")
-_RUN_SCRIPT = re.compile(r"\b(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?([\w:.-]+)")
+_VITE_BUILD = lazy_regex(r"\bvite\s+build\b")
+_RUN_SCRIPT = lazy_regex(r"\b(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?([\w:.-]+)")
 
 
 def config_path(text: str, key: str) -> tuple[str, bool] | None:

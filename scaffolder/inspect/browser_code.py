@@ -11,7 +11,7 @@ imports say so.
 
 from __future__ import annotations
 
-import re
+from scaffolder.inspect.lazy_regex import lazy_regex
 
 # Top-level folders of an app (relative to the app root) whose code bundlers never
 # ship: scripts, servers, serverless functions, database tooling, tests.
@@ -37,9 +37,9 @@ SERVER_FOLDERS = frozenset(
         "__tests__",
     }
 )
-_TEST_FILE = re.compile(r"\.(?:test|spec)\.[cm]?[jt]sx?$")
+_TEST_FILE = lazy_regex(r"\.(?:test|spec)\.[cm]?[jt]sx?$")
 # Node's own modules: a browser bundle cannot import them.
-_NODE_BUILTIN_IMPORT = re.compile(
+_NODE_BUILTIN_IMPORT = lazy_regex(
     r"""(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*)['"]"""
     r"""(?:node:[\w/]+|fs|fs/promises|child_process|worker_threads|net|dgram|cluster|readline)['"]"""
 )

@@ -9,6 +9,7 @@ from typing import Any
 
 from scaffolder.inspect.files import SourceFile
 from scaffolder.inspect.index import line_of
+from scaffolder.inspect.lazy_regex import lazy_regex
 from scaffolder.inspect.nesting import nesting_guard
 from scaffolder.models import Evidence, ScanWarning, WarningKind, WorkflowFacts
 
@@ -23,17 +24,17 @@ OTHER_CI = (
     ".buildkite/pipeline.yml",
     ".drone.yml",
 )
-_TEST_RUN = re.compile(
+_TEST_RUN = lazy_regex(
     r"\b(?:(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test(?::\w+)?\b|pytest\b|vitest\b|jest\b"
     r"|manage\.py\s+test\b|playwright\s+test\b|go\s+test\b|cargo\s+test\b|tox\b|nox\b)"
 )
-_DEPLOY_RUN = re.compile(
+_DEPLOY_RUN = lazy_regex(
     r"\b(?:vercel\b.*(?:deploy|--prod)|netlify\s+deploy|fly(?:ctl)?\s+deploy|railway\s+up"
     r"|docker\s+push|aws\s+s3\s+sync|aws\s+ecs\s+update-service|pulumi\s+up|terraform\s+apply"
     r"|supabase\s+(?:db\s+push|functions\s+deploy)|firebase\s+deploy|wrangler\s+(?:deploy|publish)"
     r"|gh-pages\b|scaffold\s+up\b)"
 )
-_DEPLOY_USES = re.compile(
+_DEPLOY_USES = lazy_regex(
     r"vercel|netlify|flyctl|deploy|gh-pages|pages-deploy|pulumi/actions|wrangler|ssh-action"
     r"|amazon-ecs|aws-actions/amazon-ecr",
     re.I,

@@ -10,15 +10,14 @@ no install, hoisted or not, puts it in node_modules.
 
 from __future__ import annotations
 
-import re
-
 from scaffolder.inspect.index import RepoIndex
+from scaffolder.inspect.lazy_regex import lazy_regex
 from scaffolder.inspect.manifests import PackageJson, join
 from scaffolder.models import Evidence
 
 _TSCONFIGS = ("tsconfig.json", "tsconfig.app.json", "tsconfig.node.json", "tsconfig.base.json")
-_EXTENDS = re.compile(r'"extends"\s*:\s*(\[[^\]]*\]|"[^"]*")')
-_STRING = re.compile(r'"([^"]+)"')
+_EXTENDS = lazy_regex(r'"extends"\s*:\s*(\[[^\]]*\]|"[^"]*")')
+_STRING = lazy_regex(r'"([^"]+)"')
 
 
 def _package(spec: str) -> str | None:

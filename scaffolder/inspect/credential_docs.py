@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from scaffolder.inspect.lazy_regex import lazy_regex
 from scaffolder.inspect.patterns import is_placeholder
 
 DOCUMENT_SUFFIXES = (".md", ".markdown", ".txt", ".rst", ".adoc", ".org")
@@ -21,12 +22,12 @@ _LABEL = r"(?:password|passwort|senha|contrase[ñn]a|mot de passe|passwd|pwd)"
 _VALUE = r"[`'\"]?(?P<v>[^\s`'\"|<>]{4,64}?)[`'\"]?(?=[\s|,;)]|$)"
 # After a labelled value: the end of the line, a separator or a parenthesis. More words
 # mean prose ("Password: Create a strong one", "password is correct in ...").
-_ENDS_STATEMENT = re.compile(r"[`'\"*_]*\s*(?:$|[|,;]|\(|-\s|\w+[:=])", re.M)
+_ENDS_STATEMENT = lazy_regex(r"[`'\"*_]*\s*(?:$|[|,;]|\(|-\s|\w+[:=])", re.M)
 # "Password: hunter2!", "**Password**: `hunter2!`", "- senha = 123456", "password is x9!"
-_LABELLED = re.compile(rf"(?im)\b{_LABEL}\b[*_]*\s*(?:[:=]|\bis\b)\s*[*_]*\s*{_VALUE}")
+_LABELLED = lazy_regex(rf"(?im)\b{_LABEL}\b[*_]*\s*(?:[:=]|\bis\b)\s*[*_]*\s*{_VALUE}")
 # "admin@shop.com / Admin123!", "admin@shop.com : Admin123!"
-_EMAIL_PAIR = re.compile(rf"(?m)[\w.+-]+@[\w-]+(?:\.[\w-]+)+[`'\"]?\s*[/:]\s*{_VALUE}")
-_TABLE_ROW = re.compile(r"^\s*\|(.+)\|\s*$")
+_EMAIL_PAIR = lazy_regex(rf"(?m)[\w.+-]+@[\w-]+(?:\.[\w-]+)+[`'\"]?\s*[/:]\s*{_VALUE}")
+_TABLE_ROW = lazy_regex(r"^\s*\|(.+)\|\s*$")
 # Words a document uses to describe a password field, not to state one.
 _DESCRIPTIVE = frozenset(
     [
@@ -83,7 +84,7 @@ _DESCRIPTIVE = frozenset(
         "email",
     ]
 )
-_CODE_REFERENCE = re.compile(
+_CODE_REFERENCE = lazy_regex(
     r"^(?:process|os|env|import|config|settings|req|request|body|form|data|user|this|self|"
     r"values|props|params|args|input|getenv|Deno)\b|[(){}=]|://|^[/\[{(]|"
     r"^[a-z]+[A-Z][A-Za-z]*$"  # a camelCase identifier: hashedPassword, userPass

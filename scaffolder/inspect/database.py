@@ -23,21 +23,22 @@ from scaffolder.inspect.index import (
     suffix,
     under,
 )
+from scaffolder.inspect.lazy_regex import lazy_regex
 from scaffolder.inspect.manifests import PackageJson
 from scaffolder.models import DatabaseFacts, DatabaseHost, DatabaseKind, EnvVarFacts, Evidence
 
 K, H = DatabaseKind, DatabaseHost
 SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
 
-_PRISMA_PROVIDER = re.compile(r"datasource\s+\w+\s*\{[^}]*?provider\s*=\s*\"(\w+)\"", re.S)
-_PRISMA_URL = re.compile(r"datasource\s+\w+\s*\{[^}]*?url\s*=\s*env\(\s*\"(\w+)\"", re.S)
-_DRIZZLE_DIALECT = re.compile(r"\b(?:dialect|driver)\s*:\s*['\"]([\w-]+)['\"]")
-_ENV_IN_CONFIG = re.compile(r"(?:process\.env\.|process\.env\[['\"])(\w+)")
-_URL_LITERAL = re.compile(r"['\"](sqlite|postgres(?:ql)?|mysql|mongodb)(?:\+\w+)?(?:\+srv)?:/")
-_DJANGO_ENGINE = re.compile(r"django\.db\.backends\.(\w+)")
-_SQLITE_IMPORT = re.compile(r"^\s*import sqlite3\b", re.M)
+_PRISMA_PROVIDER = lazy_regex(r"datasource\s+\w+\s*\{[^}]*?provider\s*=\s*\"(\w+)\"", re.S)
+_PRISMA_URL = lazy_regex(r"datasource\s+\w+\s*\{[^}]*?url\s*=\s*env\(\s*\"(\w+)\"", re.S)
+_DRIZZLE_DIALECT = lazy_regex(r"\b(?:dialect|driver)\s*:\s*['\"]([\w-]+)['\"]")
+_ENV_IN_CONFIG = lazy_regex(r"(?:process\.env\.|process\.env\[['\"])(\w+)")
+_URL_LITERAL = lazy_regex(r"['\"](sqlite|postgres(?:ql)?|mysql|mongodb)(?:\+\w+)?(?:\+srv)?:/")
+_DJANGO_ENGINE = lazy_regex(r"django\.db\.backends\.(\w+)")
+_SQLITE_IMPORT = lazy_regex(r"^\s*import sqlite3\b", re.M)
 _NEON_PACKAGES = ("@neondatabase/serverless", "@prisma/adapter-neon")
-_NEON_IMPORT = re.compile(r"drizzle-orm/neon|@neondatabase/serverless|@prisma/adapter-neon")
+_NEON_IMPORT = lazy_regex(r"drizzle-orm/neon|@neondatabase/serverless|@prisma/adapter-neon")
 
 
 @dataclass

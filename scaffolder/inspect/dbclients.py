@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
+from scaffolder.inspect.lazy_regex import lazy_regex
 from scaffolder.models import DatabaseHost, DatabaseKind
 
 K, H = DatabaseKind, DatabaseHost
@@ -61,8 +60,8 @@ KIND_WORDS = {
     "mongodb": K.MONGODB,
 }
 URL_NAMES = {
-    K.POSTGRES: re.compile(r"(?:^|_)(?:DATABASE|POSTGRES|PG|DB)_?(?:URL|URI)$|^DATABASE_URL"),
-    K.MONGODB: re.compile(r"MONGO\w*_?(?:URL|URI)$"),
-    K.MYSQL: re.compile(r"^(?:MYSQL\w*|DATABASE)_(?:URL|URI)$"),
-    K.SQLITE: re.compile(r"(?:DATABASE|SQLITE|DB)\w*_?(?:URL|URI|PATH|FILE)$"),
+    K.POSTGRES: lazy_regex(r"(?:^|_)(?:DATABASE|POSTGRES|PG|DB)_?(?:URL|URI)$|^DATABASE_URL"),
+    K.MONGODB: lazy_regex(r"MONGO\w*_?(?:URL|URI)$"),
+    K.MYSQL: lazy_regex(r"^(?:MYSQL\w*|DATABASE)_(?:URL|URI)$"),
+    K.SQLITE: lazy_regex(r"(?:DATABASE|SQLITE|DB)\w*_?(?:URL|URI|PATH|FILE)$"),
 }

@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 
 from scaffolder.inspect.index import RepoIndex, basename, own_code, under
+from scaffolder.inspect.lazy_regex import lazy_regex
 from scaffolder.inspect.manifests import join
 
-_SETTINGS_MODULE = re.compile(r"DJANGO_SETTINGS_MODULE['\"]\s*,\s*['\"]([\w.]+)['\"]")
-_STATIC_ROOT = re.compile(r"^STATIC_ROOT\s*(?::[^=\n]+)?=", re.M)
-_STATICFILES = re.compile(r"['\"]django\.contrib\.staticfiles['\"]")
+_SETTINGS_MODULE = lazy_regex(r"DJANGO_SETTINGS_MODULE['\"]\s*,\s*['\"]([\w.]+)['\"]")
+_STATIC_ROOT = lazy_regex(r"^STATIC_ROOT\s*(?::[^=\n]+)?=", re.M)
+_STATICFILES = lazy_regex(r"['\"]django\.contrib\.staticfiles['\"]")
 
 
 def settings_files(folder: str, index: RepoIndex) -> list[str]:

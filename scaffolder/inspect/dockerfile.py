@@ -6,34 +6,35 @@ import re
 
 from scaffolder.inspect.files import SourceFile
 from scaffolder.inspect.index import basename
+from scaffolder.inspect.lazy_regex import LazyRegex, lazy_regex
 from scaffolder.inspect.manifests import parent_dir
 from scaffolder.models import DockerfileFacts
 
-_FROM = re.compile(r"^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?", re.I | re.M)
-_USER = re.compile(r"^\s*USER\s+(\S+)", re.I | re.M)
-_RUN_LINE = re.compile(r"^\s*(?:CMD|ENTRYPOINT)\s+(.+)$", re.I | re.M)
-_DEV_SERVERS: tuple[tuple[re.Pattern[str], str], ...] = (
+_FROM = lazy_regex(r"^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?", re.I | re.M)
+_USER = lazy_regex(r"^\s*USER\s+(\S+)", re.I | re.M)
+_RUN_LINE = lazy_regex(r"^\s*(?:CMD|ENTRYPOINT)\s+(.+)$", re.I | re.M)
+_DEV_SERVERS: tuple[tuple[LazyRegex, str], ...] = (
     (
-        re.compile(r"\b(?:npm|pnpm|yarn|bun)[\"',\s]+(?:run[\"',\s]+)?dev\b"),
+        lazy_regex(r"\b(?:npm|pnpm|yarn|bun)[\"',\s]+(?:run[\"',\s]+)?dev\b"),
         "runs a dev server (npm run dev)",
     ),
     (
-        re.compile(r"(?<![\w/.-])vite(?![\w.-])(?![\"',\s]*(?:build|preview))"),
+        lazy_regex(r"(?<![\w/.-])vite(?![\w.-])(?![\"',\s]*(?:build|preview))"),
         "runs the Vite dev server",
     ),
-    (re.compile(r"\bnext[\"',\s]+dev\b"), "runs next dev"),
-    (re.compile(r"\bflask[\"',\s]+run\b"), "runs flask run (the development server)"),
-    (re.compile(r"--reload\b"), "runs with --reload (auto-reload is for development)"),
+    (lazy_regex(r"\bnext[\"',\s]+dev\b"), "runs next dev"),
+    (lazy_regex(r"\bflask[\"',\s]+run\b"), "runs flask run (the development server)"),
+    (lazy_regex(r"--reload\b"), "runs with --reload (auto-reload is for development)"),
     (
-        re.compile(r"\bmanage\.py[\"',\s]+runserver\b"),
+        lazy_regex(r"\bmanage\.py[\"',\s]+runserver\b"),
         "runs manage.py runserver (the development server)",
     ),
-    (re.compile(r"\bnodemon\b"), "runs nodemon"),
+    (lazy_regex(r"\bnodemon\b"), "runs nodemon"),
 )
-_NODE_INSTALL = re.compile(r"\b(npm|pnpm|yarn|bun)\s+(ci|install|i|add)\b([^\n&;]*)")
+_NODE_INSTALL = lazy_regex(r"\b(npm|pnpm|yarn|bun)\s+(ci|install|i|add)\b([^\n&;]*)")
 _PIP_TOOLS = frozenset({"pip", "setuptools", "wheel", "uv", "poetry", "pipenv"})
-_PIP_INSTALL = re.compile(r"\bpip3?\s+install\b([^\n&;]*)")
-_EXACT_PIN = re.compile(r"^['\"]?[A-Za-z0-9][\w.-]*(?:\[[\w,.-]+\])?===?[\w.!+-]+['\"]?$")
+_PIP_INSTALL = lazy_regex(r"\bpip3?\s+install\b([^\n&;]*)")
+_EXACT_PIN = lazy_regex(r"^['\"]?[A-Za-z0-9][\w.-]*(?:\[[\w,.-]+\])?===?[\w.!+-]+['\"]?$")
 
 
 def _base_problems(text: str) -> list[str]:

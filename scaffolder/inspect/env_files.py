@@ -6,16 +6,16 @@ the env files a repository commits.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
 from scaffolder.inspect.files import SourceFile
 from scaffolder.inspect.jwt import jwt_role
+from scaffolder.inspect.lazy_regex import lazy_regex
 from scaffolder.inspect.patterns import SECRET_NAME_RE, is_placeholder
 
 # .env, .env.local, .env.production, env.txt, ",env" (a typo seen in the wild),
 # .env.bak, config.env, .envrc; not env.d.ts or env.py, which are code.
-_ENV_NAME_RE = re.compile(r"^(?:[.,_]?env(?:[._-][\w.~-]*)?|[\w.-]+\.env|env\.txt|\.envrc)$")
+_ENV_NAME_RE = lazy_regex(r"^(?:[.,_]?env(?:[._-][\w.~-]*)?|[\w.-]+\.env|env\.txt|\.envrc)$")
 _ENV_CODE_SUFFIXES = frozenset(
     [
         ".ts",
@@ -50,7 +50,7 @@ _ENV_CODE_SUFFIXES = frozenset(
 )
 _EXAMPLE_WORDS = ("example", "sample", "template", "dist", "defaults", "schema", "tmpl")
 _SECRETS_FILES = frozenset({".streamlit/secrets.toml"})
-_ENV_LINE_RE = re.compile(
+_ENV_LINE_RE = lazy_regex(
     r"^[ \t]*(?:export[ \t]+)?(?P<key>[A-Za-z_][A-Za-z0-9_.-]*)[ \t]*[=:][ \t]*(?P<val>.*?)[ \t]*$"
 )
 

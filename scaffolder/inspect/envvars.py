@@ -10,6 +10,7 @@ from scaffolder.inspect.apps import app_for_path
 from scaffolder.inspect.browser_code import runs_on_server
 from scaffolder.inspect.files import SourceFile
 from scaffolder.inspect.index import RepoIndex, basename, under
+from scaffolder.inspect.lazy_regex import LazyRegex, lazy_regex
 from scaffolder.models import AppFacts, AppKind, DeployShape, EnvVarFacts, Evidence
 
 PUBLIC_PREFIXES = (
@@ -41,39 +42,39 @@ _VITE_BUILTINS = frozenset({"MODE", "DEV", "PROD", "SSR", "BASE_URL"})
 _MAX_EVIDENCE = 10
 _NAME = r"([A-Za-z_][A-Za-z0-9_]*)"
 _Q = r"['\"`]"
-_DEFAULT_AFTER = re.compile(r"\s*\)?\s*(?:\|\||\?\?)")
+_DEFAULT_AFTER = lazy_regex(r"\s*\)?\s*(?:\|\||\?\?)")
 
 # (pattern, needle, how a default shows): "after" = `|| x` follows, "arg" = group 2 present.
-_JS_PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = (
-    (re.compile(rf"process\.env\.{_NAME}"), "process.env", "after"),
-    (re.compile(rf"process\.env\[\s*{_Q}{_NAME}{_Q}\s*\]"), "process.env", "after"),
-    (re.compile(rf"import\.meta\.env\.{_NAME}"), "import.meta.env", "after"),
-    (re.compile(rf"import\.meta\.env\[\s*{_Q}{_NAME}{_Q}\s*\]"), "import.meta.env", "after"),
-    (re.compile(rf"Deno\.env\.get\(\s*{_Q}{_NAME}{_Q}\s*\)"), "Deno.env", "after"),
-    (re.compile(rf"Bun\.env\.{_NAME}"), "Bun.env", "after"),
+_JS_PATTERNS: tuple[tuple[LazyRegex, str, str], ...] = (
+    (lazy_regex(rf"process\.env\.{_NAME}"), "process.env", "after"),
+    (lazy_regex(rf"process\.env\[\s*{_Q}{_NAME}{_Q}\s*\]"), "process.env", "after"),
+    (lazy_regex(rf"import\.meta\.env\.{_NAME}"), "import.meta.env", "after"),
+    (lazy_regex(rf"import\.meta\.env\[\s*{_Q}{_NAME}{_Q}\s*\]"), "import.meta.env", "after"),
+    (lazy_regex(rf"Deno\.env\.get\(\s*{_Q}{_NAME}{_Q}\s*\)"), "Deno.env", "after"),
+    (lazy_regex(rf"Bun\.env\.{_NAME}"), "Bun.env", "after"),
 )
-_PY_PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = (
-    (re.compile(rf"os\.environ\[\s*['\"]{_NAME}['\"]\s*\]"), "environ", "none"),
-    (re.compile(rf"os\.environ\.get\(\s*['\"]{_NAME}['\"]\s*(,)?"), "environ", "arg"),
-    (re.compile(rf"getenv\(\s*['\"]{_NAME}['\"]\s*(,)?"), "getenv", "arg"),
-    (re.compile(rf"env(?:\.\w+)?\(\s*['\"]{_NAME}['\"]\s*(,)?"), "env", "arg"),
-    (re.compile(rf"config\(\s*['\"]{_NAME}['\"]\s*(,\s*default\s*=)?"), "config(", "arg"),
+_PY_PATTERNS: tuple[tuple[LazyRegex, str, str], ...] = (
+    (lazy_regex(rf"os\.environ\[\s*['\"]{_NAME}['\"]\s*\]"), "environ", "none"),
+    (lazy_regex(rf"os\.environ\.get\(\s*['\"]{_NAME}['\"]\s*(,)?"), "environ", "arg"),
+    (lazy_regex(rf"getenv\(\s*['\"]{_NAME}['\"]\s*(,)?"), "getenv", "arg"),
+    (lazy_regex(rf"env(?:\.\w+)?\(\s*['\"]{_NAME}['\"]\s*(,)?"), "env", "arg"),
+    (lazy_regex(rf"config\(\s*['\"]{_NAME}['\"]\s*(,\s*default\s*=)?"), "config(", "arg"),
 )
-_DESTRUCTURE = re.compile(r"\{([^{}]{1,800})\}\s*=\s*process\.env\b")
+_DESTRUCTURE = lazy_regex(r"\{([^{}]{1,800})\}\s*=\s*process\.env\b")
 # How every _DESTRUCTURE match ends: most files that read process.env have none, and this
 # skips from one `}` to the next where _DESTRUCTURE reads ahead from every `{`.
-_DESTRUCTURE_END = re.compile(r"\}\s*=\s*process\.env\b")
+_DESTRUCTURE_END = lazy_regex(r"\}\s*=\s*process\.env\b")
 # import { DATABASE_URL } from '$env/static/private' (SvelteKit)
-_SVELTE_STATIC = re.compile(
+_SVELTE_STATIC = lazy_regex(
     r"import\s*\{([^{}]{1,800})\}\s*from\s*['\"]\$env/static/(private|public)['\"]"
 )
-_SVELTE_DYNAMIC = re.compile(r"\benv\.([A-Z][A-Z0-9_]*)")
+_SVELTE_DYNAMIC = lazy_regex(r"\benv\.([A-Z][A-Z0-9_]*)")
 # NestJS: config.get<string>('JWT_SECRET'), configService.getOrThrow('X')
-_CONFIG_SERVICE = re.compile(
+_CONFIG_SERVICE = lazy_regex(
     r"\.(?:get|getOrThrow)(?:<[^>]*>)?\(\s*['\"]([A-Z][A-Z0-9_]*)['\"]\s*(,)?"
 )
-_PRISMA_ENV = re.compile(r"\benv\(\s*\"([A-Za-z_][A-Za-z0-9_]*)\"\s*\)")
-_EXAMPLE_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=", re.M)
+_PRISMA_ENV = lazy_regex(r"\benv\(\s*\"([A-Za-z_][A-Za-z0-9_]*)\"\s*\)")
+_EXAMPLE_LINE = lazy_regex(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=", re.M)
 EXAMPLE_ENV_FILES = frozenset(
     {
         ".env.example",

@@ -6,14 +6,15 @@ import re
 
 from scaffolder.inspect.apps import app_for_path
 from scaffolder.inspect.index import RepoIndex, evidence, own_code, preference
+from scaffolder.inspect.lazy_regex import lazy_regex
 from scaffolder.inspect.production import is_test_file
 from scaffolder.models import AppFacts, AppKind, ProductionPieces
 
-_FLASK_DEBUG = re.compile(r"\.run\([^)]*\bdebug\s*=\s*True\b")
-_DJANGO_DEBUG = re.compile(r"^DEBUG\s*=\s*True\b", re.M)
-_PULUMI_STACK = re.compile(r"(?:^|/)Pulumi\.([\w-]+)\.ya?ml$")
-_ENV_FILE = re.compile(r"(?:^|/)\.env\.([\w-]+)$")
-_WORKFLOW_ENV = re.compile(
+_FLASK_DEBUG = lazy_regex(r"\.run\([^)]*\bdebug\s*=\s*True\b")
+_DJANGO_DEBUG = lazy_regex(r"^DEBUG\s*=\s*True\b", re.M)
+_PULUMI_STACK = lazy_regex(r"(?:^|/)Pulumi\.([\w-]+)\.ya?ml$")
+_ENV_FILE = lazy_regex(r"(?:^|/)\.env\.([\w-]+)$")
+_WORKFLOW_ENV = lazy_regex(
     r"^\s*environment\s*:\s*(?:\n\s+name\s*:\s*)?['\"]?([\w-]+)['\"]?\s*$", re.M
 )
 _NOT_ENVIRONMENTS = frozenset({"example", "sample", "template", "local", "defaults", "dist"})

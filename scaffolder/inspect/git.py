@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import subprocess
 import threading
 from collections.abc import Callable
@@ -10,12 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scaffolder.git import users_repository
+from scaffolder.inspect.lazy_regex import lazy_regex
 from scaffolder.models import ScanWarning, WarningKind
 
 # (args, cwd) -> (returncode, stdout bytes); tests inject a fake to simulate a missing git.
 GitRunner = Callable[[list[str], Path], tuple[int, bytes]]
 
-_GITHUB_REMOTE = re.compile(
+_GITHUB_REMOTE = lazy_regex(
     r"^(?:https?://(?:[^@/]+@)?github\.com/|git@github\.com:|ssh://git@github\.com(?::\d+)?/)"
     r"(?P<owner>[A-Za-z0-9_.-]+)/(?P<name>[A-Za-z0-9_.-]+?)(?:\.git)?/?$"
 )

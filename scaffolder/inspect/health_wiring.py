@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from scaffolder.inspect.dockerfile import is_dockerfile
 from scaffolder.inspect.files import SourceFile
 from scaffolder.inspect.index import JS_SUFFIXES, basename, line_of, suffix, under
+from scaffolder.inspect.lazy_regex import lazy_regex
 from scaffolder.inspect.manifests import parent_dir
 from scaffolder.models import Evidence
 
@@ -62,8 +63,8 @@ def is_wired(module: str, code: Iterable[SourceFile]) -> bool:
 # init's Django health module (templates/includes/health.jinja): a WSGI application that answers
 # HEALTH_PATH itself and hands every other request to the project's. It has no route to import;
 # it is served when the image or Procfile runs it (`gunicorn healthz:application`).
-_WSGI_HEALTH_PATH = re.compile(r"""^HEALTH_PATH\s*=\s*['"](/[^'"\n]*)['"]""", re.MULTILINE)
-_WSGI_ENTRY = re.compile(r"^def application\(", re.MULTILINE)
+_WSGI_HEALTH_PATH = lazy_regex(r"""^HEALTH_PATH\s*=\s*['"](/[^'"\n]*)['"]""", re.MULTILINE)
+_WSGI_ENTRY = lazy_regex(r"^def application\(", re.MULTILINE)
 
 
 def _serves(source: SourceFile, module: str) -> bool:

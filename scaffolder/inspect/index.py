@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from scaffolder.inspect.files import SourceFile
+from scaffolder.inspect.lazy_regex import Regex, lazy_regex
 from scaffolder.inspect.manifests import Manifests, parent_dir
 from scaffolder.models import Evidence
 
@@ -97,7 +98,7 @@ class RepoIndex:
 
     def search(
         self,
-        pattern: re.Pattern[str],
+        pattern: Regex,
         files: Iterable[SourceFile],
         needle: str | None = None,
         any_of: tuple[str, ...] = (),
@@ -118,7 +119,7 @@ class RepoIndex:
 
     def first(
         self,
-        pattern: re.Pattern[str],
+        pattern: Regex,
         files: Iterable[SourceFile],
         needle: str | None = None,
         any_of: tuple[str, ...] = (),
@@ -137,7 +138,7 @@ def evidence(
     return Evidence(path=source.path, line=line_of(source.text, match.start()), snippet=text)
 
 
-_EXPOSE = re.compile(r"^\s*EXPOSE\s+(\d{2,5})", re.MULTILINE | re.IGNORECASE)
+_EXPOSE = lazy_regex(r"^\s*EXPOSE\s+(\d{2,5})", re.MULTILINE | re.IGNORECASE)
 
 
 def project_folders(index: RepoIndex) -> frozenset[str]:

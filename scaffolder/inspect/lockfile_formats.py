@@ -13,6 +13,8 @@ import json
 import re
 from typing import Any
 
+from scaffolder.inspect.lazy_regex import lazy_regex
+
 SECTIONS = ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies")
 
 # name -> (section, spec): what one package.json (or the lockfile's copy of it) declares.
@@ -139,7 +141,7 @@ def yarn_descriptors(text: str) -> tuple[bool, set[str]]:
 
 # bun.lock is JSON with trailing commas (JSONC). Strings are matched first so a comma
 # or a slash inside one is left alone.
-_JSONC = re.compile(r'"(?:[^"\\]|\\.)*"|//[^\n]*|/\*.*?\*/|,(\s*[}\]])', re.DOTALL)
+_JSONC = lazy_regex(r'"(?:[^"\\]|\\.)*"|//[^\n]*|/\*.*?\*/|,(\s*[}\]])', re.DOTALL)
 
 
 def _jsonc_to_json(text: str) -> str:

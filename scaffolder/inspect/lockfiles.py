@@ -29,6 +29,7 @@ from typing import Any
 
 from scaffolder.inspect import lockfile_formats as fmt
 from scaffolder.inspect.index import RepoIndex, under
+from scaffolder.inspect.lazy_regex import lazy_regex
 from scaffolder.inspect.manifests import PackageJson, join, parent_dir
 from scaffolder.inspect.npm_semver import satisfies
 from scaffolder.models import LockfileDrift, PackageManager, ScanWarning, WarningKind
@@ -47,7 +48,7 @@ _MAX_LISTED = 50
 _NPM_SECTIONS = ("dependencies", "devDependencies", "optionalDependencies")
 _PNPM_SECTIONS = ("devDependencies", "dependencies", "optionalDependencies")  # pnpm's merge order
 # A spec yarn keys under another protocol (file:, link:, portal:, patch:, git, URLs, owner/repo).
-_NOT_A_RANGE = re.compile(r"^(?!npm:)[a-z+]+:|/")
+_NOT_A_RANGE = lazy_regex(r"^(?!npm:)[a-z+]+:|/")
 
 _NPM_ERROR = (
     "npm error `npm ci` can only install packages when your package.json and "

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scaffolder.inspect.files import SourceFile
+from scaffolder.inspect.lazy_regex import lazy_regex
 from scaffolder.inspect.nesting import nesting_guard
 from scaffolder.models import ScanWarning, WarningKind
 
 PYTHON_MARKERS = ("pyproject.toml", "requirements.txt", "Pipfile", "setup.py", "manage.py")
-_REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+_REQ_NAME = lazy_regex(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
 def parent_dir(path: str) -> str:

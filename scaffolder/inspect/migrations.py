@@ -7,18 +7,19 @@ from collections import defaultdict
 
 from scaffolder.inspect.apps import app_for_path
 from scaffolder.inspect.index import RepoIndex, basename, suffix
+from scaffolder.inspect.lazy_regex import lazy_regex
 from scaffolder.inspect.manifests import join, parent_dir
 from scaffolder.inspect.node import EXEC
 from scaffolder.models import AppFacts, Evidence, MigrationFacts, MigrationTool, PackageManager
 
 T = MigrationTool
-_DRIZZLE_OUT = re.compile(r"\bout\s*:\s*['\"](?:\./)?([^'\"]+?)/?['\"]")
-_KNEX_DIR = re.compile(r"directory\s*:\s*['\"](?:\./)?([^'\"]+?)/?['\"]")
-_REVISION = re.compile(r"^revision(?:\s*:\s*str)?\s*=\s*['\"]([\w-]+)['\"]", re.M)
-_DOWN = re.compile(r"^down_revision(?:\s*:[^=]+)?\s*=\s*(.+)$", re.M)
-_QUOTED = re.compile(r"['\"]([\w-]+)['\"]")
-_DJANGO_MIGRATION = re.compile(r"(?:^|/)([\w]+)/migrations/(\d{4}_\w+)\.py$")
-_SUPABASE_SQL = re.compile(r"(?:^|/)supabase/migrations/[^/]+\.sql$")
+_DRIZZLE_OUT = lazy_regex(r"\bout\s*:\s*['\"](?:\./)?([^'\"]+?)/?['\"]")
+_KNEX_DIR = lazy_regex(r"directory\s*:\s*['\"](?:\./)?([^'\"]+?)/?['\"]")
+_REVISION = lazy_regex(r"^revision(?:\s*:\s*str)?\s*=\s*['\"]([\w-]+)['\"]", re.M)
+_DOWN = lazy_regex(r"^down_revision(?:\s*:[^=]+)?\s*=\s*(.+)$", re.M)
+_QUOTED = lazy_regex(r"['\"]([\w-]+)['\"]")
+_DJANGO_MIGRATION = lazy_regex(r"(?:^|/)([\w]+)/migrations/(\d{4}_\w+)\.py$")
+_SUPABASE_SQL = lazy_regex(r"(?:^|/)supabase/migrations/[^/]+\.sql$")
 
 
 def _exec(app: AppFacts | None) -> str:

@@ -9,6 +9,7 @@ from scaffolder.inspect.browser_bundle import browser_bundle, config_path, confi
 from scaffolder.inspect.config_extends import unresolved_extends
 from scaffolder.inspect.files import SourceFile
 from scaffolder.inspect.index import RepoIndex, exposed_port, own_code
+from scaffolder.inspect.lazy_regex import lazy_regex
 from scaffolder.inspect.manifests import PackageJson, join, parent_dir
 from scaffolder.inspect.node_runtime import (
     dev_only,
@@ -45,18 +46,18 @@ _NO_TEST = "no test specified"
 # (pattern, a substring every match holds): the substring test skips most files in C,
 # where a pattern that starts with \b would be tried at every position of every file.
 _PORT_PATTERNS = (
-    (re.compile(r"\bPORT\b\s*\)?\s*(?:\|\||\?\?)\s*['\"]?(\d{2,5})"), "PORT"),
-    (re.compile(r"\.listen\(\s*(\d{2,5})"), ".listen("),
-    (re.compile(r"\bPORT\s*=\s*(\d{2,5})\b"), "PORT"),
-    (re.compile(r"\bport\s*:\s*(?:Number\([^)]*\)\s*\|\|\s*)?(\d{2,5})\b"), "port"),
+    (lazy_regex(r"\bPORT\b\s*\)?\s*(?:\|\||\?\?)\s*['\"]?(\d{2,5})"), "PORT"),
+    (lazy_regex(r"\.listen\(\s*(\d{2,5})"), ".listen("),
+    (lazy_regex(r"\bPORT\s*=\s*(\d{2,5})\b"), "PORT"),
+    (lazy_regex(r"\bport\s*:\s*(?:Number\([^)]*\)\s*\|\|\s*)?(\d{2,5})\b"), "port"),
 )
 _DATABASE_PORTS = frozenset({5432, 3306, 27017, 6379, 6543})
-_CONFIG_PORT = re.compile(r"\bport\s*:\s*(\d{2,5})\b")
-_SCRIPT_PORT = re.compile(r"(?:-p|--port)[ =](\d{2,5})\b")
-_SCRIPT_ENTRY = re.compile(
+_CONFIG_PORT = lazy_regex(r"\bport\s*:\s*(\d{2,5})\b")
+_SCRIPT_PORT = lazy_regex(r"(?:-p|--port)[ =](\d{2,5})\b")
+_SCRIPT_ENTRY = lazy_regex(
     r"\b(?:node|tsx|ts-node|nodemon|bun)\s+(?:--\S+\s+)*([\w./-]+\.[cm]?[jt]s)\b"
 )
-_STANDALONE = re.compile(r"output\s*:\s*['\"]standalone['\"]")
+_STANDALONE = lazy_regex(r"output\s*:\s*['\"]standalone['\"]")
 
 
 def run_script(pm: PackageManager, script: str) -> str:

@@ -17,25 +17,26 @@ import re
 
 from scaffolder.inspect.files import SourceFile
 from scaffolder.inspect.index import RepoIndex
+from scaffolder.inspect.lazy_regex import lazy_regex
 from scaffolder.inspect.manifests import PackageJson, join
 
-_READS_PORT = re.compile(r"\benv(?:\.PORT\b|\[\s*['\"]PORT['\"]\s*\])|\{[^}]*\bPORT\b[^}]*\}\s*=")
+_READS_PORT = lazy_regex(r"\benv(?:\.PORT\b|\[\s*['\"]PORT['\"]\s*\])|\{[^}]*\bPORT\b[^}]*\}\s*=")
 _LITERAL_PORT = (
-    re.compile(r"\.listen\(\s*(\d{2,5})\b"),
-    re.compile(r"\.listen\(\s*\{[^}]*\bport\s*:\s*(\d{2,5})\b"),
-    re.compile(
+    lazy_regex(r"\.listen\(\s*(\d{2,5})\b"),
+    lazy_regex(r"\.listen\(\s*\{[^}]*\bport\s*:\s*(\d{2,5})\b"),
+    lazy_regex(
         r"^\s*(?:const|let|var)\s+(?:port|PORT)\s*(?::\s*number\s*)?=\s*(\d{2,5})\s*;?\s*$", re.M
     ),
 )
 # Module-level imports: `import x from "p"`, `import "p"`, `export * from "p"`, and a
 # top-level `const x = require("p")`. `import type` is erased by every compiler.
-_IMPORT = re.compile(
+_IMPORT = lazy_regex(
     r"^(?:import\s+(?!type\s)(?:[\w$*{}\s,]+?\s+from\s+)?|export\s+(?!type\s)[\w$*{}\s,]*?\s*from\s+)"
     r"['\"]([^'\"]+)['\"]"
     r"|^(?:const|let|var)\s+[\w${}\s,:]+=\s*require\(\s*['\"]([^'\"]+)['\"]\s*\)",
     re.M,
 )
-_SCRIPT_FILE = re.compile(
+_SCRIPT_FILE = lazy_regex(
     r"\b(?:node|tsx|ts-node|ts-node-dev|nodemon|bun|esbuild)\s+(?:-{1,2}\S+\s+)*"
     r"([\w./-]+\.(?:[cm]?[jt]s|tsx|jsx))\b"
 )

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import re
 
+from scaffolder.inspect.lazy_regex import lazy_regex
+
 # hooks.slack.com/services/T00000000/B00000000/XXXX...: a real key is random, never a
 # run of one masking character.
-_MASKED_RE = re.compile(r"([xX0*#.])\1{7,}")
+_MASKED_RE = lazy_regex(r"([xX0*#.])\1{7,}")
 # "lyrics_openai_api_key", "worklog_secret": lower-case words naming a storage slot.
-_SLOT_NAME_RE = re.compile(r"[a-z][a-z0-9]*(?:[_.:-][a-z0-9]+)+")
+_SLOT_NAME_RE = lazy_regex(r"[a-z][a-z0-9]*(?:[_.:-][a-z0-9]+)+")
 _SLOT_WORDS = frozenset(["key", "secret", "token", "password", "pass", "pwd", "auth"])
 _BROWSER_SUFFIXES = (".tsx", ".jsx", ".vue", ".svelte")
 # "Get it from the dashboard or run supabase secrets list": an instruction.

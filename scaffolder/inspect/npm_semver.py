@@ -10,17 +10,17 @@ comparators, and the rule that a prerelease only matches a comparator on the sam
 
 from __future__ import annotations
 
-import re
+from scaffolder.inspect.lazy_regex import lazy_regex
 
 Version = tuple[int, int, int, tuple[str, ...]]  # major, minor, patch, prerelease ids
 _Comparator = tuple[str, Version]  # (">=", version)
 
-_VERSION = re.compile(r"^\s*v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?\s*$")
-_PARTIAL = re.compile(
+_VERSION = lazy_regex(r"^\s*v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?\s*$")
+_PARTIAL = lazy_regex(
     r"^v?(\d+|[xX*])(?:\.(\d+|[xX*])(?:\.(\d+|[xX*])(?:-([0-9A-Za-z.-]+))?)?)?"
     r"(?:\+[0-9A-Za-z.-]+)?$"
 )
-_TOKEN = re.compile(r"(\^|~>?|[<>]=?|=)?\s*([^\s<>=~^]+)")
+_TOKEN = lazy_regex(r"(\^|~>?|[<>]=?|=)?\s*([^\s<>=~^]+)")
 _ZERO: tuple[str, ...] = ()
 _LOWEST = ("0",)  # the smallest prerelease: 1.2.3-0 sorts before every 1.2.3-x
 _BELOW = "<0"  # "< x.y.z-0", an upper bound a range implies (never names a prerelease)

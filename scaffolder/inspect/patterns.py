@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from enum import IntEnum
 
+from scaffolder.inspect.lazy_regex import LazyRegex, lazy_regex
 from scaffolder.models import SecretKind
 
 
@@ -32,7 +33,7 @@ class Detector:
     kind: SecretKind
     description: str
     anchors: tuple[str, ...]  # () when the regex's own literal prefix is the cheaper filter
-    regex: re.Pattern[str]
+    regex: LazyRegex
     tier: Tier = Tier.SPECIFIC
     code_only: bool = False  # source files only: docs and configs quote these as examples
     fold_case: bool = False  # anchors are lower case and checked against the lowered text
@@ -52,13 +53,14 @@ SECRET_WORDS = (
     r"(?:SECRET(?:_KEY)?|PASSWORD|PASSWD|TOKEN|API_KEY|APIKEY|PRIVATE_KEY"
     r"|ACCESS_KEY|AUTH_KEY|SIGNING_KEY|ENCRYPTION_KEY)"
 )
-SECRET_NAME_RE = re.compile(
+SECRET_NAME_RE = lazy_regex(
     rf"^[A-Z0-9_]*{SECRET_WORDS}$|SERVICE_ROLE|CREDENTIALS?$|_DSN$", re.IGNORECASE
 )
 
 
-def _rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
-    return re.compile(pattern, flags)
+def _rx(pattern: str, flags: int = 0) -> LazyRegex:
+    # Compiled at the first file that holds the detector's anchor (most never do).
+    return lazy_regex(pattern, flags)
 
 
 PROVIDER_DETECTORS: tuple[Detector, ...] = (
@@ -374,11 +376,11 @@ ALL_DETECTORS: tuple[Detector, ...] = PROVIDER_DETECTORS + FRAMEWORK_DETECTORS
 # Found from "://" (a literal, fast to find); the scheme is read backwards in Python.
 # The host is a bracketed IPv6 literal or has no regex syntax in it: a secret-scanner
 # pattern such as `postgresql://[^:]+:[^@]+@` is documentation, not a URL.
-DB_URL_RE = re.compile(
+DB_URL_RE = lazy_regex(
     r"://(?P<user>[^:@/\s'\"`]*):(?P<v>[^@/\s'\"`]+)@"
     r"(?P<host>\[[0-9A-Fa-f:.]+\]|[^/:\s'\"`?,\[\]^+*()|\\]+)"
 )
-DB_SCHEME_RE = re.compile(
+DB_SCHEME_RE = lazy_regex(
     r"(?:^|[^\w+])(?P<scheme>postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?)"
     r"(?:\+[a-z0-9]+)?$"
 )
@@ -421,7 +423,7 @@ SCANNED_CODE_SUFFIXES = frozenset(
 )
 
 # Values nobody would ship: empty markers, "your-key-here", references to a variable.
-PLACEHOLDER_RE = re.compile(
+PLACEHOLDER_RE = lazy_regex(
     r"^(?:<[^>]*>|\[[^\]]*\]|\$\{\{?[^}]*\}\}?|\$\(.*\)|\$[A-Za-z_]\w*|\{\{.*\}\}|%\(?\w+\)?s?%?"
     r"|[x*.#_-]{3,}|.*(?:x{4,}|X{4,}|\.\.\.|\*{3,}).*|(?:your|my|insert|enter|put|add|paste)[-_ ].*"
     r"|.*[-_ ](?:here|goes[-_ ]here)|replace[-_ ]?(?:me|this|with).*|todo|tbd|fixme|none|null|nil"

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from scaffolder.inspect.ci import OTHER_CI, inspect_workflow, scheduled_only, yaml_problem
 from scaffolder.inspect.dockerfile import inspect_dockerfile, is_dockerfile
 from scaffolder.inspect.health_wiring import is_health_module, is_wired, wsgi_health_endpoints
 from scaffolder.inspect.index import APP_CODE_SUFFIXES, RepoIndex, basename, evidence, suffix, under
+from scaffolder.inspect.lazy_regex import LazyRegex, lazy_regex
 from scaffolder.inspect.manifests import parent_dir
 from scaffolder.models import Evidence, ProductionPieces, ScanWarning
 
@@ -52,14 +51,14 @@ _ERROR_TRACKING: tuple[tuple[str, str], ...] = (
     ("@honeybadger-io/", "honeybadger"),
     ("honeybadger", "honeybadger"),
 )
-_IAC: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\.tf$"), "terraform"),
-    (re.compile(r"(?:^|/)Pulumi\.ya?ml$"), "pulumi"),
-    (re.compile(r"(?:^|/)cdk\.json$"), "cdk"),
-    (re.compile(r"(?:^|/)sst\.config\.[jt]s$"), "sst"),
-    (re.compile(r"(?:^|/)serverless\.ya?ml$"), "serverless"),
+_IAC: tuple[tuple[LazyRegex, str], ...] = (
+    (lazy_regex(r"\.tf$"), "terraform"),
+    (lazy_regex(r"(?:^|/)Pulumi\.ya?ml$"), "pulumi"),
+    (lazy_regex(r"(?:^|/)cdk\.json$"), "cdk"),
+    (lazy_regex(r"(?:^|/)sst\.config\.[jt]s$"), "sst"),
+    (lazy_regex(r"(?:^|/)serverless\.ya?ml$"), "serverless"),
 )
-_TEST_FILE = re.compile(
+_TEST_FILE = lazy_regex(
     r"(?:\.(?:test|spec)\.[cm]?[jt]sx?$|(?:^|/)test_\w+\.py$|_test\.py$|(?:^|/)tests\.py$"
     r"|(?:^|/)__tests__/)"
 )
@@ -70,7 +69,7 @@ _HEALTH = r"/(?:api/)?(?:health|healthz|healthcheck|health-check|status|ping|rea
 # that `re` skips every other character; each branch then checks (lookbehind) which one
 # it was, and `\b` before `path(` and `req.` is `(?<!\wp)` and `(?<!\wr)` once p or r is
 # consumed. The same matches and groups as the branches written plainly (tests).
-_HEALTH_ROUTE = re.compile(
+_HEALTH_ROUTE = lazy_regex(
     r"""[.@pr](?:(?<=[.@])(?:(?<=\.)(?:get|route|all|use)|(?<=@)(?:\w+\.)?(?:get|route|api_route))"""
     r"""\(\s*['"`](""" + _HEALTH + r""")['"`]"""
     r"""|(?<=p)(?<!\wp)ath\(\s*['"]((?:api/)?(?:health|healthz|status|ping)/?)['"]"""
@@ -86,8 +85,8 @@ _QUOTED_HEALTH = (
     r"""['"`]{slash}(?:api/)?(?:health|healthz|healthcheck|health-check|status|ping|readyz"""
     r"""|livez)/?['"`]"""
 )
-_QUOTED_HEALTH_PATH = re.compile(_QUOTED_HEALTH.format(slash="/"))
-_QUOTED_HEALTH_WORD = re.compile(_QUOTED_HEALTH.format(slash="/?"))
+_QUOTED_HEALTH_PATH = lazy_regex(_QUOTED_HEALTH.format(slash="/"))
+_QUOTED_HEALTH_WORD = lazy_regex(_QUOTED_HEALTH.format(slash="/?"))
 
 
 def _may_route_health(text: str) -> bool:
@@ -100,7 +99,7 @@ def _may_route_health(text: str) -> bool:
 
 _HEALTH_NAME = r"(health|healthz|healthcheck|status|ping)"
 # File-system routes: Next.js app and pages routers, SvelteKit endpoints.
-_HEALTH_FILE = re.compile(
+_HEALTH_FILE = lazy_regex(
     r"(?:^|/)(?:src/)?(?:app/(api/)?" + _HEALTH_NAME + r"/route\.[jt]s"
     r"|pages/(api/)" + _HEALTH_NAME + r"\.[jt]s"
     r"|routes/(api/)?" + _HEALTH_NAME + r"/\+server\.[jt]s"

@@ -16,6 +16,7 @@ from scaffolder.inspect.index import (
     preference,
     under,
 )
+from scaffolder.inspect.lazy_regex import LazyRegex, lazy_regex
 from scaffolder.inspect.manifests import join
 from scaffolder.inspect.nesting import nesting_guard
 from scaffolder.inspect.python_imports import third_party_imports
@@ -47,25 +48,25 @@ _DEFAULT_PORT = {
 # (distribution, kind, import pattern) in order of precedence. The distribution's name is
 # in every match: checked with `in` first, since a pattern that starts with `^` is tried
 # at every position of the file.
-_KINDS: tuple[tuple[str, AppKind, re.Pattern[str]], ...] = (
-    ("django", AppKind.DJANGO, re.compile(r"^\s*(?:from|import)\s+django\b", re.M)),
-    ("fastapi", AppKind.FASTAPI, re.compile(r"^\s*(?:from|import)\s+fastapi\b", re.M)),
-    ("flask", AppKind.FLASK, re.compile(r"^\s*(?:from|import)\s+flask\b", re.M)),
-    ("streamlit", AppKind.STREAMLIT, re.compile(r"^\s*(?:from|import)\s+streamlit\b", re.M)),
+_KINDS: tuple[tuple[str, AppKind, LazyRegex], ...] = (
+    ("django", AppKind.DJANGO, lazy_regex(r"^\s*(?:from|import)\s+django\b", re.M)),
+    ("fastapi", AppKind.FASTAPI, lazy_regex(r"^\s*(?:from|import)\s+fastapi\b", re.M)),
+    ("flask", AppKind.FLASK, lazy_regex(r"^\s*(?:from|import)\s+flask\b", re.M)),
+    ("streamlit", AppKind.STREAMLIT, lazy_regex(r"^\s*(?:from|import)\s+streamlit\b", re.M)),
 )
 # (pattern, a substring every match holds)
 _APP_OBJECT = {
-    AppKind.FASTAPI: (re.compile(r"^(\w+)\s*(?::\s*\w+\s*)?=\s*FastAPI\(", re.M), "FastAPI("),
-    AppKind.FLASK: (re.compile(r"^(\w+)\s*=\s*Flask\(", re.M), "Flask("),
+    AppKind.FASTAPI: (lazy_regex(r"^(\w+)\s*(?::\s*\w+\s*)?=\s*FastAPI\(", re.M), "FastAPI("),
+    AppKind.FLASK: (lazy_regex(r"^(\w+)\s*=\s*Flask\(", re.M), "Flask("),
 }
-_FLASK_FACTORY = re.compile(r"^def (create_app)\(", re.M)
-_WSGI_SETTING = re.compile(r"WSGI_APPLICATION\s*=\s*['\"]([\w.]+)\.application['\"]")
+_FLASK_FACTORY = lazy_regex(r"^def (create_app)\(", re.M)
+_WSGI_SETTING = lazy_regex(r"WSGI_APPLICATION\s*=\s*['\"]([\w.]+)\.application['\"]")
 # (pattern, a substring every match holds, tested first: it is much cheaper).
 _PY_PORTS = (
-    (re.compile(r"\brun\([^)]*?\bport\s*=\s*(\d{2,5})", re.S), "run("),
-    (re.compile(r"['\"]PORT['\"]\s*,\s*['\"]?(\d{2,5})"), "PORT"),
-    (re.compile(r"--(?:server\.)?port[ =](\d{2,5})"), "--"),
-    (re.compile(r"(?:-b|--bind)[ =][\w.]*:(\d{2,5})"), "-"),
+    (lazy_regex(r"\brun\([^)]*?\bport\s*=\s*(\d{2,5})", re.S), "run("),
+    (lazy_regex(r"['\"]PORT['\"]\s*,\s*['\"]?(\d{2,5})"), "PORT"),
+    (lazy_regex(r"--(?:server\.)?port[ =](\d{2,5})"), "--"),
+    (lazy_regex(r"(?:-b|--bind)[ =][\w.]*:(\d{2,5})"), "-"),
 )
 _STREAMLIT_MAINS = ("streamlit_app.py", "app.py", "main.py", "Home.py")
 # Modules an app is conventionally started from, when none imports the framework itself.
@@ -163,7 +164,7 @@ def _module(path: str, folder: str) -> str:
     return rel.removesuffix(".py").replace("/", ".").removesuffix(".__init__")
 
 
-_PYTHON_RUN = re.compile(r"^python3?\s+(?:-u\s+)?([\w./-]+\.py)\b")
+_PYTHON_RUN = lazy_regex(r"^python3?\s+(?:-u\s+)?([\w./-]+\.py)\b")
 
 
 def replit_run(folder: str, index: RepoIndex) -> str | None:

@@ -10,16 +10,16 @@ file. Names are the import names mapped to their distribution where they differ
 
 from __future__ import annotations
 
-import re
 import sys
 
 from scaffolder.inspect.files import SourceFile
+from scaffolder.inspect.lazy_regex import lazy_regex
 
 # An import statement at a line's start. The pattern starts with the line break, not `^`:
 # `re` then jumps from one line to the next instead of trying every character
 # (imported_names puts a line break before the text for the first line).
-_IMPORT = re.compile(r"\n[ \t]*(?:from[ \t]+([A-Za-z_]\w*)[\w.]*[ \t]+import\b|import[ \t]+(.+))")
-_NAME = re.compile(r"^\s*([A-Za-z_]\w*)")
+_IMPORT = lazy_regex(r"\n[ \t]*(?:from[ \t]+([A-Za-z_]\w*)[\w.]*[ \t]+import\b|import[ \t]+(.+))")
+_NAME = lazy_regex(r"^\s*([A-Za-z_]\w*)")
 # Import names whose distribution is named otherwise (the common ones in prototypes).
 DISTRIBUTIONS = {
     "PIL": "Pillow",

@@ -15,15 +15,15 @@ generated workflows; listed in `.scaffold/context.json`) are planned until then.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import replace
 
 from scaffolder.inspect.index import RepoIndex
+from scaffolder.inspect.lazy_regex import lazy_regex
 from scaffolder.models import ProductionPieces, RecordedVerification, ScanWarning, WarningKind
 
 CONTEXT_FILE = ".scaffold/context.json"
-_VERIFICATION = re.compile(r"^\.scaffold/verifications/([\w-]+)\.json$")
-_OUTPUTS = re.compile(r"^\.scaffold/outputs/([\w-]+)\.json$")
+_VERIFICATION = lazy_regex(r"^\.scaffold/verifications/([\w-]+)\.json$")
+_OUTPUTS = lazy_regex(r"^\.scaffold/outputs/([\w-]+)\.json$")
 
 
 def _json_object(index: RepoIndex, path: str) -> dict[str, object] | None:

@@ -13,9 +13,8 @@ unknown. Health checks are left out: CloudFront routes them separately.
 
 from __future__ import annotations
 
-import re
-
 from scaffolder.inspect.index import RepoIndex, own_code
+from scaffolder.inspect.lazy_regex import lazy_regex
 from scaffolder.models import AppFacts, DeployShape, RouteFacts
 
 # The objects whose routes are top-level (an app, not a router mounted somewhere).
@@ -24,23 +23,23 @@ _PATH = r"""(?P<quote>['"`])(?P<path>/[^'"`\s]*)(?P=quote)"""
 # `app.get("/x")` is found from its `.get(`: a pattern opening with `\b(\w+)` would be tried
 # at every word of every file (~40x slower on a large repository). The object is the run of
 # word characters (\w: alphanumeric or "_") just before the dot, as `\b(\w+)\.` matched.
-_JS_CALL = re.compile(r"\.(?:get|post|put|patch|delete|all|options|head|use|route)\(\s*" + _PATH)
-_PY_ROUTE = re.compile(
+_JS_CALL = lazy_regex(r"\.(?:get|post|put|patch|delete|all|options|head|use|route)\(\s*" + _PATH)
+_PY_ROUTE = lazy_regex(
     r"@(\w+)\.(?:get|post|put|patch|delete|route|api_route|websocket)\(\s*" + _PATH
 )
 # `\bprefix` and `\burl_prefix`, written to start with their first letter so that `re`
 # skips to those letters: `(?<!\wp)` after the p is the `\b` before it.
-_PREFIXED_MOUNT = re.compile(
+_PREFIXED_MOUNT = lazy_regex(
     r"""(?:p(?<!\wp)refix\s*[:=]\s*|u(?<!\wu)rl_prefix\s*=\s*)(['"`])(/[^'"`\s]*)\1"""
 )
-_UNPREFIXED_MOUNT = re.compile(
+_UNPREFIXED_MOUNT = lazy_regex(
     r"\.(?:include_router|register_blueprint)\(\s*[\w.]+\s*\)"
     r"|\.use\(\s*\w*(?:[Rr]outer|[Rr]outes)\w*\s*\)"
 )
-_HEALTH = re.compile(r"^/(?:api/)?(?:health|healthz|healthcheck|health-check|ping|readyz|livez)/?$")
+_HEALTH = lazy_regex(r"^/(?:api/)?(?:health|healthz|healthcheck|health-check|ping|readyz|livez)/?$")
 # A same-origin request in a site's code: "/api/x", `/api`, `${BASE}/api/x`.
-_REQUEST = re.compile(r"""['"`](?:\$\{[^}]*\})?/([A-Za-z0-9_~-]+)(?=[/?'"`])""")
-_FALLBACK = re.compile(r"\b((?:[A-Z]+_)*(?:API|BACKEND|SERVER)(?:_BASE)?_URL)\b\s*\|\|")
+_REQUEST = lazy_regex(r"""['"`](?:\$\{[^}]*\})?/([A-Za-z0-9_~-]+)(?=[/?'"`])""")
+_FALLBACK = lazy_regex(r"\b((?:[A-Z]+_)*(?:API|BACKEND|SERVER)(?:_BASE)?_URL)\b\s*\|\|")
 _SAMPLES = 6
 
 

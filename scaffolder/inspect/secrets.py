@@ -22,6 +22,7 @@ from scaffolder.inspect.env_files import (
 )
 from scaffolder.inspect.files import SourceFile
 from scaffolder.inspect.jwt import JWT_RE, jwt_role
+from scaffolder.inspect.lazy_regex import lazy_regex
 from scaffolder.inspect.not_secrets import is_masked, is_prose, is_storage_slot
 from scaffolder.inspect.patterns import (
     ALL_DETECTORS,
@@ -53,12 +54,12 @@ _TEST_DIRS = frozenset(
         "cypress",
     ]
 )
-_TEST_NAME_RE = re.compile(r"^(?:test_.*\.py|.*_test\.py|conftest\.py|.*\.(?:test|spec)\.\w+)$")
+_TEST_NAME_RE = lazy_regex(r"^(?:test_.*\.py|.*_test\.py|conftest\.py|.*\.(?:test|spec)\.\w+)$")
 # A quoted 40-character base64 string a few lines from an AWS key id is its secret.
-_AWS_SECRET_NEAR_RE = re.compile(r"['\"](?P<v>[A-Za-z0-9/+]{40})['\"]")
+_AWS_SECRET_NEAR_RE = lazy_regex(r"['\"](?P<v>[A-Za-z0-9/+]{40})['\"]")
 _AWS_NEAR_LINES = 3
 # "${JWT_SECRET}", "{settings.secret}", "{{ secret }}", "JWT_SECRET": not literal secrets.
-_REFERENCE_RE = re.compile(r"\$\{?\w+\}?|\{\{?[^{}]*\}\}?|[A-Z][A-Z0-9]*_[A-Z0-9_]+")
+_REFERENCE_RE = lazy_regex(r"\$\{?\w+\}?|\{\{?[^{}]*\}\}?|[A-Z][A-Z0-9]*_[A-Z0-9_]+")
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,7 @@ def _variable(detector: Detector, match: re.Match[str], text: str) -> str:
     return groups.get("name") or groups.get("name2") or ""
 
 
-_AUTH_PROVIDER_SECRET_RE = re.compile(r"(?:^|_)AUTH_[A-Z0-9]+_SECRET$")
+_AUTH_PROVIDER_SECRET_RE = lazy_regex(r"(?:^|_)AUTH_[A-Z0-9]+_SECRET$")
 
 
 def _accept_generic(var: str, value: str) -> bool:

@@ -12,26 +12,27 @@ from scaffolder.inspect.browser_code import runs_on_server
 from scaffolder.inspect.env_files import is_env_file_name
 from scaffolder.inspect.files import SourceFile
 from scaffolder.inspect.jwt import JWT_RE, jwt_role
+from scaffolder.inspect.lazy_regex import lazy_regex
 from scaffolder.inspect.sql import TableAction, TableEvent, table_events
 from scaffolder.models import Evidence, ScanWarning, SupabaseFacts, TableRls
 
-_CLIENT_RE = re.compile(
+_CLIENT_RE = lazy_regex(
     r"@supabase/|from supabase import|import supabase\b|supabase_flutter|\.supabase\.co\b"
 )
-_VITE_CONFIG_RE = re.compile(r"(?:^|/)vite\.config\.[cm]?[jt]s$")
-_USE_CLIENT_RE = re.compile(r"""\A(?:\s|//[^\n]*\n|/\*.*?\*/)*['"]use client['"]""", re.DOTALL)
+_VITE_CONFIG_RE = lazy_regex(r"(?:^|/)vite\.config\.[cm]?[jt]s$")
+_USE_CLIENT_RE = lazy_regex(r"""\A(?:\s|//[^\n]*\n|/\*.*?\*/)*['"]use client['"]""", re.DOTALL)
 # The name as it is read (process.env.X, env["X"], Deno.env.get("X"), getenv("X")): a
 # setup page that only prints "SUPABASE_SERVICE_ROLE=<your key>" reaches no key.
-_SERVICE_ROLE_NAME_RE = re.compile(
+_SERVICE_ROLE_NAME_RE = lazy_regex(
     r"(?:\benv\s*(?:\.\s*|\[\s*['\"`])|\bget(?:env)?\(\s*['\"`])"
     r"(?P<name>[A-Z0-9_]*SERVICE_ROLE[A-Z0-9_]*)\b"
 )
 # Bundlers inline these prefixes into the browser bundle, whatever file reads them.
-_PUBLIC_SERVICE_ROLE_RE = re.compile(
+_PUBLIC_SERVICE_ROLE_RE = lazy_regex(
     r"\b(?:VITE_|NEXT_PUBLIC_|PUBLIC_|NUXT_PUBLIC_|REACT_APP_|EXPO_PUBLIC_)[A-Z0-9_]*SERVICE_ROLE\w*"
 )
-_SECRET_KEY_RE = re.compile(r"\bsb_secret_[A-Za-z0-9_-]{20,}")
-_PUBLISHABLE_RE = re.compile(r"\bsb_publishable_[A-Za-z0-9_-]{20,}")
+_SECRET_KEY_RE = lazy_regex(r"\bsb_secret_[A-Za-z0-9_-]{20,}")
+_PUBLISHABLE_RE = lazy_regex(r"\bsb_publishable_[A-Za-z0-9_-]{20,}")
 _CODE_SUFFIXES = (".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".vue", ".svelte", ".astro")
 _USE_SUFFIXES = (*_CODE_SUFFIXES, ".py", ".dart", ".json", ".toml", ".yaml", ".yml")
 

@@ -12,10 +12,10 @@ nothing: a step that may pass stays blocking.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from scaffolder.inspect.index import RepoIndex, basename, suffix, under
+from scaffolder.inspect.lazy_regex import lazy_regex
 from scaffolder.models import AppFacts, Language
 
 # The lines each runner prints when it finds no test (its first error line in CI).
@@ -23,15 +23,15 @@ JEST_NONE = "No tests found, exiting with code 1"
 VITEST_NONE = "No test files found, exiting with code 1"
 PYTEST_NONE = "no tests ran (pytest exits 5 when it collects nothing)"
 
-_JEST = re.compile(r"(?:^|[\s&;|])(?:npx\s+)?(?:jest|react-scripts\s+test|craco\s+test)\b")
-_VITEST = re.compile(r"(?:^|[\s&;|])(?:npx\s+)?vitest\b")
+_JEST = lazy_regex(r"(?:^|[\s&;|])(?:npx\s+)?(?:jest|react-scripts\s+test|craco\s+test)\b")
+_VITEST = lazy_regex(r"(?:^|[\s&;|])(?:npx\s+)?vitest\b")
 # Their default patterns: *.test.* / *.spec.* and __tests__/ (jest), *.test.* / *.spec.* (vitest).
-_JS_TEST = re.compile(r"\.(?:test|spec)\.[cm]?[jt]sx?$")
+_JS_TEST = lazy_regex(r"\.(?:test|spec)\.[cm]?[jt]sx?$")
 _JS_SUFFIXES = (".js", ".jsx", ".ts", ".tsx", ".cjs", ".mjs", ".cts", ".mts")
-_PY_TEST = re.compile(r"^(?:test_\w*|\w+_test)\.py$")
+_PY_TEST = lazy_regex(r"^(?:test_\w*|\w+_test)\.py$")
 # Config that may change what the runner collects: then nothing is predicted.
-_JEST_CONFIG = re.compile(r"^jest\.config\.[cm]?[jt]s(?:on)?$")
-_VITEST_CONFIG = re.compile(r"^(?:vitest|vite)\.(?:config|workspace)\.[cm]?[jt]s$")
+_JEST_CONFIG = lazy_regex(r"^jest\.config\.[cm]?[jt]s(?:on)?$")
+_VITEST_CONFIG = lazy_regex(r"^(?:vitest|vite)\.(?:config|workspace)\.[cm]?[jt]s$")
 _PYTEST_CONFIG = {
     "pytest.ini": "",
     "conftest.py": "",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Iterator
 
 from scaffolder.audit.rules.base import (
@@ -13,6 +12,7 @@ from scaffolder.audit.rules.base import (
     rule,
     unique_evidence,
 )
+from scaffolder.inspect.lazy_regex import lazy_regex
 from scaffolder.models import (
     Dimension,
     Evidence,
@@ -220,9 +220,9 @@ _PUBLIC_PREFIXES = (
     "VITE_",
     "PUBLIC_",
 )
-_SECRET_WORDS = re.compile(r"(^|_)(SECRET|PRIVATE|PASSWORD|PASSWD|TOKEN|KEY|CREDENTIALS?)(_|$)")
+_SECRET_WORDS = lazy_regex(r"(^|_)(SECRET|PRIVATE|PASSWORD|PASSWD|TOKEN|KEY|CREDENTIALS?)(_|$)")
 # Keys that are public by design: protected by RLS, domain restrictions or the provider.
-_PUBLIC_BY_DESIGN = re.compile(
+_PUBLIC_BY_DESIGN = lazy_regex(
     r"ANON|PUBLISHABLE|PUBLIC_KEY|SITE_KEY|FIREBASE_API_KEY|MAPS_API_KEY|MEASUREMENT_ID|"
     r"VAPID_PUBLIC|CLIENT_ID"
 )
