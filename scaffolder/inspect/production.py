@@ -89,9 +89,14 @@ _QUOTED_HEALTH_PATH = lazy_regex(_QUOTED_HEALTH.format(slash="/"))
 _QUOTED_HEALTH_WORD = lazy_regex(_QUOTED_HEALTH.format(slash="/?"))
 
 
+# What every _QUOTED_HEALTH_PATH match holds (`/api/health` holds `/health`): checked with
+# `in` first, where the pattern stops at every quote of the file.
+_SLASHED_WORDS = ("/health", "/status", "/ping", "/readyz", "/livez")
+
+
 def _may_route_health(text: str) -> bool:
     """False when `text` cannot hold a _HEALTH_ROUTE match."""
-    if _QUOTED_HEALTH_PATH.search(text):
+    if any(word in text for word in _SLASHED_WORDS) and _QUOTED_HEALTH_PATH.search(text):
         return True
     bare = "path(" in text or "@Controller(" in text
     return bare and _QUOTED_HEALTH_WORD.search(text) is not None

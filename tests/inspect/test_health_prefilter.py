@@ -7,7 +7,13 @@ import re
 
 import pytest
 
-from scaffolder.inspect.production import _HEALTH, _HEALTH_ROUTE, _may_route_health
+from scaffolder.inspect.production import (
+    _HEALTH,
+    _HEALTH_ROUTE,
+    _QUOTED_HEALTH_PATH,
+    _SLASHED_WORDS,
+    _may_route_health,
+)
 
 CALLS = [
     "app.get(",
@@ -80,3 +86,12 @@ def test_the_route_pattern_finds_what_its_plain_form_finds(text: str) -> None:
         return [(m.start(), m.end(), m.groups()) for m in pattern.finditer(text)]
 
     assert found(_HEALTH_ROUTE) == found(_PLAIN_HEALTH_ROUTE)
+
+
+@pytest.mark.parametrize("route", [*ROUTES, "/healthcheck", "/health-check", "/api/readyz/"])
+def test_every_quoted_health_path_holds_a_slashed_word(route: str) -> None:
+    for quote in QUOTES:
+        text = f"{quote}/{route.lstrip('/')}{quote}"
+        if _QUOTED_HEALTH_PATH.search(text):
+            assert any(word in text for word in _SLASHED_WORDS)
+            assert _may_route_health(text)
