@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from scaffolder.inspect.npm_semver import satisfies
 from scaffolder.models import LockfileDrift, PackageManager, RepoFacts, WarningKind
 from tests.inspect.conftest import write
 from tests.support.prototypes import fixture_names, materialize
+
+REPO = Path(__file__).resolve().parents[2]
 
 DRIFTING = {"lovable-bun-npm-drift", "pnpm-workspace-drift"}
 
@@ -387,3 +390,68 @@ def test_npm_ci_accepts_an_edited_range_the_locked_version_satisfies(tmp_path: P
     write(tmp_path / "app", {"package-lock.json": json.dumps(lock)})
     assert _drift(tmp_path / "app")[0] == []
     assert _npm_ci_offline(tmp_path / "app", tmp_path / "cache") == 0
+
+
+_PNPM_V9 = """lockfileVersion: '9.0'
+
+settings:
+  autoInstallPeers: true
+
+importers:
+
+  .:
+    dependencies:
+      '@supabase/supabase-js':
+        specifier: ^2.45.0
+        version: 2.45.4
+      next:
+        specifier: 15.1.0
+        version: 15.1.0(react@19.0.0)
+      'yes':
+        specifier: 1.10.0
+        version: 1.10.0
+    devDependencies:
+      typescript:
+        specifier: ~5.6.2
+        version: 5.6.3
+
+packages:
+
+  next@15.1.0:
+    resolution: {integrity: sha512-abc}
+"""
+
+
+def test_a_pnpm_lockfile_is_read_in_c_as_ruamel_reads_it_without_loading_ruamel() -> None:
+    # libyaml reads the importers (~1 ms); ruamel.yaml's pure-Python reader took ~20 ms
+    # on a v0 prototype's lockfile, plus its import. The answer must not change.
+    code = (
+        "import sys, json\n"
+        "from scaffolder.inspect.lockfile_formats import pnpm_importers\n"
+        f"print(json.dumps(pnpm_importers({_PNPM_V9!r})), 'ruamel' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
+    )
+    answer, loaded_ruamel = done.stdout.rsplit(" ", 1)
+    assert loaded_ruamel.strip() == "False"
+    version, importers = json.loads(answer)
+    assert version == "9.0"
+    assert importers == {
+        ".": {
+            "@supabase/supabase-js": "^2.45.0",
+            "next": "15.1.0",
+            "yes": "1.10.0",  # YAML 1.1 would read the key `yes` as True
+            "typescript": "~5.6.2",
+        }
+    }
+    from ruamel.yaml import YAML
+
+    from scaffolder.inspect.lockfile_formats import _PNPM_TOP, _top_sections
+
+    ruamel = YAML(typ="safe").load(_top_sections(_PNPM_V9, _PNPM_TOP))
+    assert list(ruamel["importers"]["."]["dependencies"]) == [
+        "@supabase/supabase-js",
+        "next",
+        "yes",
+    ]
