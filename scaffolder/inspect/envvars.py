@@ -128,8 +128,12 @@ def _reads_in(source: SourceFile) -> list[_Read]:
     patterns = _PY_PATTERNS if python else _JS_PATTERNS
     lines = _Lines(text)
     out: list[_Read] = []
+    held: dict[str, bool] = {}  # a needle several patterns share is searched for once
     for pattern, needle, default_style in patterns:
-        if needle not in text:
+        found = held.get(needle)
+        if found is None:
+            found = held[needle] = needle in text
+        if not found:
             continue
         for match in pattern.finditer(text):
             start = match.start()
@@ -140,7 +144,7 @@ def _reads_in(source: SourceFile) -> list[_Read]:
             else:
                 has_default = default_style == "arg" and bool(match.group(2))
             out.append(_Read(match.group(1), source.path, start, has_default, lines))
-    if not python and "process.env" in text:
+    if not python and held["process.env"]:  # the first JavaScript pattern's needle
         out.extend(_destructured(source, lines))
     if not python:
         out.extend(_framework_reads(source, lines))

@@ -10,6 +10,7 @@ from scaffolder.inspect.envvars import (
     _destructured,
     _framework_reads,
     _Lines,
+    _reads_in,
 )
 from scaffolder.inspect.files import SourceFile
 
@@ -44,3 +45,23 @@ def test_config_service_reads_are_the_patterns_matches(text: str) -> None:
     reads = _framework_reads(_source(text), _Lines(text))
     assert [r.name for r in reads] == [m.group(1) for m in _CONFIG_SERVICE.finditer(text)]
     assert reads
+
+
+def test_reads_of_both_process_env_forms_and_destructuring_are_all_found() -> None:
+    text = (
+        "const a = process.env.A_URL || 'x';\nconst b = process.env['B_KEY'];\n"
+        "const { C, D = 1 } = process.env;\nconst e = import.meta.env.VITE_E;\n"
+        "const f = import.meta.env['VITE_F'] ?? 'y';\n"
+    )
+    reads = _reads_in(_source(text))
+    assert sorted((r.name, r.has_default) for r in reads) == [
+        ("A_URL", True),
+        ("B_KEY", False),
+        ("C", False),
+        ("D", True),
+        ("VITE_E", False),
+        ("VITE_F", True),
+    ]
+    python = "import os\nx = os.environ['X']\ny = os.environ.get('Y', 'd')\n"
+    py_reads = _reads_in(SourceFile("app.py", python, len(python)))
+    assert sorted((r.name, r.has_default) for r in py_reads) == [("X", False), ("Y", True)]
