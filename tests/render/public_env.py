@@ -57,18 +57,14 @@ def promote(
     step = wm.steps(job)[wm.index_of(job, f"{service}: promote the built image")]
     # What GitHub gives the step: `${{ vars.NAME }}` is "" for a variable not set.
     given = {k: values.get(k, "") for k, v in step["env"].items() if "vars." in str(v)}
-    env = {
-        **os.environ,
-        "PATH": f"{tmp_path / 'bin'}:{os.environ['PATH']}",
-        "RUNNER_TEMP": str(tmp_path),
-        "GITHUB_OUTPUT": str(tmp_path / "github_output"),
-        "GITHUB_SHA": "3f2a9c1" + "0" * 33,
-        "GITHUB_RUN_NUMBER": "42",
-        "DEPLOY_ENV": "prod",
-        "IMAGES": json.dumps({service: {"repository": repo, "digest": digest}}),
+    env = wm.deploy_step_env(
+        tmp_path,
+        tmp_path / "bin",
+        GITHUB_OUTPUT=str(tmp_path / "github_output"),
+        IMAGES=json.dumps({service: {"repository": repo, "digest": digest}}),
         **{k: str(v) for k, v in step["env"].items() if "vars." not in str(v)},
         **given,
-    }
+    )
     run = ["bash", "-eo", "pipefail", "-c"]
     assert subprocess.run([*run, helper], env=env, check=False).returncode == 0
     proc = subprocess.run([*run, step["run"]], env=env, capture_output=True, text=True, check=False)

@@ -162,19 +162,15 @@ def test_release_records_carry_the_migration_head(
     (tmp_path / "outputs.json").write_text('{"artifacts_bucket_name": "artifacts"}')
     step_env = _step(rendered, "monorepo", "migration head")["env"]
     assert isinstance(step_env, dict)
-    env = {
-        **os.environ,
-        "PATH": f"{fake_bin}:{os.environ['PATH']}",
-        "RUNNER_TEMP": str(tmp_path),
-        "LEDGER": str(tmp_path / "ledger"),
-        "GITHUB_SHA": "3f2a9c1" + "0" * 33,
-        "GITHUB_RUN_NUMBER": "42",
-        "DEPLOY_ENV": "prod",
-        "STATUS": "healthy",
-        "MIGRATIONS": str(step_env["MIGRATIONS"]),
-        "DIGEST_SERVER": "sha256:" + "a" * 64,
-        "TASKDEF_SERVER": "arn:aws:ecs:eu-west-1:123456789012:task-definition/mono-prod-server:7",
-    }
+    env = wm.deploy_step_env(
+        tmp_path,
+        fake_bin,
+        LEDGER=str(tmp_path / "ledger"),
+        STATUS="healthy",
+        MIGRATIONS=str(step_env["MIGRATIONS"]),
+        DIGEST_SERVER="sha256:" + "a" * 64,
+        TASKDEF_SERVER="arn:aws:ecs:eu-west-1:123456789012:task-definition/mono-prod-server:7",
+    )
     for script in (prepare, find, record):
         _bash(script, env, tmp_path / "repo")
     ledger = tmp_path / "ledger" / "artifacts" / "releases" / "prod"

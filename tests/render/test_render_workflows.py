@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -268,18 +267,14 @@ def test_release_records_match_the_ledger_model(rendered: dict[str, Path], tmp_p
     )
     aws.chmod(0o755)
     (tmp_path / "outputs.json").write_text('{"artifacts_bucket_name": "artifacts"}')
-    env = {
-        **os.environ,
-        "PATH": f"{fake_bin}:{os.environ['PATH']}",
-        "RUNNER_TEMP": str(tmp_path),
-        "LEDGER": str(tmp_path / "ledger"),
-        "GITHUB_SHA": "3f2a9c1" + "0" * 33,
-        "GITHUB_RUN_NUMBER": "42",
-        "DEPLOY_ENV": "prod",
-        "STATUS": "healthy",
-        "DIGEST_SERVER": "sha256:" + "a" * 64,
-        "TASKDEF_SERVER": "arn:aws:ecs:eu-west-1:123456789012:task-definition/mono-prod-server:7",
-    }
+    env = wm.deploy_step_env(
+        tmp_path,
+        fake_bin,
+        LEDGER=str(tmp_path / "ledger"),
+        STATUS="healthy",
+        DIGEST_SERVER="sha256:" + "a" * 64,
+        TASKDEF_SERVER="arn:aws:ecs:eu-west-1:123456789012:task-definition/mono-prod-server:7",
+    )
     for script in (helper, record["run"]):
         proc = subprocess.run(
             ["bash", "-eo", "pipefail", "-c", script],
@@ -335,15 +330,9 @@ def deploy_env(tmp_path: Path) -> dict[str, str]:
         ],
     }
     (tmp_path / "outputs.json").write_text(json.dumps(outputs))
-    return {
-        **os.environ,
-        "PATH": f"{tmp_path / 'bin'}:{os.environ['PATH']}",
-        "RUNNER_TEMP": str(tmp_path),
-        "GITHUB_OUTPUT": str(tmp_path / "github_output"),
-        "GITHUB_SHA": "3f2a9c1" + "0" * 33,
-        "GITHUB_RUN_NUMBER": "42",
-        "DEPLOY_ENV": "prod",
-    }
+    return wm.deploy_step_env(
+        tmp_path, tmp_path / "bin", GITHUB_OUTPUT=str(tmp_path / "github_output")
+    )
 
 
 def _prod_job(rendered: dict[str, Path]) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -60,3 +61,18 @@ def build_job(root: Path) -> dict[str, Any]:
     job = load(root / ".github/workflows/deploy.yml")["jobs"]["build"]
     assert isinstance(job, dict)
     return job
+
+
+def deploy_step_env(tmp_path: Path, fake_bin: Path, **extra: str) -> dict[str, str]:
+    """What GitHub gives a deploy job's run step in these tests: the recording fakes first
+    on PATH, a runner temp folder, a commit and a run number, the prod environment, and
+    `extra` over them."""
+    return {
+        **os.environ,
+        "PATH": f"{fake_bin}:{os.environ['PATH']}",
+        "RUNNER_TEMP": str(tmp_path),
+        "GITHUB_SHA": "3f2a9c1" + "0" * 33,
+        "GITHUB_RUN_NUMBER": "42",
+        "DEPLOY_ENV": "prod",
+        **extra,
+    }
