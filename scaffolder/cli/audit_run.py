@@ -8,8 +8,11 @@ The report (data) goes to stdout or --output; progress and the one-line summary
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,12 +43,13 @@ def run_audit_command(
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     root = project_dir(project, path)
     console.info(f"Auditing {root.resolve()}" + (" (history skipped)" if no_history else " …"))
-    if probe_rls or write_rls_tests:
-        from scaffolder.cli.rls_probe import probed_audit
+    with _no_cycle_collection():
+        if probe_rls or write_rls_tests:
+            from scaffolder.cli.rls_probe import probed_audit
 
-        report = probed_audit(root, scan_history=not no_history, write_tests=write_rls_tests)
-    else:
-        report = _plain_audit(root, scan_history=not no_history)
+            report = probed_audit(root, scan_history=not no_history, write_tests=write_rls_tests)
+        else:
+            report = _plain_audit(root, scan_history=not no_history)
     _emit(report, fmt, output)
     _summary(report)
     if fail_under is not None and report.score < fail_under:
@@ -53,6 +57,24 @@ def run_audit_command(
             f"The readiness score {report.score} is under --fail-under {fail_under}.",
             hint="Work through the launch plan in the report, or lower --fail-under.",
         )
+
+
+@contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """The audit without Python's cyclic garbage collector (reference counting still
+    frees everything else): one short pass that makes millions of small objects and
+    almost no cycles, where the collector's passes (walking every live object, in the
+    forked history child too, whose pages they then copy) were ~5 to 8% of the CPU.
+    Peak memory was the same with and without it (TAAXDOG 56 MB, a 3,230-file
+    repository 83 MB, a synthetic 5,000-file 60 MB one 107 MB). Restored afterwards,
+    for a caller that goes on: the tests run audits inside their own process."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _plain_audit(root: Path, *, scan_history: bool) -> ReadinessReport:

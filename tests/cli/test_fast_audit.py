@@ -156,3 +156,27 @@ def test_the_history_scan_is_forked_before_the_detectors_rules_and_costs_load() 
         "scaffolder.environment.cost",
     }
     assert loaded.isdisjoint(later)
+
+
+def test_the_cyclic_collector_is_off_while_auditing_and_back_on_after(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text("print('hello')\n")
+    code = (
+        "import gc, sys\n"
+        "from scaffolder.cli.app import main\n"
+        "inside = []\n"
+        "def seen(phase, info):\n"
+        "    frame = sys._getframe(0)\n"
+        "    while frame is not None:\n"
+        "        if frame.f_code.co_name == 'inspect_repository':\n"
+        "            inside.append(info['generation'])\n"
+        "        frame = frame.f_back\n"
+        "gc.callbacks.append(seen)\n"
+        "gc.set_threshold(1)  # were it on, the collector would run at every allocation\n"
+        f"try:\n    main(['audit', {str(tmp_path)!r}, '--format', 'json', '--no-history'])\n"
+        "except SystemExit:\n    pass\n"
+        "print(inside, gc.isenabled(), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
+    )
+    assert done.stderr.splitlines()[-1] == "[] True"
