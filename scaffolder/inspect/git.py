@@ -73,12 +73,18 @@ class RepoState:
 
 @dataclass
 class GitInfo:
-    is_git: bool = False
-    head_commit: str | None = None
-    state: RepoState | None = None  # STATE_QUERY's answer, for the history scan
+    state: RepoState | None = None  # STATE_QUERY's answer; None outside a work tree
     remote: str | None = None  # owner/name on GitHub
     tracked: list[str] = field(default_factory=list)
     warnings: list[ScanWarning] = field(default_factory=list)
+
+    @property
+    def is_git(self) -> bool:
+        return self.state is not None
+
+    @property
+    def head_commit(self) -> str | None:
+        return self.state.head if self.state is not None else None
 
 
 def github_slug(url: str) -> str | None:
@@ -112,7 +118,7 @@ def read_git_info(root: Path, runner: GitRunner = run_git) -> GitInfo:
             else "not a git repository; scanned the folder as it is, history not checked"
         )
         return GitInfo(warnings=[ScanWarning(kind=WarningKind.NOT_GIT, path=None, message=message)])
-    info = GitInfo(is_git=True, head_commit=state.head, state=state)
+    info = GitInfo(state=state)
     (code, out), remote = _at_once(
         runner, root, ["ls-files", "-z", "--full-name"], ["config", "--get", "remote.origin.url"]
     )
