@@ -80,19 +80,13 @@ def _parsed(path: str, text: str) -> tuple[Any, str | None]:
     rest and words every parse error. Callers only read the document. A RecursionError
     is not kept: nesting_guard raises it as an InputError on every call.
     """
-    from scaffolder.inspect.yaml12 import UNREAD, load  # here: most prototypes have no workflow
-
-    data = load(text)
-    if data is not UNREAD:
-        return data, None
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
+    from scaffolder.inspect.yaml12 import Unparsable, read  # here: most have no workflow
 
     try:
         with nesting_guard(path):
-            return YAML(typ="safe", pure=True).load(text), None
-    except YAMLError as exc:
-        return None, f"could not parse YAML: {str(exc).splitlines()[0][:200]}"
+            return read(text), None
+    except Unparsable as exc:
+        return None, f"could not parse YAML: {str(exc)[:200]}"
 
 
 def inspect_workflow(source: SourceFile) -> tuple[WorkflowFacts, list[ScanWarning]]:

@@ -58,18 +58,12 @@ def _yaml(text: str) -> Any:
     """The YAML document ruamel.yaml's safe reader gives, read by libyaml where it gives
     the same (inspect/yaml12.py: a pnpm lockfile's importers in ~1 ms, not ~20 ms, and
     no import of ruamel.yaml); a ValueError names what does not parse."""
-    from scaffolder.inspect.yaml12 import UNREAD, load
-
-    doc = load(text)
-    if doc is not UNREAD:
-        return doc
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
+    from scaffolder.inspect.yaml12 import Unparsable, read
 
     try:
-        return YAML(typ="safe").load(text)
-    except YAMLError as exc:
-        raise ValueError(f"not valid YAML ({str(exc).splitlines()[0]})") from exc
+        return read(text)
+    except Unparsable as exc:
+        raise ValueError(f"not valid YAML ({exc})") from exc
 
 
 def pnpm_importers(text: str) -> tuple[str, dict[str, dict[str, str]]]:

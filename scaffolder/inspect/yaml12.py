@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["UNREAD", "load"]
+__all__ = ["UNREAD", "Unparsable", "load", "read"]
 
 UNREAD: Any = object()  # `load` gave up: ask ruamel.yaml
 _MAX_DEPTH = 64  # far below where ruamel's recursion could fail, far above any workflow
@@ -201,3 +201,23 @@ def load(text: str) -> Any:
     except Exception:  # any refusal (libyaml's, or a node above): ruamel.yaml says why
         return UNREAD
     return data if _shallow(data) else UNREAD
+
+
+class Unparsable(ValueError):
+    """ruamel.yaml refused the text; the message is the first line of its words."""
+
+
+def read(text: str) -> Any:
+    """The document ruamel.yaml's safe reader gives for `text`: `load`'s where it has
+    one, else ruamel.yaml's own (imported only then). Unparsable when ruamel.yaml
+    refuses the text."""
+    data = load(text)
+    if data is not UNREAD:
+        return data
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        return YAML(typ="safe", pure=True).load(text)
+    except YAMLError as exc:
+        raise Unparsable(str(exc).splitlines()[0]) from exc
